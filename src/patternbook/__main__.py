@@ -1,0 +1,3 @@
+from patternbook.cli import run
+
+run()

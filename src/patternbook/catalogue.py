@@ -1,0 +1,66 @@
+"""The validated catalogue as one immutable object that pages and adapters query."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from patternbook.schema import CatalogueFile, Category, Pattern, Series, Symptom
+
+__all__ = ["Catalogue", "RelationEdge"]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationEdge:
+    source: str
+    target: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    definitions: CatalogueFile
+    patterns: Mapping[str, Pattern]
+
+    @classmethod
+    def from_models(cls, definitions: CatalogueFile, patterns: Mapping[str, Pattern]) -> Catalogue:
+        ordered = dict(sorted(patterns.items()))
+        return cls(definitions, MappingProxyType(ordered))
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        return tuple(self.definitions.categories)
+
+    @property
+    def series(self) -> tuple[Series, ...]:
+        return tuple(self.definitions.series)
+
+    @property
+    def symptoms(self) -> tuple[Symptom, ...]:
+        return tuple(self.definitions.symptoms)
+
+    def in_category(self, category_id: str) -> list[Pattern]:
+        return [p for p in self.patterns.values() if p.category == category_id]
+
+    def with_tag(self, tag: str) -> list[Pattern]:
+        return [p for p in self.patterns.values() if tag in p.tags]
+
+    def answering(self, symptom_id: str) -> list[Pattern]:
+        return [p for p in self.patterns.values() if symptom_id in p.pressure.symptoms]
+
+    def series_of(self, slug: str) -> list[Series]:
+        return [s for s in self.definitions.series if slug in s.patterns]
+
+    def relation_edges(self) -> list[RelationEdge]:
+        return [RelationEdge(p.slug, r.pattern, r.type)
+                for p in self.patterns.values() for r in p.relations if r.pattern in self.patterns]
+
+    def related(self, slug: str) -> dict[str, list[Pattern]]:
+        """Patterns related to ``slug``, grouped by relation type, in both directions."""
+        groups: dict[str, list[Pattern]] = defaultdict(list)
+        for relation in self.patterns[slug].relations:
+            if relation.pattern in self.patterns:
+                groups[relation.type].append(self.patterns[relation.pattern])
+        return dict(groups)

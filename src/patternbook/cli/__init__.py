@@ -1,0 +1,103 @@
+"""The ``patternbook`` command.
+
+Start-up stays fast because nothing heavy is imported until a command runs:
+``patternbook --help`` loads only argparse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from patternbook import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="patternbook",
+        description="Validate and publish a catalogue of architecture patterns.",
+        epilog="Run 'patternbook COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"patternbook {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", help="check bundles against the schema and the catalogue rules",
+        description="Check pattern bundles and print every problem as path:line:col: CODE field: message. "
+                    "Exit status: 0 valid, 1 invalid, 2 usage error.")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="the catalogue folder or bundle folders (default: patterns)")
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text",
+                          help="output format; 'github' writes pull-request annotations (default: text)")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument("-q", "--quiet", action="store_true", help="print errors only, no summary")
+    validate.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                          help="the date review deadlines are checked against (default: today)")
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of pattern.yaml (for editors)",
+        description="Print the JSON Schema generated from the pattern models.")
+    schema.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    return parser
+
+
+def _run_validate(arguments: argparse.Namespace) -> int:
+    from patternbook.cli.reporters import REPORTERS
+    from patternbook.validation import validate_paths
+
+    paths = arguments.paths or [Path("patterns")]
+    report = validate_paths(paths, today=arguments.today, strict=arguments.strict)
+    output = REPORTERS[arguments.format](report.diagnostics, len(report.bundles), arguments.quiet)
+    if output:
+        print(output)
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _run_schema(arguments: argparse.Namespace) -> int:
+    import json
+
+    from patternbook.schema import pattern_json_schema
+
+    text = json.dumps(pattern_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if arguments.output:
+        arguments.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _run_validate, "schema": _run_schema}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from patternbook.errors import PatternbookError
+
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[arguments.command](arguments)
+    except PatternbookError as error:
+        print(f"patternbook: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def run() -> None:  # console-script entry point
+    sys.exit(main())

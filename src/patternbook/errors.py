@@ -1,0 +1,186 @@
+"""One vocabulary for problems.
+
+A problem in a contributor's bundle is a *value* (:class:`Diagnostic`), never an
+exception: the validator collects them all and the reporters print them. Only
+three kinds of exception exist, and they are kept apart on purpose: a
+:class:`UsageError` is the caller's mistake (exit 2), a :class:`ValidationFailed`
+carries diagnostics (exit 1), and anything else is a bug in Patternbook and is
+the only thing allowed to print a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CODES",
+    "Diagnostic",
+    "PatternbookError",
+    "Severity",
+    "UsageError",
+    "ValidationFailed",
+    "field_path",
+    "sort_diagnostics",
+]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: Stable diagnostic codes. Codes are part of the public contract: CI logs,
+#: editor integrations and the docs refer to them, so a code is never reused.
+CODES: dict[str, str] = {
+    # files and bytes
+    "PB001": "file cannot be read",
+    "PB002": "file is not valid UTF-8",
+    "PB003": "file contains a NUL or forbidden control character",
+    "PB004": "file is larger than the size limit",
+    "PB005": "symlinks are not allowed in a bundle",
+    "PB006": "unexpected file in a bundle",
+    "PB007": "required file is missing",
+    "PB008": "bundle folder name is not a valid slug",
+    # YAML
+    "PB101": "YAML syntax error",
+    "PB102": "YAML tags are not allowed",
+    "PB103": "YAML anchors and aliases are not allowed",
+    "PB104": "duplicate key",
+    "PB105": "YAML 1.1 reads this unquoted value as something other than text",
+    "PB106": "document must be a mapping",
+    "PB107": "mapping keys must be plain text",
+    # fields
+    "PB201": "required field is missing",
+    "PB202": "unknown field",
+    "PB203": "wrong type",
+    "PB204": "text is too short to be substantive",
+    "PB205": "placeholder text",
+    "PB206": "value is not in the catalogue's vocabulary",
+    "PB207": "invalid value",
+    "PB208": "too few or too many items",
+    "PB209": "URL is not allowed",
+    "PB210": "text is too long",
+    "PB211": "invisible or direction-changing characters in text",
+    # markdown
+    "PB401": "required Markdown section is missing",
+    "PB402": "raw HTML is not allowed in Markdown",
+    "PB403": "link or image URL is not allowed",
+    "PB404": "snippet includes are not allowed",
+    # cross-bundle
+    "PB301": "duplicate slug or title",
+    "PB302": "relation points at an unknown pattern",
+    "PB303": "relation's inverse is missing on the other pattern",
+    "PB304": "review is past due",
+    "PB305": "series lists an unknown pattern",
+    "PB306": "superseded_by is wrong for the status",
+    "PB307": "pattern relates to itself",
+    "PB308": "catalogue vocabulary has a duplicate id",
+    # diagrams
+    "PB501": "unknown diagram node kind",
+    "PB502": "diagram reference does not resolve",
+    "PB503": "diagram is over a size limit",
+    "PB504": "diagram clusters nest too deep or in a cycle",
+}
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Diagnostic:
+    """A problem found in contributor content, positioned in its source file.
+
+    ``line`` and ``column`` are 1-based, as editors and ``::error`` annotations
+    expect. ``field`` is the dotted path of the offending value
+    (``failure_edges[0].detection``) or empty when the problem is the file.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    field: str = ""
+    severity: Severity = Severity.ERROR
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # pragma: no cover - guards our own code
+            raise ValueError(f"unregistered diagnostic code {self.code}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def as_error(self) -> Diagnostic:
+        """The same problem promoted to an error (``--strict``)."""
+        return Diagnostic(
+            self.path, self.line, self.column, self.code, self.message,
+            self.field, Severity.ERROR, self.hint,
+        )
+
+    def format(self) -> str:
+        """``path:line:col: CODE field: message`` — the shape compilers use."""
+        where = f"{self.path}:{self.line}:{self.column}"
+        kind = "" if self.is_error else "warning "
+        subject = f" {self.field}:" if self.field else ""
+        text = f"{where}: {kind}{self.code}{subject} {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity.value,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Order by file then position, dropping exact repeats.
+
+    pydantic can report one bad value through several union branches; readers
+    want each problem once.
+    """
+    seen: set[tuple[str, int, int, str, str]] = set()
+    unique: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        key = (diagnostic.path, diagnostic.line, diagnostic.column,
+               diagnostic.code, diagnostic.field)
+        if key not in seen:
+            seen.add(key)
+            unique.append(diagnostic)
+    return sorted(unique, key=lambda d: (d.path, d.line, d.column, d.code))
+
+
+class PatternbookError(Exception):
+    """Base of the errors Patternbook reports without a traceback."""
+
+
+class UsageError(PatternbookError):
+    """The command was called wrongly (missing path, bad option): exit 2."""
+
+
+@dataclass
+class ValidationFailed(PatternbookError):
+    """Raised by adapters (build, export) that cannot go on with invalid content."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics)
+
+
+def field_path(path: tuple[object, ...] | list[object]) -> str:
+    """``("failure_edges", 0, "detection")`` → ``failure_edges[0].detection``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text

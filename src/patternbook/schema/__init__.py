@@ -1,0 +1,58 @@
+"""pydantic models of the bundle contract. No file I/O here: the loader reads,
+the schema only says what is valid."""
+
+from patternbook.schema.catalogue_file import CatalogueFile, Category, Series, Symptom
+from patternbook.schema.diagram import Diagram, DiagramCluster, DiagramEdge, DiagramNode
+from patternbook.schema.pattern import (
+    PILLARS,
+    Cost,
+    CostDriver,
+    CostEstimate,
+    FailureEdge,
+    Operations,
+    Pattern,
+    PatternFile,
+    Pillars,
+    Pressure,
+    Reference,
+    Relation,
+    Repository,
+)
+from patternbook.schema.text import SCAFFOLD_MARKER
+from patternbook.schema.vocabulary import Vocabulary, did_you_mean
+
+__all__ = [
+    "PILLARS",
+    "SCAFFOLD_MARKER",
+    "CatalogueFile",
+    "Category",
+    "Cost",
+    "CostDriver",
+    "CostEstimate",
+    "Diagram",
+    "DiagramCluster",
+    "DiagramEdge",
+    "DiagramNode",
+    "FailureEdge",
+    "Operations",
+    "Pattern",
+    "PatternFile",
+    "Pillars",
+    "Pressure",
+    "Reference",
+    "Relation",
+    "Repository",
+    "Series",
+    "Symptom",
+    "Vocabulary",
+    "did_you_mean",
+    "pattern_json_schema",
+]
+
+
+def pattern_json_schema() -> dict:
+    """The JSON Schema of ``pattern.yaml`` for editors, generated from the models."""
+    schema = PatternFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Patternbook pattern.yaml"
+    return schema

@@ -1,0 +1,45 @@
+"""The catalogue-level file, ``patterns/catalogue.yaml``: the closed vocabularies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from patternbook.schema.base import StrictModel
+from patternbook.schema.text import OneLine, Slug, prose, short_text
+
+__all__ = ["CatalogueFile", "Category", "Series", "Symptom"]
+
+Host = Annotated[str, StringConstraints(pattern=r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")]
+
+
+class Category(StrictModel):
+    id: Slug
+    title: short_text(3, 60)  # type: ignore[valid-type]
+    description: prose(40, 8, 600)  # type: ignore[valid-type]
+
+
+class Series(StrictModel):
+    """An ordered learning path through the catalogue."""
+
+    id: Slug
+    title: short_text(3, 80)  # type: ignore[valid-type]
+    description: prose(40, 8, 600)  # type: ignore[valid-type]
+    patterns: list[Slug] = Field(min_length=2, max_length=40)
+
+
+class Symptom(StrictModel):
+    """A problem readers arrive with, phrased the way they would say it."""
+
+    id: Slug
+    title: OneLine  # type: ignore[valid-type]
+
+
+class CatalogueFile(StrictModel):
+    categories: list[Category] = Field(min_length=1)
+    tags: list[Slug] = Field(min_length=1)
+    series: list[Series] = Field(default_factory=list)
+    symptoms: list[Symptom] = Field(min_length=1)
+    repository_hosts: list[Host] = Field(min_length=1)
+    """Hosts a companion repository URL may point at (``github.com``)."""

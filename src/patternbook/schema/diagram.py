@@ -1,0 +1,98 @@
+"""The declarative diagram spec a bundle carries.
+
+A diagram is data: nodes with a ``kind`` naming a ``diagrams`` provider class,
+clusters nested by ``parent``, and edges. Labels are plain text (no ``<`` or
+``>``, so Graphviz can never read one as an HTML-like label) and there is no
+field through which a Graphviz attribute, URL or image could be passed.
+Whether ids resolve and how deep clusters nest are cross-field rules checked by
+the validation layer, which can point at the exact offending line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from patternbook.schema.base import StrictModel
+from patternbook.schema.text import Identifier, check_text, prose
+
+__all__ = [
+    "KIND_PATTERN",
+    "MAX_CLUSTERS",
+    "MAX_CLUSTER_DEPTH",
+    "MAX_EDGES",
+    "MAX_LABEL_CHARS",
+    "MAX_NODES",
+    "Diagram",
+    "DiagramCluster",
+    "DiagramEdge",
+    "DiagramNode",
+    "EdgeStyle",
+]
+
+MAX_NODES = 40
+MAX_EDGES = 80
+MAX_CLUSTERS = 20
+MAX_CLUSTER_DEPTH = 3
+MAX_LABEL_CHARS = 60
+
+KIND_PATTERN = r"^[a-z0-9]+\.[a-z0-9_]+\.[A-Za-z0-9]+$"
+
+EdgeStyle = Literal["solid", "dashed", "dotted", "bold"]
+
+
+def _plain_label(value: str) -> str:
+    if any(character in value for character in "<>{}|\n"):
+        raise PydanticCustomError(
+            "label_markup",
+            "labels are plain text: '<', '>', '{{', '}}', '|' and line breaks are not allowed",
+        )
+    return check_text(value)
+
+
+PlainLabel = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL_CHARS),
+    AfterValidator(_plain_label),
+]
+
+NodeKind = Annotated[str, StringConstraints(max_length=80, pattern=KIND_PATTERN)]
+
+
+class DiagramNode(StrictModel):
+    id: Identifier
+    label: PlainLabel
+    kind: NodeKind
+    """A ``diagrams`` provider class, ``provider.group.Class`` (``aws.compute.Lambda``)."""
+    cluster: Identifier | None = None
+
+
+class DiagramCluster(StrictModel):
+    id: Identifier
+    label: PlainLabel
+    parent: Identifier | None = None
+    """The enclosing cluster (region › availability zone › subnet, at most 3 deep)."""
+
+
+class DiagramEdge(StrictModel):
+    source: Identifier = Field(alias="from")
+    target: Identifier = Field(alias="to")
+    label: PlainLabel | None = None
+    style: EdgeStyle = "solid"
+
+
+class Diagram(StrictModel):
+    id: Identifier
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=80),
+                     AfterValidator(_plain_label)]
+    caption: prose(20, 4, 400)  # type: ignore[valid-type]
+    alt: prose(40, 8, 600)  # type: ignore[valid-type]
+    """Alternative text for screen readers: what the picture shows, in words."""
+    role: Literal["overview", "before", "after"] = "overview"
+    """``before`` and ``after`` diagrams are shown side by side."""
+    direction: Literal["LR", "TB", "RL", "BT"] = "LR"
+    nodes: list[DiagramNode] = Field(min_length=2, max_length=MAX_NODES)
+    clusters: list[DiagramCluster] = Field(default_factory=list, max_length=MAX_CLUSTERS)
+    edges: list[DiagramEdge] = Field(min_length=1, max_length=MAX_EDGES)

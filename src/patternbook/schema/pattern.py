@@ -1,0 +1,233 @@
+"""The pattern bundle contract.
+
+:class:`PatternFile` is what a contributor writes in ``pattern.yaml``;
+:class:`Pattern` adds what the loader knows from elsewhere (the slug from the
+folder name, the solution from ``solution.md``). The five questions every
+pattern must answer are the fields ``pressure``, ``when_not_to_use``,
+``failure_edges``, ``cost`` and ``operations``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from patternbook.schema.base import StrictModel
+from patternbook.schema.diagram import Diagram
+from patternbook.schema.text import OneLine, Slug, prose, short_text
+from patternbook.schema.vocabulary import check_https_url, in_vocabulary
+
+__all__ = [
+    "PILLARS",
+    "Cost",
+    "CostDriver",
+    "CostEstimate",
+    "FailureEdge",
+    "IacTool",
+    "Monitoring",
+    "Operations",
+    "Pattern",
+    "PatternFile",
+    "Pillars",
+    "Pressure",
+    "Reference",
+    "Relation",
+    "RelationType",
+    "Repository",
+    "Status",
+]
+
+Status = Literal["draft", "reviewed", "proven", "deprecated"]
+RelationType = Literal[
+    "alternative_to", "complements", "requires", "part_of", "conflicts_with", "supersedes"
+]
+IacTool = Literal[
+    "terraform", "opentofu", "cdk", "cdktf", "cloudformation", "sam", "pulumi", "bicep",
+    "arm", "helm", "kustomize", "crossplane", "serverless", "ansible", "kubernetes",
+]
+PILLARS: tuple[str, ...] = (
+    "operational_excellence",
+    "security",
+    "reliability",
+    "performance_efficiency",
+    "cost_optimization",
+    "sustainability",
+)
+
+Title = short_text(3, 80)
+Summary = short_text(30, 200)
+Sentence = prose(20, 4, 600)
+Paragraph = prose(40, 8, 1500)
+Reason = short_text(15, 200)
+
+CategoryId = Annotated[Slug, AfterValidator(in_vocabulary("category", "categories"))]
+TagId = Annotated[Slug, AfterValidator(in_vocabulary("tag", "tags"))]
+SymptomId = Annotated[Slug, AfterValidator(in_vocabulary("symptom", "symptoms"))]
+
+
+def _repository_url(value: str, info: ValidationInfo) -> str:
+    vocabulary = (info.context or {}).get("vocabulary")
+    return check_https_url(value, hosts=vocabulary.repository_hosts if vocabulary else None)
+
+
+def _reference_url(value: str) -> str:
+    return check_https_url(value, hosts=None)
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for item in items:
+        if item in seen:
+            raise PydanticCustomError("duplicate", "'{item}' is listed twice", {"item": item})
+        seen.add(item)
+    return items
+
+
+def _no_traversal(value: str) -> str:
+    if ".." in value.split("/"):
+        raise PydanticCustomError("traversal", "'..' is not allowed in a repository path")
+    return value
+
+
+class Pillars(StrictModel):
+    """The Well-Architected pillars this pattern serves, each with a one-line reason."""
+
+    operational_excellence: Reason | None = None  # type: ignore[valid-type]
+    security: Reason | None = None  # type: ignore[valid-type]
+    reliability: Reason | None = None  # type: ignore[valid-type]
+    performance_efficiency: Reason | None = None  # type: ignore[valid-type]
+    cost_optimization: Reason | None = None  # type: ignore[valid-type]
+    sustainability: Reason | None = None  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Pillars:
+        if not self.served():
+            raise PydanticCustomError("too_short", "name at least one pillar with its reason")
+        return self
+
+    def served(self) -> dict[str, str]:
+        return {name: reason for name in PILLARS if (reason := getattr(self, name))}
+
+
+class Pressure(StrictModel):
+    force: prose(120, 20)  # type: ignore[valid-type]
+    """The force on the system that makes this shape necessary."""
+    signals: list[Sentence] = Field(min_length=2, max_length=10)  # type: ignore[valid-type]
+    """Observable signs that a team is under this pressure."""
+    symptoms: Annotated[list[SymptomId], AfterValidator(_unique)] = Field(min_length=1, max_length=6)
+    """Catalogue symptoms (ids from catalogue.yaml) this pattern answers."""
+
+
+class FailureEdge(StrictModel):
+    """One way the pattern breaks in production. Listed in order: the first breaks first."""
+
+    fails: Sentence  # type: ignore[valid-type]
+    trigger: Sentence  # type: ignore[valid-type]
+    blast_radius: Sentence  # type: ignore[valid-type]
+    detection: Sentence  # type: ignore[valid-type]
+    """The metric, alarm or signal that tells you, by name."""
+    mitigation: Sentence  # type: ignore[valid-type]
+    recovery: Sentence  # type: ignore[valid-type]
+
+
+class CostEstimate(StrictModel):
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    period: Literal["hour", "day", "month", "year"]
+    as_of: datetime.date
+    assumptions: Paragraph  # type: ignore[valid-type]
+    """Scale, region, traffic and sizes that make the range checkable."""
+
+    @field_validator("high")
+    @classmethod
+    def _high_not_below_low(cls, high: float, info: ValidationInfo) -> float:
+        low = info.data.get("low")
+        if low is not None and high < low:
+            raise PydanticCustomError("range", "high ({high}) is below low ({low})",
+                                      {"high": high, "low": low})
+        return high
+
+
+class CostDriver(StrictModel):
+    component: short_text(2, 80)  # type: ignore[valid-type]
+    dimension: short_text(4, 160)  # type: ignore[valid-type]
+    """What the provider bills for (GB-month, requests, instance-hours)."""
+    scaling: Sentence  # type: ignore[valid-type]
+    """How the bill moves with load."""
+
+
+class Cost(StrictModel):
+    estimate: CostEstimate
+    drivers: list[CostDriver] = Field(min_length=1, max_length=12)
+
+
+class Monitoring(StrictModel):
+    slis: list[Sentence] = Field(min_length=1, max_length=12)  # type: ignore[valid-type]
+    alarms: list[Sentence] = Field(min_length=1, max_length=12)  # type: ignore[valid-type]
+
+
+class Operations(StrictModel):
+    monitoring: Monitoring
+    runbooks: list[Sentence] = Field(min_length=1, max_length=12)  # type: ignore[valid-type]
+    skills: list[Sentence] = Field(min_length=1, max_length=12)  # type: ignore[valid-type]
+    toil: list[Sentence] = Field(min_length=1, max_length=12)  # type: ignore[valid-type]
+
+
+class Repository(StrictModel):
+    url: Annotated[str, Field(max_length=300), AfterValidator(_repository_url)]
+    iac: IacTool
+    ref: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")] | None = None
+    path: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$"),
+                    AfterValidator(_no_traversal)] | None = None
+    """Folder inside the repository that holds this pattern's code."""
+    description: Summary  # type: ignore[valid-type]
+
+
+class Relation(StrictModel):
+    type: RelationType
+    pattern: Slug
+    note: OneLine | None = None  # type: ignore[valid-type]
+
+
+class Reference(StrictModel):
+    title: Title  # type: ignore[valid-type]
+    url: Annotated[str, Field(max_length=300), AfterValidator(_reference_url)]
+
+
+class PatternFile(StrictModel):
+    """The contents of ``patterns/<slug>/pattern.yaml``."""
+
+    title: Title  # type: ignore[valid-type]
+    summary: Summary  # type: ignore[valid-type]
+    """One line: what the pattern does, for lists and search results."""
+    category: CategoryId
+    tags: Annotated[list[TagId], AfterValidator(_unique)] = Field(min_length=1, max_length=8)
+    status: Status
+    superseded_by: Slug | None = None
+    owners: list[short_text(2, 80)] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
+    last_reviewed: datetime.date
+    review_interval_days: int = Field(ge=30, le=730)
+    pillars: Pillars
+    pressure: Pressure
+    when_to_use: list[Sentence] = Field(min_length=2, max_length=10)  # type: ignore[valid-type]
+    when_not_to_use: list[Sentence] = Field(min_length=2, max_length=10)  # type: ignore[valid-type]
+    failure_edges: list[FailureEdge] = Field(min_length=2, max_length=10)
+    cost: Cost
+    operations: Operations
+    repositories: list[Repository] = Field(min_length=1, max_length=8)
+    relations: list[Relation] = Field(min_length=1, max_length=20)
+    diagrams: list[Diagram] = Field(min_length=1, max_length=6)
+    references: list[Reference] = Field(default_factory=list, max_length=20)
+    known_uses: list[Sentence] = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]
+
+
+class Pattern(PatternFile):
+    """A validated pattern: the file plus what its folder and ``solution.md`` say."""
+
+    slug: Slug
+    solution: prose(300, 50, 30000)  # type: ignore[valid-type]
+    """How it works, from ``solution.md``: components, flow, boundaries."""

@@ -1,0 +1,149 @@
+"""Rules that need more than one bundle: slugs, relations, series, reviews."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from patternbook.errors import Diagnostic, Severity, field_path
+from patternbook.loader import YamlDocument
+from patternbook.schema import CatalogueFile, Pattern, did_you_mean
+
+__all__ = ["SYMMETRIC_RELATIONS", "check_catalogue_vocabulary", "check_relations", "check_reviews",
+           "check_series", "check_unique_titles"]
+
+#: Relations that read the same both ways; the other pattern should say it too.
+SYMMETRIC_RELATIONS = frozenset({"alternative_to", "complements", "conflicts_with"})
+
+
+def _at(document: YamlDocument, path: tuple, code: str, message: str, *,
+        hint: str = "", severity: Severity = Severity.ERROR) -> Diagnostic:
+    line, column = document.position_of(path)
+    return Diagnostic(document.shown_as, line, column, code, message,
+                      field=field_path(path), severity=severity, hint=hint)
+
+
+def check_relations(patterns: dict[str, Pattern], documents: dict[str, YamlDocument],
+                    known_slugs: frozenset[str]) -> list[Diagnostic]:
+    """Relations and ``superseded_by`` resolve; symmetric relations are mirrored (warning)."""
+    problems: list[Diagnostic] = []
+    for slug, pattern in patterns.items():
+        document = documents[slug]
+        seen: set[tuple[str, str]] = set()
+        for index, relation in enumerate(pattern.relations):
+            path = ("relations", index, "pattern")
+            if relation.pattern == slug:
+                problems.append(_at(document, path, "PB307", "a pattern cannot relate to itself"))
+            elif relation.pattern not in known_slugs:
+                problems.append(_at(document, path, "PB302",
+                                    f"no pattern '{relation.pattern}' in this catalogue",
+                                    hint=did_you_mean(relation.pattern, known_slugs)))
+            if (relation.type, relation.pattern) in seen:
+                problems.append(_at(document, ("relations", index), "PB207",
+                                    f"relation {relation.type} {relation.pattern} is listed twice"))
+            seen.add((relation.type, relation.pattern))
+            other = patterns.get(relation.pattern)
+            if other is None or relation.pattern == slug:
+                continue
+            if relation.type in SYMMETRIC_RELATIONS and not any(
+                    r.type == relation.type and r.pattern == slug for r in other.relations):
+                problems.append(_at(
+                    document, path, "PB303",
+                    f"{slug} is {relation.type} {relation.pattern}, but {relation.pattern} does not say so",
+                    hint=f"add {{type: {relation.type}, pattern: {slug}}} to {relation.pattern}",
+                    severity=Severity.WARNING))
+            if relation.type == "supersedes" and other.superseded_by != slug:
+                problems.append(_at(
+                    document, path, "PB303",
+                    f"{slug} supersedes {relation.pattern}, whose superseded_by does not name {slug}",
+                    severity=Severity.WARNING))
+
+        if pattern.status == "deprecated":
+            if pattern.superseded_by is None:
+                problems.append(_at(document, ("status",), "PB306",
+                                    "a deprecated pattern must name its successor in superseded_by"))
+            elif pattern.superseded_by not in known_slugs:
+                problems.append(_at(document, ("superseded_by",), "PB302",
+                                    f"no pattern '{pattern.superseded_by}' in this catalogue",
+                                    hint=did_you_mean(pattern.superseded_by, known_slugs)))
+            elif pattern.superseded_by == slug:
+                problems.append(_at(document, ("superseded_by",), "PB307",
+                                    "a pattern cannot supersede itself"))
+        elif pattern.superseded_by is not None:
+            problems.append(_at(document, ("superseded_by",), "PB306",
+                                f"superseded_by is only for deprecated patterns (status is {pattern.status})"))
+    return problems
+
+
+def check_reviews(patterns: dict[str, Pattern], documents: dict[str, YamlDocument],
+                  today: datetime.date) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for slug, pattern in patterns.items():
+        due = pattern.last_reviewed + datetime.timedelta(days=pattern.review_interval_days)
+        if pattern.last_reviewed > today:
+            problems.append(_at(documents[slug], ("last_reviewed",), "PB207",
+                                f"last_reviewed {pattern.last_reviewed} is in the future"))
+        elif due < today:
+            problems.append(_at(
+                documents[slug], ("last_reviewed",), "PB304",
+                f"review was due on {due} ({(today - due).days} days ago)",
+                hint="review the pattern and update last_reviewed", severity=Severity.WARNING))
+    return problems
+
+
+def check_series(catalogue: CatalogueFile, document: YamlDocument,
+                 known_slugs: frozenset[str]) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for s_index, series in enumerate(catalogue.series):
+        seen: set[str] = set()
+        for p_index, slug in enumerate(series.patterns):
+            path = ("series", s_index, "patterns", p_index)
+            if slug not in known_slugs:
+                problems.append(_at(document, path, "PB305",
+                                    f"series '{series.id}' lists '{slug}', which is not in this catalogue",
+                                    hint=did_you_mean(slug, known_slugs)))
+            if slug in seen:
+                problems.append(_at(document, path, "PB207", f"'{slug}' appears twice in series '{series.id}'"))
+            seen.add(slug)
+    return problems
+
+
+def _duplicates(ids: Iterable[str]) -> list[tuple[int, str]]:
+    seen: set[str] = set()
+    repeated = []
+    for index, identifier in enumerate(ids):
+        if identifier in seen:
+            repeated.append((index, identifier))
+        seen.add(identifier)
+    return repeated
+
+
+def check_catalogue_vocabulary(catalogue: CatalogueFile, document: YamlDocument) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    lists = {
+        "categories": ([c.id for c in catalogue.categories], "id"),
+        "series": ([s.id for s in catalogue.series], "id"),
+        "symptoms": ([s.id for s in catalogue.symptoms], "id"),
+        "tags": (catalogue.tags, None),
+        "repository_hosts": (catalogue.repository_hosts, None),
+    }
+    for name, (ids, key) in lists.items():
+        for index, identifier in _duplicates(ids):
+            path = (name, index, key) if key else (name, index)
+            problems.append(_at(document, path, "PB308", f"'{identifier}' is defined twice in {name}"))
+    return problems
+
+
+def check_unique_titles(patterns: dict[str, Pattern], documents: dict[str, YamlDocument]) -> list[Diagnostic]:
+    """Folder names make slugs unique; a copied bundle shows up as a repeated title."""
+    problems: list[Diagnostic] = []
+    first: dict[str, str] = {}
+    for slug in sorted(patterns):
+        title = patterns[slug].title.casefold()
+        if title in first:
+            problems.append(_at(documents[slug], ("title",), "PB301",
+                                f"'{patterns[slug].title}' is also the title of {first[title]}",
+                                hint="was this bundle copied? give it its own title"))
+        else:
+            first[title] = slug
+    return problems

@@ -1,0 +1,91 @@
+"""Rules for contributor Markdown (``solution.md``).
+
+Decision: raw HTML in contributor Markdown is an *error*, not something we
+escape silently. A contributor learns at once, with a position, and the page
+never depends on a sanitiser having caught everything. Links and images may
+only point at https, mailto or relative URLs within the site.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from patternbook.errors import Diagnostic
+from patternbook.loader import MarkdownDocument
+
+__all__ = ["REQUIRED_SOLUTION_SECTIONS", "check_solution", "url_is_allowed"]
+
+#: ``solution.md`` must explain these three things, each under its own ``##`` heading.
+REQUIRED_SOLUTION_SECTIONS = ("Components", "Flow", "Boundaries")
+MIN_SECTION_WORDS = 25
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_RAW_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|!--|\?|!\[CDATA\[|![A-Za-z])")
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
+_SNIPPET = re.compile(r"-{1,3}8<-{1,3}|;-{1,3}8<-{1,3}")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_ALLOWED_SCHEMES = {"https", "mailto"}
+
+
+def url_is_allowed(url: str) -> bool:
+    """https, mailto, or a relative URL inside the site.
+
+    Entities are decoded and whitespace and control characters dropped first,
+    as a browser would, so ``java&#115;cript:`` or ``JaVa\tScRiPt:`` are caught.
+    """
+    decoded = html.unescape(url)
+    squeezed = "".join(ch for ch in decoded if not ch.isspace() and ord(ch) >= 32)
+    if squeezed.startswith(("//", "\\\\", "/\\", "\\/")):
+        return False
+    scheme = _SCHEME.match(squeezed)
+    return scheme is None or scheme.group(1).lower() in _ALLOWED_SCHEMES
+
+
+def _blank_code_spans(line: str) -> str:
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
+
+
+def check_solution(document: MarkdownDocument) -> list[Diagnostic]:
+    shown = document.shown_as
+    problems: list[Diagnostic] = []
+    for title in REQUIRED_SOLUTION_SECTIONS:
+        section = document.section(title)
+        if section is None:
+            problems.append(Diagnostic(
+                shown, 1, 1, "PB401", f"no '## {title}' section",
+                field="solution", hint=f"add a '## {title}' heading and explain the {title.lower()}"))
+        elif len(section.body.split()) < MIN_SECTION_WORDS:
+            problems.append(Diagnostic(
+                shown, section.line, 1, "PB204",
+                f"section '{title}' says too little (at least {MIN_SECTION_WORDS} words expected)",
+                field="solution"))
+    code_lines = document.code_lines()
+    for number, raw_line in enumerate(document.text.splitlines(), start=1):
+        if _SNIPPET.search(raw_line):
+            column = _SNIPPET.search(raw_line).start() + 1
+            problems.append(Diagnostic(shown, number, column, "PB404",
+                                       "snippet include markers (--8<--) are not allowed in content",
+                                       field="solution"))
+        if number in code_lines:
+            continue
+        line = _blank_code_spans(raw_line)
+        for match in _RAW_HTML.finditer(line):
+            problems.append(Diagnostic(
+                shown, number, match.start() + 1, "PB402",
+                "raw HTML is not allowed in pattern prose", field="solution",
+                hint="use Markdown, or put the text in `code` if it is meant literally"))
+        urls = [(m.start(1), m.group(1)) for m in _INLINE_LINK.finditer(line)]
+        urls += [(m.start(1), m.group(1)) for m in _AUTOLINK.finditer(line)]
+        definition = _REFERENCE_DEFINITION.match(line)
+        if definition:
+            urls.append((definition.start(1), definition.group(1)))
+        for start, url in urls:
+            if not url_is_allowed(url):
+                problems.append(Diagnostic(
+                    shown, number, start + 1, "PB403",
+                    f"link target '{url[:60]}' is not allowed", field="solution",
+                    hint="links may use https:, mailto: or a relative path within the site"))
+    return problems
