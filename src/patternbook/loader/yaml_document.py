@@ -124,6 +124,7 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
+    aliases_reported: set[str] = set()
     loader = _Loader(source.text)
     try:
         while loader.check_event():
@@ -147,7 +148,9 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
             if event.anchor is not None and not isinstance(event, yaml.AliasEvent):
                 problem(position, "PB103", f"anchor '&{event.anchor}' is not allowed; write the value out")
             if isinstance(event, yaml.AliasEvent):
-                problem(position, "PB103", f"alias '*{event.anchor}' is not allowed; write the value out")
+                if event.anchor not in aliases_reported:  # an alias bomb repeats one name thousands of times
+                    aliases_reported.add(event.anchor)
+                    problem(position, "PB103", f"alias '*{event.anchor}' is not allowed; write the value out")
                 value: Any = None
             else:
                 tag = event.tag

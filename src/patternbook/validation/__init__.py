@@ -184,9 +184,13 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
             patterns[pattern.slug] = pattern
 
     documents = {slug: bundles[slug].pattern for slug in patterns}
-    diagnostics += check_relations(patterns, documents, known_slugs)
-    diagnostics += check_reviews(patterns, documents, today)
-    diagnostics += check_unique_titles(patterns, documents)
+    across = check_relations(patterns, documents, known_slugs)
+    across += check_reviews(patterns, documents, today)
+    across += check_unique_titles(patterns, documents)
     if strict:
+        across = [d.as_error() if d.severity is Severity.WARNING else d for d in across]
         diagnostics = [d.as_error() if d.severity is Severity.WARNING else d for d in diagnostics]
+    failed_files = {d.path for d in across if d.is_error}
+    patterns = {slug: p for slug, p in patterns.items() if documents[slug].shown_as not in failed_files}
+    diagnostics += across
     return ValidationReport(root, catalogue, patterns, bundles, sort_diagnostics(diagnostics), complete)

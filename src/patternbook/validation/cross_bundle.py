@@ -49,7 +49,7 @@ def check_relations(patterns: dict[str, Pattern], documents: dict[str, YamlDocum
                     r.type == relation.type and r.pattern == slug for r in other.relations):
                 problems.append(_at(
                     document, path, "PB303",
-                    f"{slug} is {relation.type} {relation.pattern}, but {relation.pattern} does not say so",
+                    f"{relation.type} {relation.pattern} is not mirrored: {relation.pattern} does not list {slug}",
                     hint=f"add {{type: {relation.type}, pattern: {slug}}} to {relation.pattern}",
                     severity=Severity.WARNING))
             if relation.type == "supersedes" and other.superseded_by != slug:

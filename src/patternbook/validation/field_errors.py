@@ -134,6 +134,7 @@ def diagnostics_from_validation_error(
         where_path, line, column = shown, *document.position_of(path, key=kind == "extra_forbidden")
         if elsewhere and loc and loc[0] in elsewhere:
             where_path, line, column = elsewhere[loc[0]]
+            field = str(loc[0])
         code, message, hint = _describe(item, kind, path, rest, document, model)
         if kind == "missing" and rest:
             field = field_path((*path, rest[0]))

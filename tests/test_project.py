@@ -1,0 +1,34 @@
+"""Project-wide guards: lint, the import-layer contract, and the shipped catalogue."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from patternbook.validation import validate_paths
+from tests.conftest import PROJECT
+
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    return shutil.which(name, path=str(BIN)) or shutil.which(name) or name
+
+
+def test_ruff_is_clean() -> None:
+    result = subprocess.run([_tool("ruff"), "check", "src", "tests", "benchmarks"], cwd=PROJECT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_layers_import_only_downward() -> None:
+    result = subprocess.run([_tool("lint-imports"), "--no-cache"], cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+
+
+def test_shipped_catalogue_validates_with_no_warnings() -> None:
+    report = validate_paths([PROJECT / "patterns"], strict=True)
+    assert [d.format() for d in report.diagnostics] == []
+    assert len(report.patterns) >= 3
