@@ -59,7 +59,7 @@ def _run_validate(arguments: argparse.Namespace) -> int:
     from patternbook.validation import validate_paths
 
     paths = arguments.paths or [Path("patterns")]
-    report = validate_paths(paths, today=arguments.today, strict=arguments.strict)
+    report = validate_paths(paths, today=arguments.today, strict=arguments.strict, keep_models=False)
     output = REPORTERS[arguments.format](report.diagnostics, len(report.bundles), arguments.quiet)
     if output:
         print(output)

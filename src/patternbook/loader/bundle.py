@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,19 +109,22 @@ def load_bundle(directory: Path) -> RawBundle:
             f"'{directory.name}' is not a slug: use lowercase letters, digits and single hyphens",
             field="slug"))
     present: set[str] = set()
-    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+    with os.scandir(directory) as entries:
+        listing = sorted(entries, key=lambda e: e.name)
+    for entry in listing:
         if entry.is_symlink():
-            problems.append(Diagnostic(display_path(entry), 1, 1, "PB005",
+            problems.append(Diagnostic(display_path(Path(entry.path)), 1, 1, "PB005",
                                        "is a symlink; commit the file itself"))
-        elif entry.name in BUNDLE_FILES and entry.is_file():
+        elif entry.name in BUNDLE_FILES and entry.is_file(follow_symlinks=False):
             present.add(entry.name)
         else:
-            kind = "folder" if entry.is_dir() else "file"
+            kind = "folder" if entry.is_dir(follow_symlinks=False) else "file"
             problems.append(Diagnostic(
-                display_path(entry), 1, 1, "PB006",
+                display_path(Path(entry.path)), 1, 1, "PB006",
                 f"unexpected {kind} in a bundle; a bundle holds only {' and '.join(BUNDLE_FILES)}"))
+    symlinked = {e.name for e in listing if e.is_symlink()}
     for name in BUNDLE_FILES:
-        if name not in present and not (directory / name).is_symlink():
+        if name not in present and name not in symlinked:
             problems.append(Diagnostic(display_path(directory / name), 1, 1, "PB007",
                                        f"the bundle has no {name}"))
     if PATTERN_FILE in present:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +28,15 @@ class SourceText:
 def display_path(path: Path) -> str:
     """Paths in diagnostics are relative to the working directory when they can be,
     so CI annotations land on the right file of the pull request."""
+    text = str(path)
+    here = os.getcwd()
+    prefix = here.rstrip(os.sep) + os.sep
+    if text.startswith(prefix):  # the common case, without relpath's normalising work
+        return text[len(prefix):]
     try:
-        return os.path.relpath(path)
+        return os.path.relpath(text, here)
     except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
+        return text
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -43,10 +49,11 @@ def read_source_text(path: Path, diagnostics: list[Diagnostic]) -> SourceText | 
     """Return the file's text, or ``None`` after recording why it cannot be used."""
     shown = display_path(path)
     try:
-        if path.is_symlink():
+        status = os.lstat(path)
+        if stat.S_ISLNK(status.st_mode):
             diagnostics.append(Diagnostic(shown, 1, 1, "PB005", "is a symlink; commit the file itself"))
             return None
-        size = path.stat().st_size
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             diagnostics.append(Diagnostic(
                 shown, 1, 1, "PB004",

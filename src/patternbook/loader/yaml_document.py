@@ -26,9 +26,7 @@ Position = tuple[int, int]
 PathKey = tuple[Any, ...]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
-_STR = "tag:yaml.org,2002:str"
 _CONSTRUCTORS = {
     "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
     "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
@@ -79,32 +77,34 @@ class _Discarded:
 
 
 class _Frame:
-    __slots__ = ("container", "first_seen", "path", "pending_key", "pending_key_position")
+    __slots__ = ("container", "first_seen", "is_mapping", "path", "pending_key")
 
     def __init__(self, container: dict | list, path: PathKey) -> None:
         self.container = container
+        self.is_mapping = type(container) is dict
         self.path = path
         self.pending_key: str | _Discarded | None = None
-        self.pending_key_position: Position = (1, 1)
         self.first_seen: dict[str, int] = {}
 
 
-def _mark(event: yaml.Event) -> Position:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+_IMPLICIT_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 
 
-def _scalar_value(event: yaml.ScalarEvent) -> tuple[Any, bool]:
+def _scalar_value(text: str, plain: bool) -> tuple[Any, bool]:
     """Resolve a scalar as YAML 1.1 would; report whether it stopped being text."""
-    if not event.implicit[0]:  # quoted or block scalar: always text
-        return event.value, False
-    tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
-    if tag == _STR:
-        return event.value, False
-    node = yaml.ScalarNode(tag, event.value)
+    if not plain:  # quoted or block scalar: always text
+        return text, False
+    # Most scalars are prose whose first character no implicit resolver claims.
+    candidates = _IMPLICIT_RESOLVERS.get(text[:1] or None)
+    if not candidates:
+        return text, False
+    tag = next((tag for tag, regexp in candidates if regexp.match(text)), None)
+    if tag is None:
+        return text, False
     try:
-        return _CONSTRUCTORS[tag](node), True
+        return _CONSTRUCTORS[tag](yaml.ScalarNode(tag, text)), True
     except (KeyError, ValueError, TypeError):  # e.g. 2026-13-45 looks like a date but is not
-        return event.value, False
+        return text, False
 
 
 def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocument | None:
@@ -112,87 +112,98 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
 
     Returns ``None`` only when the text is not YAML at all; structural problems
     (tags, aliases, duplicate keys) are recorded and parsing goes on, so a
-    contributor sees them all at once.
+    contributor sees them all at once. This loop is the validator's hot path
+    (one pass per event of every bundle), hence the inlined steps.
     """
     document = YamlDocument(source)
     shown = source.shown_as
     problems_before = len(diagnostics)
+    values = document.values
 
-    def problem(position: Position, code: str, message: str, hint: str = "") -> None:
-        diagnostics.append(Diagnostic(shown, position[0], position[1], code, message, hint=hint))
+    def problem(position: Position, code: str, message: str) -> None:
+        diagnostics.append(Diagnostic(shown, position[0], position[1], code, message))
 
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
     aliases_reported: set[str] = set()
     loader = _Loader(source.text)
+    get_event = loader.get_event
     try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    problem(_mark(event), "PB101", "a bundle file holds exactly one YAML document")
-                    break
-                continue
-            if not isinstance(event, yaml.NodeEvent):
-                if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                    finished = stack.pop()
-                    if stack:
-                        _attach(stack[-1], finished.container)
-                    else:
-                        root = finished.container
-                continue
-
-            position = _mark(event)
-            if event.anchor is not None and not isinstance(event, yaml.AliasEvent):
-                problem(position, "PB103", f"anchor '&{event.anchor}' is not allowed; write the value out")
-            if isinstance(event, yaml.AliasEvent):
-                if event.anchor not in aliases_reported:  # an alias bomb repeats one name thousands of times
-                    aliases_reported.add(event.anchor)
-                    problem(position, "PB103", f"alias '*{event.anchor}' is not allowed; write the value out")
-                value: Any = None
-            else:
-                tag = event.tag
-                if tag is not None:
-                    problem(position, "PB102", f"YAML tag '{tag}' is not allowed; remove it")
-                value = None
-
-            parent = stack[-1] if stack else None
-            expecting_key = parent is not None and isinstance(parent.container, dict) and parent.pending_key is None
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if expecting_key:
-                    problem(position, "PB107", "mapping keys must be plain text")
-                    parent.pending_key = f"<complex key at line {position[0]}>"
-                    parent.pending_key_position = position
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.StreamEndEvent or event is None:
+                break
+            if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                mark = event.start_mark
+                position = (mark.line + 1, mark.column + 1)
+                if kind is yaml.AliasEvent:
+                    if event.anchor not in aliases_reported:  # a bomb repeats one name thousands of times
+                        aliases_reported.add(event.anchor)
+                        problem(position, "PB103", f"alias '*{event.anchor}' is not allowed; write the value out")
+                    text, value, changed = f"<alias at line {position[0]}>", None, False
+                else:
+                    if event.anchor is not None:
+                        problem(position, "PB103", f"anchor '&{event.anchor}' is not allowed; write the value out")
+                    if event.tag is not None:
+                        problem(position, "PB102", f"YAML tag '{event.tag}' is not allowed; remove it")
+                    text = event.value
+                    value, changed = _scalar_value(text, event.implicit[0])
+                if not stack:
+                    root = value
+                    values[()] = position
+                    continue
+                frame = stack[-1]
+                container = frame.container
+                if frame.is_mapping:
+                    key = frame.pending_key
+                    if key is None:
+                        _take_key(frame, text, position, document, diagnostics, shown)
+                        continue
+                    path = (*frame.path, key)
+                    frame.pending_key = None
+                    if type(key) is str:
+                        container[key] = value
+                else:
+                    path = (*frame.path, len(container))
+                    container.append(value)
+                values[path] = position
+                if changed:
+                    document.implicit[path] = text
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                mark = event.start_mark
+                position = (mark.line + 1, mark.column + 1)
+                if event.anchor is not None:
+                    problem(position, "PB103", f"anchor '&{event.anchor}' is not allowed; write the value out")
+                if event.tag is not None:
+                    problem(position, "PB102", f"YAML tag '{event.tag}' is not allowed; remove it")
                 if len(stack) >= MAX_DEPTH:
                     problem(position, "PB101", f"nested more than {MAX_DEPTH} levels deep")
                     break
-                path = _child_path(parent) if parent else ()
-                document.values[path] = position
-                container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
-                stack.append(_Frame(container, path))
-                continue
-
-            if isinstance(event, yaml.ScalarEvent):
-                if expecting_key:
-                    _take_key(parent, event.value, position, document, diagnostics, shown)
-                    continue
-                value, changed = _scalar_value(event)
-                path = _child_path(parent) if parent else ()
-                if changed:
-                    document.implicit[path] = event.value
-            else:  # alias
-                if expecting_key:
-                    parent.pending_key = f"<alias at line {position[0]}>"
-                    parent.pending_key_position = position
-                    continue
-                path = _child_path(parent) if parent else ()
-            document.values[path] = position
-            if parent is None:
-                root = value
-            else:
-                _attach(parent, value)
+                if stack:
+                    parent = stack[-1]
+                    if parent.is_mapping and parent.pending_key is None:
+                        problem(position, "PB107", "mapping keys must be plain text")
+                        parent.pending_key = _Discarded(position)
+                    path = _child_path(parent)
+                else:
+                    path = ()
+                values[path] = position
+                stack.append(_Frame({} if kind is yaml.MappingStartEvent else [], path))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                finished = stack.pop()
+                if stack:
+                    _attach(stack[-1], finished.container)
+                else:
+                    root = finished.container
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    problem((mark.line + 1, mark.column + 1), "PB101",
+                            "a bundle file holds exactly one YAML document")
+                    break
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -212,7 +223,7 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
 
 
 def _child_path(frame: _Frame) -> PathKey:
-    if isinstance(frame.container, dict):
+    if frame.is_mapping:
         return (*frame.path, frame.pending_key)
     return (*frame.path, len(frame.container))
 
@@ -230,14 +241,13 @@ def _take_key(frame: _Frame, key: str, position: Position, document: YamlDocumen
         return
     frame.first_seen[key] = position[0]
     frame.pending_key = key
-    frame.pending_key_position = position
     document.keys[(*frame.path, key)] = position
 
 
 def _attach(frame: _Frame, value: Any) -> None:
-    if isinstance(frame.container, dict):
+    if frame.is_mapping:
         key = frame.pending_key
-        if not isinstance(key, _Discarded):
+        if type(key) is str:
             frame.container[key] = value
         frame.pending_key = None
     else:

@@ -47,6 +47,15 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 
 
+_PLACEHOLDER_HINTS = ("todo", "tbd", "fixme", "xxx", "lorem", "...", "\u2026")
+
+
+def _may_hold_placeholder(value: str) -> bool:
+    """A cheap substring pre-check: the regex runs only on the rare text that could match."""
+    folded = value.lower()
+    return any(hint in folded for hint in _PLACEHOLDER_HINTS)
+
+
 def check_text(value: str) -> str:
     """Reject hidden characters and placeholders in any contributor text."""
     hidden = FORBIDDEN_CHARACTERS.search(value)
@@ -56,7 +65,7 @@ def check_text(value: str) -> str:
             "contains the invisible or control character U+{codepoint}; delete it",
             {"codepoint": f"{ord(hidden.group()):04X}"},
         )
-    placeholder = PLACEHOLDER_PATTERN.search(value)
+    placeholder = _may_hold_placeholder(value) and PLACEHOLDER_PATTERN.search(value)
     if placeholder:
         raise PydanticCustomError(
             "placeholder",

@@ -4,6 +4,7 @@ problem collected as a positioned diagnostic. Never stops at the first problem."
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +18,12 @@ from patternbook.loader import (
     bundle_directories,
     display_path,
     find_catalogue_root,
-    load_bundle,
     load_catalogue_source,
 )
 from patternbook.schema import CatalogueFile, Pattern, Vocabulary
+from patternbook.schema.diagram_kinds import node_kind_check
 from patternbook.validation.cross_bundle import (
+    PatternOutline,
     check_catalogue_vocabulary,
     check_relations,
     check_reviews,
@@ -31,6 +33,7 @@ from patternbook.validation.cross_bundle import (
 from patternbook.validation.diagram_rules import KindCheck, check_diagrams
 from patternbook.validation.field_errors import diagnostics_from_validation_error
 from patternbook.validation.markdown_rules import check_solution
+from patternbook.validation.parallel import check_bundles
 
 __all__ = [
     "ValidationReport",
@@ -45,7 +48,8 @@ class ValidationReport:
     root: Path
     catalogue: CatalogueFile | None
     patterns: dict[str, Pattern]
-    """Every pattern that validated on its own, by slug."""
+    """Every valid pattern, by slug (empty when validated with ``keep_models=False``)."""
+    valid_slugs: frozenset[str]
     bundles: dict[str, RawBundle]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = True
@@ -86,7 +90,7 @@ def vocabulary_of(catalogue: CatalogueFile) -> Vocabulary:
 
 
 def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
-                    kind_check: KindCheck | None = None) -> tuple[Pattern | None, list[Diagnostic]]:
+                    kind_check: KindCheck | None = node_kind_check) -> tuple[Pattern | None, list[Diagnostic]]:
     """One bundle on its own: its files, its fields, its prose and diagrams."""
     problems = list(bundle.diagnostics)
     document, solution = bundle.pattern, bundle.solution
@@ -129,7 +133,7 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
 
 
 def validate_paths(paths: list[Path], *, today: datetime.date | None = None, strict: bool = False,
-                   kind_check: KindCheck | None = None) -> ValidationReport:
+                   kind_check: KindCheck | None = node_kind_check, keep_models: bool = True) -> ValidationReport:
     """Validate a catalogue, or some of its bundles plus the cross-bundle rules.
 
     ``paths`` are the catalogue folder, bundle folders, or files inside bundles;
@@ -173,24 +177,26 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
 
     patterns: dict[str, Pattern] = {}
     bundles: dict[str, RawBundle] = {}
-    for directory in wanted:
-        if not directory.is_dir() or directory.is_symlink():
-            continue
-        bundle = load_bundle(directory)
+    directories = [d for d in wanted if d.is_dir() and not d.is_symlink()]
+    check = functools.partial(validate_bundle, kind_check=kind_check)
+    outlines: dict[str, PatternOutline] = {}
+    for bundle, pattern, outline, found in check_bundles(directories, check, vocabulary, keep_models=keep_models):
         bundles[bundle.slug] = bundle
-        pattern, found = validate_bundle(bundle, vocabulary, kind_check)
         diagnostics += found
         if pattern is not None:
             patterns[pattern.slug] = pattern
+        if outline is not None:
+            outlines[outline.slug] = outline
 
-    documents = {slug: bundles[slug].pattern for slug in patterns}
-    across = check_relations(patterns, documents, known_slugs)
-    across += check_reviews(patterns, documents, today)
-    across += check_unique_titles(patterns, documents)
+    documents = {slug: bundles[slug].pattern for slug in outlines}
+    across = check_relations(outlines, documents, known_slugs)
+    across += check_reviews(outlines, documents, today)
+    across += check_unique_titles(outlines, documents)
     if strict:
         across = [d.as_error() if d.severity is Severity.WARNING else d for d in across]
         diagnostics = [d.as_error() if d.severity is Severity.WARNING else d for d in diagnostics]
     failed_files = {d.path for d in across if d.is_error}
-    patterns = {slug: p for slug, p in patterns.items() if documents[slug].shown_as not in failed_files}
+    valid = frozenset(slug for slug in outlines if documents[slug].shown_as not in failed_files)
+    patterns = {slug: p for slug, p in patterns.items() if slug in valid}
     diagnostics += across
-    return ValidationReport(root, catalogue, patterns, bundles, sort_diagnostics(diagnostics), complete)
+    return ValidationReport(root, catalogue, patterns, valid, bundles, sort_diagnostics(diagnostics), complete)

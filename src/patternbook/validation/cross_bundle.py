@@ -4,13 +4,48 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from patternbook.errors import Diagnostic, Severity, field_path
 from patternbook.loader import YamlDocument
 from patternbook.schema import CatalogueFile, Pattern, did_you_mean
 
-__all__ = ["SYMMETRIC_RELATIONS", "check_catalogue_vocabulary", "check_relations", "check_reviews",
-           "check_series", "check_unique_titles"]
+__all__ = [
+    "SYMMETRIC_RELATIONS",
+    "PatternOutline",
+    "check_catalogue_vocabulary",
+    "check_relations",
+    "check_reviews",
+    "check_series",
+    "check_unique_titles",
+    "outline_of",
+]
+
+@dataclass(frozen=True, slots=True)
+class RelationOutline:
+    type: str
+    pattern: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatternOutline:
+    """What the cross-bundle rules read of a pattern: small and cheap to send
+    between processes, unlike the full model."""
+
+    slug: str
+    title: str
+    status: str
+    superseded_by: str | None
+    last_reviewed: datetime.date
+    review_interval_days: int
+    relations: tuple[RelationOutline, ...]
+
+
+def outline_of(pattern: Pattern) -> PatternOutline:
+    return PatternOutline(
+        pattern.slug, pattern.title, pattern.status, pattern.superseded_by, pattern.last_reviewed,
+        pattern.review_interval_days, tuple(RelationOutline(r.type, r.pattern) for r in pattern.relations))
+
 
 #: Relations that read the same both ways; the other pattern should say it too.
 SYMMETRIC_RELATIONS = frozenset({"alternative_to", "complements", "conflicts_with"})
@@ -23,7 +58,7 @@ def _at(document: YamlDocument, path: tuple, code: str, message: str, *,
                       field=field_path(path), severity=severity, hint=hint)
 
 
-def check_relations(patterns: dict[str, Pattern], documents: dict[str, YamlDocument],
+def check_relations(patterns: dict[str, PatternOutline], documents: dict[str, YamlDocument],
                     known_slugs: frozenset[str]) -> list[Diagnostic]:
     """Relations and ``superseded_by`` resolve; symmetric relations are mirrored (warning)."""
     problems: list[Diagnostic] = []
@@ -75,7 +110,7 @@ def check_relations(patterns: dict[str, Pattern], documents: dict[str, YamlDocum
     return problems
 
 
-def check_reviews(patterns: dict[str, Pattern], documents: dict[str, YamlDocument],
+def check_reviews(patterns: dict[str, PatternOutline], documents: dict[str, YamlDocument],
                   today: datetime.date) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for slug, pattern in patterns.items():
@@ -134,7 +169,7 @@ def check_catalogue_vocabulary(catalogue: CatalogueFile, document: YamlDocument)
     return problems
 
 
-def check_unique_titles(patterns: dict[str, Pattern], documents: dict[str, YamlDocument]) -> list[Diagnostic]:
+def check_unique_titles(patterns: dict[str, PatternOutline], documents: dict[str, YamlDocument]) -> list[Diagnostic]:
     """Folder names make slugs unique; a copied bundle shows up as a repeated title."""
     problems: list[Diagnostic] = []
     first: dict[str, str] = {}
