@@ -97,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a bug in Patternbook, not in the user's content: the one place for a traceback
+        import traceback
+
+        traceback.print_exc()
+        print("patternbook: internal error; this is a bug in Patternbook, please report it with the "
+              "traceback above", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def run() -> None:  # console-script entry point
