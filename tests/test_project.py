@@ -32,3 +32,19 @@ def test_shipped_catalogue_validates_with_no_warnings() -> None:
     report = validate_paths([PROJECT / "patterns"], strict=True)
     assert [d.format() for d in report.diagnostics] == []
     assert len(report.patterns) >= 3
+
+
+def test_shipped_catalogue_meets_the_content_bar() -> None:
+    """The bar the content issue sets for every shipped pattern."""
+    report = validate_paths([PROJECT / "patterns"])
+    patterns = report.patterns.values()
+    assert len(report.patterns) >= 30
+    assert len({p.category for p in patterns}) >= 5
+    assert len(report.catalogue.series) >= 3
+    for pattern in patterns:
+        assert len(pattern.failure_edges) >= 3, pattern.slug
+        assert len(pattern.relations) >= 2, pattern.slug
+        assert pattern.cost.estimate.high > 0, pattern.slug
+        assert pattern.diagrams, pattern.slug
+    before_after = {d.role for d in report.patterns["cross-account-cross-region-dr"].diagrams}
+    assert {"before", "after"} <= before_after
