@@ -51,7 +51,37 @@ def build_parser() -> argparse.ArgumentParser:
         "schema", help="print the JSON Schema of pattern.yaml (for editors)",
         description="Print the JSON Schema generated from the pattern models.")
     schema.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    export = commands.add_parser(
+        "export", help="write the library as plain Markdown and assets for any mkdocs.yml engine",
+        description="Validate, render diagrams and pages, and write DIR/mkdocs.yml, DIR/docs/ and the theme "
+                    "overrides, so the library builds with plain MkDocs, ProperDocs or Zensical.")
+    export.add_argument("target", type=Path, metavar="DIR", help="output folder (replaced)")
+    export.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                        help="the site configuration to export from (default: mkdocs.yml)")
     return parser
+
+
+def _run_export(arguments: argparse.Namespace) -> int:
+    from patternbook.errors import ValidationFailed
+    from patternbook.library import export_library, read_site_config
+
+    site = read_site_config(arguments.config)
+    target = arguments.target.resolve()
+    if target in (Path.cwd().resolve(), site.path.resolve().parent) or target in site.path.resolve().parents:
+        raise_usage(f"{arguments.target}: refusing to replace a folder that holds the project")
+    try:
+        build = export_library(site, target)
+    except ValidationFailed as failure:
+        print(str(failure))
+        return EXIT_INVALID
+    print(f"exported {len(build.plan.pages)} pages and {len(build.assets)} diagrams to {arguments.target}")
+    return EXIT_OK
+
+
+def raise_usage(message: str) -> None:
+    from patternbook.errors import UsageError
+
+    raise UsageError(message)
 
 
 def _run_validate(arguments: argparse.Namespace) -> int:
@@ -79,7 +109,7 @@ def _run_schema(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _run_validate, "schema": _run_schema}
+COMMANDS = {"validate": _run_validate, "schema": _run_schema, "export": _run_export}
 
 
 def main(argv: list[str] | None = None) -> int:

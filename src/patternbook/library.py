@@ -1,0 +1,173 @@
+"""Building the library: validate → catalogue → diagrams → pages.
+
+One pipeline for both adapters. The MkDocs plugin serves its pages and assets
+from memory; ``patternbook export`` writes them to a folder any engine that
+reads ``mkdocs.yml`` can build.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patternbook.catalogue import Catalogue
+from patternbook.errors import Diagnostic, ValidationFailed
+from patternbook.pages import SiteOptions, SitePlan, diagram_asset_path, plan_site
+from patternbook.validation import ValidationReport, validate_paths
+
+__all__ = ["LibraryBuild", "LibrarySettings", "SiteConfig", "build_date", "build_library", "export_library",
+           "read_site_config"]
+
+
+@dataclass(frozen=True)
+class LibrarySettings:
+    patterns_dir: Path
+    templates_dir: Path
+    cache_dir: Path
+    edit_url_template: str | None = None
+    about_page: str | None = None
+    """A hand-written page of the docs folder to list in the navigation."""
+    tolerate_invalid: bool = False
+    """While serving: a bundle that fails validation gets a page showing its
+    diagnostics instead of stopping the build."""
+
+
+@dataclass
+class LibraryBuild:
+    report: ValidationReport
+    plan: SitePlan
+    assets: dict[str, bytes] = field(default_factory=dict)
+    """Generated binary files by site path (diagram SVGs)."""
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return self.report.warnings
+
+
+def build_date() -> datetime.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` so that rebuilding an old
+    commit gives the same pages (stale badges included)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
+
+
+def _invalid_bundles(report: ValidationReport) -> dict[str, list[Diagnostic]]:
+    by_slug: dict[str, list[Diagnostic]] = {}
+    for slug, bundle in report.bundles.items():
+        if slug in report.valid_slugs:
+            continue
+        folder = bundle.directory.name
+        by_slug[slug] = [d for d in report.errors if f"/{folder}/" in f"/{d.path}/" or d.path.endswith(folder)]
+    return by_slug
+
+
+def build_library(settings: LibrarySettings) -> LibraryBuild:
+    """Validate the catalogue and produce every page and asset of the library.
+
+    Raises :class:`ValidationFailed` when the catalogue has errors, unless
+    ``tolerate_invalid`` is set and the catalogue file itself is sound.
+    """
+    today = build_date()
+    report = validate_paths([settings.patterns_dir], today=today)
+    invalid = _invalid_bundles(report)
+    if report.catalogue is None or (report.errors and not settings.tolerate_invalid):
+        raise ValidationFailed(report.errors)
+    catalogue = Catalogue.from_models(report.catalogue, report.patterns)
+    options = SiteOptions(today=today, edit_url_template=settings.edit_url_template)
+    plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
+                     about_page=settings.about_page)
+    assets = render_diagram_assets(catalogue, settings.cache_dir)
+    return LibraryBuild(report, plan, assets)
+
+
+def render_diagram_assets(catalogue: Catalogue, cache_dir: Path) -> dict[str, bytes]:
+    """Every pattern diagram as SVG bytes, keyed by its path in the site."""
+    try:
+        from patternbook.diagrams import render_pattern_diagrams
+    except ImportError:  # TEMPORARY while the diagrams layer lands
+        return {}
+
+    rendered = render_pattern_diagrams(list(catalogue.patterns.values()), cache_dir=cache_dir)
+    return {diagram_asset_path(slug, diagram_id): svg for (slug, diagram_id), svg in rendered.items()}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What Patternbook reads of a ``mkdocs.yml``: where things are, and the plugin's options."""
+
+    path: Path
+    raw: dict
+    settings: LibrarySettings
+
+
+def read_site_config(config_file: Path) -> SiteConfig:
+    """Read ``mkdocs.yml`` without MkDocs (safe YAML; ``!ENV`` and other tags are refused)."""
+    import yaml
+
+    from patternbook.errors import UsageError
+
+    try:
+        raw = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise UsageError(f"{config_file}: cannot read the site configuration: {error}") from None
+    options: dict = {}
+    for entry in raw.get("plugins") or []:
+        if isinstance(entry, dict) and "patternbook" in entry:
+            options = entry["patternbook"] or {}
+    root = config_file.resolve().parent
+    docs_dir = root / raw.get("docs_dir", "docs")
+    settings = LibrarySettings(
+        patterns_dir=root / options.get("patterns_dir", "patterns"),
+        templates_dir=root / options.get("templates_dir", "templates"),
+        cache_dir=root / options.get("cache_dir", ".cache/patternbook"),
+        edit_url_template=options.get("edit_url_template"),
+        about_page="about.md" if (docs_dir / "about.md").is_file() else None,
+    )
+    return SiteConfig(config_file, raw, settings)
+
+
+def export_library(site: SiteConfig, target: Path) -> LibraryBuild:
+    """Write the library as plain files: ``target/mkdocs.yml`` (without the
+    Patternbook plugin), ``target/docs/`` and the theme overrides. Any engine
+    that reads ``mkdocs.yml`` (MkDocs, ProperDocs, Zensical) builds it as is."""
+    import shutil
+
+    import yaml
+
+    build = build_library(site.settings)
+    root = site.path.resolve().parent
+    if target.exists():
+        shutil.rmtree(target)
+    docs = target / "docs"
+    source_docs = root / site.raw.get("docs_dir", "docs")
+    if source_docs.is_dir():
+        shutil.copytree(source_docs, docs)
+    docs.mkdir(parents=True, exist_ok=True)
+    for page in build.plan.pages:
+        destination = docs / page.path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(page.content, encoding="utf-8")
+    for path, content in build.assets.items():
+        destination = docs / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(content)
+
+    config = {key: value for key, value in site.raw.items() if key not in ("docs_dir", "site_dir", "nav")}
+    config["docs_dir"] = "docs"
+    config["nav"] = build.plan.nav
+    config["plugins"] = [p for p in site.raw.get("plugins") or []
+                         if not (p == "patternbook" or (isinstance(p, dict) and "patternbook" in p))]
+    theme = dict(config.get("theme") or {})
+    custom_dir = theme.get("custom_dir")
+    if custom_dir and (root / custom_dir).is_dir():
+        shutil.copytree(root / custom_dir, target / "overrides")
+        theme["custom_dir"] = "overrides"
+        config["theme"] = theme
+    (target / "mkdocs.yml").write_text(
+        "# Exported by `patternbook export`: a plain site, no Patternbook plugin needed.\n"
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return build

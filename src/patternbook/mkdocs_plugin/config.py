@@ -1,0 +1,19 @@
+"""Options of the ``patternbook`` MkDocs plugin. Paths are relative to ``mkdocs.yml``."""
+
+from mkdocs.config import config_options as option
+from mkdocs.config.base import Config
+
+__all__ = ["PatternbookConfig"]
+
+
+class PatternbookConfig(Config):
+    enabled = option.Type(bool, default=True)
+    """Turn the plugin off without removing it from mkdocs.yml."""
+    patterns_dir = option.Type(str, default="patterns")
+    """The catalogue folder: catalogue.yaml and one bundle folder per pattern."""
+    templates_dir = option.Type(str, default="templates")
+    """Jinja2 templates that turn a validated pattern into page Markdown."""
+    cache_dir = option.Type(str, default=".cache/patternbook")
+    """Rendered diagrams, keyed by a hash of every input; safe to delete."""
+    edit_url_template = option.Optional(option.Type(str))
+    """Link for "Edit this pattern"; ``{slug}`` is replaced by the pattern's slug."""

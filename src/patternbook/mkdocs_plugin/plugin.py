@@ -1,0 +1,111 @@
+"""The MkDocs adapter: thin hooks that hand off to :mod:`patternbook.library`.
+
+Each hook checks whether it should run, hands off, returns. The site is built
+into a staging folder and swapped into place only when the build succeeded, so
+a failed build never leaves a half-written site where the previous one stood.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from patternbook.errors import PatternbookError, ValidationFailed
+from patternbook.library import LibraryBuild, LibrarySettings, build_library
+from patternbook.mkdocs_plugin.config import PatternbookConfig
+
+__all__ = ["PatternbookPlugin"]
+
+log = logging.getLogger("mkdocs.plugins.patternbook")
+
+
+class PatternbookPlugin(BasePlugin[PatternbookConfig]):
+    def __init__(self) -> None:
+        self.serving = False
+        self.build: LibraryBuild | None = None
+        self.site_dir: Path | None = None
+        self.staging_dir: Path | None = None
+        self.watched: list[Path] = []
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this instance across `mkdocs serve` rebuilds.
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        root = Path(config.config_file_path or ".").resolve().parent
+        settings = LibrarySettings(
+            patterns_dir=root / self.config.patterns_dir,
+            templates_dir=root / self.config.templates_dir,
+            cache_dir=root / self.config.cache_dir,
+            edit_url_template=self.config.edit_url_template,
+            about_page="about.md" if (Path(config.docs_dir) / "about.md").is_file() else None,
+            tolerate_invalid=self.serving,
+        )
+        self.watched = [settings.patterns_dir, settings.templates_dir]
+        try:
+            self.build = build_library(settings)
+        except ValidationFailed as failure:
+            raise PluginError("the catalogue does not validate:\n" + str(failure)) from None
+        except PatternbookError as error:
+            raise PluginError(str(error)) from None
+        for diagnostic in self.build.report.diagnostics:
+            # Warnings make `mkdocs build --strict` fail; errors only reach here while serving.
+            log.warning(diagnostic.format())
+        if not config.nav:
+            config.nav = self.build.plan.nav
+        if not self.serving:
+            self.site_dir = Path(config.site_dir)
+            self.staging_dir = self.site_dir.with_name(f".{self.site_dir.name}.staging-{os.getpid()}")
+            config.site_dir = str(self.staging_dir)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.build is None:
+            return None
+        for page in self.build.plan.pages:
+            existing = files.get_file_from_path(page.path)
+            if existing is not None:  # a hand-written page of the same name loses to the catalogue
+                files.remove(existing)
+            files.append(File.generated(config, page.path, content=page.content))
+        for path, content in self.build.assets.items():
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.config.enabled:
+            for path in self.watched:
+                if path.exists():
+                    server.watch(str(path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging_dir is None or self.site_dir is None:
+            return
+        _swap_into_place(self.staging_dir, self.site_dir)
+        config.site_dir = str(self.site_dir)
+        self.staging_dir = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging_dir is not None:
+            shutil.rmtree(self.staging_dir, ignore_errors=True)
+            self.staging_dir = None
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` with ``staging`` with two renames; the old site is
+    deleted only once the new one stands where it stood."""
+    previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
+    if target.exists():
+        target.rename(previous)
+    staging.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)

@@ -1,0 +1,24 @@
+"""Validated patterns → page Markdown. Contributor text is always data here:
+it is escaped into our templates, never evaluated as one."""
+
+from patternbook.pages.prose import render_prose
+from patternbook.pages.site import (
+    GeneratedPage,
+    SiteOptions,
+    SitePlan,
+    diagram_asset_path,
+    pattern_page_path,
+    plan_site,
+    reading_minutes,
+)
+
+__all__ = [
+    "GeneratedPage",
+    "SiteOptions",
+    "SitePlan",
+    "diagram_asset_path",
+    "pattern_page_path",
+    "plan_site",
+    "reading_minutes",
+    "render_prose",
+]

@@ -1,0 +1,205 @@
+"""The library as a list of generated pages, independent of any site engine.
+
+Both adapters use this plan: the MkDocs plugin serves the pages from memory,
+``patternbook export`` writes them to disk for any engine that reads
+``mkdocs.yml`` (plain MkDocs, ProperDocs, Zensical).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from patternbook.catalogue import Catalogue
+from patternbook.errors import Diagnostic
+from patternbook.pages.prose import render_prose
+from patternbook.schema import PILLARS, Pattern
+
+__all__ = [
+    "RELATION_TITLES",
+    "GeneratedPage",
+    "SiteOptions",
+    "SitePlan",
+    "diagram_asset_path",
+    "pattern_page_path",
+    "plan_site",
+]
+
+WORDS_PER_MINUTE = 220
+RECENTLY_REVIEWED = 8
+STATUS_TITLES = {"draft": "Draft", "reviewed": "Reviewed", "proven": "Proven", "deprecated": "Deprecated"}
+PILLAR_TITLES = {name: name.replace("_", " ").capitalize() for name in PILLARS}
+RELATION_TITLES = {
+    "alternative_to": "Alternatives",
+    "complements": "Works well with",
+    "requires": "Requires",
+    "part_of": "Part of",
+    "conflicts_with": "Conflicts with",
+    "supersedes": "Supersedes",
+}
+IAC_TITLES = {
+    "terraform": "Terraform", "opentofu": "OpenTofu", "cdk": "AWS CDK", "cdktf": "CDK for Terraform",
+    "cloudformation": "CloudFormation", "sam": "AWS SAM", "pulumi": "Pulumi", "bicep": "Bicep", "arm": "ARM",
+    "helm": "Helm", "kustomize": "Kustomize", "crossplane": "Crossplane", "serverless": "Serverless Framework",
+    "ansible": "Ansible", "kubernetes": "Kubernetes manifests",
+}
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    today: datetime.date
+    """The build date: stale badges are judged against it (``SOURCE_DATE_EPOCH`` when set)."""
+    edit_url_template: str | None = None
+    """e.g. ``https://github.com/org/repo/edit/main/patterns/{slug}/pattern.yaml``."""
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    path: str
+    """Relative to the docs folder, with ``/`` separators (``patterns/circuit-breaker.md``)."""
+    content: str
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    pages: tuple[GeneratedPage, ...]
+    nav: list[Any] = field(default_factory=list)
+    """MkDocs ``nav``: pattern pages are left out on purpose, so every page's
+    navigation stays the same size however many patterns the catalogue holds."""
+
+
+def pattern_page_path(slug: str) -> str:
+    return f"patterns/{slug}.md"
+
+
+def diagram_asset_path(slug: str, diagram_id: str) -> str:
+    return f"assets/diagrams/{slug}--{diagram_id}.svg"
+
+
+def _markdown_text(value: str) -> Markup:
+    """Text placed where Markdown is parsed (headings): HTML-escaped, and the
+    characters that would make links, emphasis or code backslash-escaped."""
+    escaped = str(escape(value))
+    for character in "\\`*_[]()#!|":
+        escaped = escaped.replace(character, "\\" + character)
+    return Markup(escaped)
+
+
+def _front_matter(values: dict[str, Any]) -> str:
+    # JSON is valid YAML, and json.dumps quotes every string: no contributor text can become a YAML tag.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _words(pattern: Pattern) -> int:
+    texts: list[str] = [pattern.summary, pattern.pressure.force, pattern.solution, *pattern.pressure.signals,
+                        *pattern.when_to_use, *pattern.when_not_to_use, pattern.cost.estimate.assumptions]
+    for edge in pattern.failure_edges:
+        texts += [edge.fails, edge.trigger, edge.blast_radius, edge.detection, edge.mitigation, edge.recovery]
+    operations = pattern.operations
+    texts += [*operations.monitoring.slis, *operations.monitoring.alarms, *operations.runbooks,
+              *operations.skills, *operations.toil]
+    return sum(len(text.split()) for text in texts)
+
+
+def reading_minutes(pattern: Pattern) -> int:
+    return max(1, math.ceil(_words(pattern) / WORDS_PER_MINUTE))
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.2f}"
+
+
+class _Renderer:
+    def __init__(self, templates_dir: Path) -> None:
+        import jinja2
+
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.environment.filters["md"] = _markdown_text
+        self.environment.filters["money"] = _money
+        self.environment.globals.update(
+            STATUS_TITLES=STATUS_TITLES, PILLAR_TITLES=PILLAR_TITLES, RELATION_TITLES=RELATION_TITLES,
+            IAC_TITLES=IAC_TITLES)
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.environment.get_template(template).render(**context)
+
+
+def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
+              invalid: dict[str, list[Diagnostic]] | None = None, about_page: str | None = None) -> SitePlan:
+    """Every generated page of the library.
+
+    ``about_page`` is a hand-written page to list in the navigation, if any.
+    ``invalid`` maps slugs of bundles that failed validation (while serving) to
+    their diagnostics; each gets a page that shows them instead of the pattern.
+    """
+    renderer = _Renderer(templates_dir)
+    pages: list[GeneratedPage] = []
+    categories = {c.id: c for c in catalogue.categories}
+
+    for pattern in catalogue.patterns.values():
+        due = pattern.last_reviewed + datetime.timedelta(days=pattern.review_interval_days)
+        related = {
+            kind: [(p, f"../{p.slug}/") for p in group]
+            for kind, group in catalogue.related(pattern.slug).items()
+        }
+        diagrams = [(d, "../../" + diagram_asset_path(pattern.slug, d.id)) for d in pattern.diagrams]
+        content = renderer.render(
+            "pattern.md.j2",
+            pattern=pattern,
+            category=categories[pattern.category],
+            stale=due < options.today,
+            due=due,
+            reading_minutes=reading_minutes(pattern),
+            solution_html=Markup(render_prose(pattern.solution)),
+            overview=[d for d in diagrams if d[0].role == "overview"],
+            before_after=[d for d in diagrams if d[0].role != "overview"],
+            related=related,
+            series=catalogue.series_of(pattern.slug),
+            edit_url=options.edit_url_template.format(slug=pattern.slug) if options.edit_url_template else None,
+        )
+        front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
+        pages.append(GeneratedPage(pattern_page_path(pattern.slug), _front_matter(front) + content))
+
+    for slug, diagnostics in sorted((invalid or {}).items()):
+        content = renderer.render("invalid-pattern.md.j2", slug=slug, diagnostics=diagnostics)
+        pages.append(GeneratedPage(pattern_page_path(slug), _front_matter({"title": slug}) + content))
+
+    for category in catalogue.categories:
+        members = sorted(catalogue.in_category(category.id), key=lambda p: p.title.casefold())
+        content = renderer.render("category.md.j2", category=category,
+                                  patterns=[(p, f"../../patterns/{p.slug}/") for p in members])
+        front = {"title": category.title, "description": category.description}
+        pages.append(GeneratedPage(f"categories/{category.id}.md", _front_matter(front) + content))
+
+    recent = sorted(catalogue.patterns.values(), key=lambda p: (p.last_reviewed, p.slug), reverse=True)
+    home = renderer.render(
+        "home.md.j2",
+        categories=[(c, len(catalogue.in_category(c.id)), f"categories/{c.id}/") for c in catalogue.categories],
+        recent=[(p, f"patterns/{p.slug}/") for p in recent[:RECENTLY_REVIEWED]],
+        pattern_count=len(catalogue.patterns),
+    )
+    pages.append(GeneratedPage("index.md", home))
+    pages.append(GeneratedPage("tags.md", renderer.render("tags.md.j2")))
+
+    nav: list[Any] = [
+        {"Home": "index.md"},
+        {"Categories": [{c.title: f"categories/{c.id}.md"} for c in catalogue.categories]},
+        {"Tags": "tags.md"},
+    ]
+    if about_page:
+        nav.append({"About": about_page})
+    return SitePlan(tuple(pages), nav)
