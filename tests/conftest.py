@@ -41,3 +41,41 @@ def compare_golden(actual: str, golden: Path, update: bool) -> None:
             pytest.fail(f"golden file {golden} was missing and has been written; review and rerun")
         return
     assert actual == golden.read_text(encoding="utf-8")
+
+
+#: What a site build needs from the project; copied so tests can break bundles freely.
+SITE_PARTS = ("mkdocs.yml", "patterns", "templates", "docs", "site_overrides")
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for part in SITE_PARTS:
+        source = PROJECT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict[str, str] | None = None):
+    """A real ``mkdocs build --strict`` in a subprocess, as CI and the README run it."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
+         "-d", str(site_dir), *extra],
+        cwd=project, capture_output=True, text=True, timeout=300, env=environment)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped catalogue built once per test session."""
+    project = copy_project(tmp_path_factory.mktemp("project") / "library")
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site

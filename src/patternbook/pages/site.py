@@ -8,6 +8,7 @@ Both adapters use this plan: the MkDocs plugin serves the pages from memory,
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import math
 from dataclasses import dataclass, field
@@ -92,8 +93,21 @@ def _markdown_text(value: str) -> Markup:
 
 
 def _front_matter(values: dict[str, Any]) -> str:
-    # JSON is valid YAML, and json.dumps quotes every string: no contributor text can become a YAML tag.
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
+    """YAML front matter that cannot carry markup.
+
+    JSON is valid YAML and quotes every string, so no text can become a YAML
+    tag. Values are HTML-escaped too: MkDocs themes print ``page.title`` and
+    ``page.meta.description`` into the page head without escaping them.
+    """
+
+    def safe(value: Any) -> Any:
+        if isinstance(value, str):
+            return html.escape(value, quote=True)
+        if isinstance(value, list):
+            return [safe(item) for item in value]
+        return value
+
+    lines = [f"{key}: {json.dumps(safe(value), ensure_ascii=False)}" for key, value in values.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 

@@ -1,0 +1,118 @@
+"""Real ``mkdocs build --strict`` runs of the shipped catalogue and of altered copies."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project, mkdocs_build
+
+pytestmark = pytest.mark.site
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_every_pattern_has_a_page_with_the_five_answers(built_site: Path) -> None:
+    pages = sorted((built_site / "patterns").glob("*/index.html"))
+    assert len(pages) >= 30
+    html = (built_site / "patterns" / "circuit-breaker" / "index.html").read_text()
+    for heading in ("Pressure", "Solution", "Diagrams", "When to use it, and when not to", "Failure edges",
+                    "Cost", "Operations", "Companion repositories", "Related patterns"):
+        assert f">{heading}<a" in html or f">{heading}</h2>" in html, heading
+    assert "Breaks first" in html
+    assert "Edit this pattern" in html and "/edit/main/patterns/circuit-breaker/pattern.yaml" in html
+    assert re.search(r"\d+ min read", html)
+
+
+def test_home_lists_categories_with_counts_and_recent_reviews(built_site: Path) -> None:
+    html = (built_site / "index.html").read_text()
+    assert "Reliability" in html and re.search(r"\d+ patterns", html)
+    assert "Recently reviewed" in html
+    assert (built_site / "categories" / "reliability" / "index.html").is_file()
+    tags = (built_site / "tags" / "index.html").read_text()
+    assert "resilience" in tags and "circuit-breaker" in tags
+
+
+def test_site_references_no_other_host_for_assets(built_site: Path) -> None:
+    for page in (built_site / "index.html", built_site / "patterns" / "circuit-breaker" / "index.html"):
+        html = page.read_text()
+        for attribute in re.findall(r'<(?:script|link|img)\b[^>]*(?:src|href)="([^"]+)"', html):
+            assert not attribute.startswith(("http:", "https:", "//")), (page, attribute)
+
+
+def test_builds_are_byte_identical_with_source_date_epoch(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "library")
+    epoch = {"SOURCE_DATE_EPOCH": "1795000000"}
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert mkdocs_build(project, first, env=epoch).returncode == 0
+    assert mkdocs_build(project, second, env=epoch).returncode == 0
+    assert _tree_digest(first) == _tree_digest(second)
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "library")
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    before = _tree_digest(site)
+    bundle = project / "patterns" / "bulkhead" / "pattern.yaml"
+    bundle.write_text(bundle.read_text().replace("when_not_to_use:", "when_not_to_usse:"))
+    result = mkdocs_build(project, site)
+    assert result.returncode != 0
+    assert "patterns/bulkhead/pattern.yaml" in result.stderr and "PB202" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tree_digest(site) == before
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
+def test_contributor_text_is_data_not_template_or_html(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "library")
+    bundle = project / "patterns" / "bulkhead" / "pattern.yaml"
+    payload = "{{ 7 * 7 }} {% include 'x' %} <script>alert(1)</script> is rendered as plain text"
+    text = re.sub(r"(?m)^summary: .*$", f'summary: "{payload}"', bundle.read_text(), count=1)
+    text = re.sub(r"(?m)^title: .*$", "title: 'Bulk</title><script>alert(2)</script>'", text, count=1)
+    bundle.write_text(text)
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (site / "patterns" / "bulkhead" / "index.html").read_text()
+    assert "{{ 7 * 7 }}" in html and "{% include &#39;x&#39; %}" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert ">49<" not in html
+    assert "<script>alert(2)</script>" not in html
+
+
+def test_raw_html_in_prose_fails_the_build_with_its_position(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "library")
+    solution = project / "patterns" / "bulkhead" / "solution.md"
+    solution.write_text(solution.read_text().replace("## Flow", "## Flow\n\n<img src=x onerror=alert(1)>", 1))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert re.search(r"patterns/bulkhead/solution\.md:\d+:1: PB402", result.stderr), result.stderr[-2000:]
+
+
+def test_export_builds_with_plain_mkdocs_and_material(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "library")
+    exported = tmp_path / "exported"
+    result = subprocess.run([sys.executable, "-m", "patternbook", "export", str(exported)], cwd=project,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    import yaml
+
+    config = yaml.safe_load((exported / "mkdocs.yml").read_text())
+    assert config["plugins"] == ["search", "tags"]
+    site = tmp_path / "plain-site"
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=exported,
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-3000:]
+    html = (site / "patterns" / "circuit-breaker" / "index.html").read_text()
+    assert "Breaks first" in html
+    assert list((site / "assets" / "diagrams").glob("circuit-breaker--*.svg"))
