@@ -1,0 +1,85 @@
+"""``mkdocs serve`` with the plugin: edits to bundles and templates reload, and a
+bundle that stops validating shows its diagnostics while the server keeps running."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project
+
+pytestmark = pytest.mark.site
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen]]:
+    project = copy_project(tmp_path / "library")
+    port = _free_port()
+    log = open(tmp_path / "serve.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+        cwd=project, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until(lambda: _fetch(base + "patterns/bulkhead/") is not None, timeout=120)
+        yield project, base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_broken_bundle_shows_diagnostics_and_the_server_keeps_running(served, tmp_path: Path) -> None:
+    project, base, process = served
+    bundle = project / "patterns" / "bulkhead" / "pattern.yaml"
+    original = bundle.read_text()
+    bundle.write_text(original.replace("when_not_to_use:", "when_not_to_usse:"))
+    _wait_until(lambda: "does not validate" in (_fetch(base + "patterns/bulkhead/") or ""))
+    page = _fetch(base + "patterns/bulkhead/")
+    assert "patterns/bulkhead/pattern.yaml:" in page and "PB202" in page
+    assert process.poll() is None
+    assert "Circuit breaker" in (_fetch(base + "patterns/circuit-breaker/") or "")
+    log = (tmp_path / "serve.log").read_text()
+    assert "patterns/bulkhead/pattern.yaml:" in log and "PB202" in log
+
+    bundle.write_text(original)
+    _wait_until(lambda: "Breaks first" in (_fetch(base + "patterns/bulkhead/") or ""))
+
+
+def test_template_edit_reloads(served) -> None:
+    project, base, _ = served
+    template = project / "templates" / "pattern.md.j2"
+    template.write_text(template.read_text().replace("Breaks first", "Fails before the others"))
+    _wait_until(lambda: "Fails before the others" in (_fetch(base + "patterns/bulkhead/") or ""))
