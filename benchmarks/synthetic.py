@@ -61,7 +61,6 @@ def _quoted(text: str) -> str:
 
 
 def pattern_yaml(index: int, count: int, rng: random.Random) -> str:
-    slug = f"synthetic-{index:05d}"
     tags = rng.sample(TAGS, 5)
     others = [i for i in rng.sample(range(count), min(4, count)) if i != index][:3]
     node_count = rng.randint(5, 15)
