@@ -76,7 +76,7 @@ def measure(count: int, runs: int, work: Path) -> dict[str, float]:
     project = _project(work, count)
     config = project / "mkdocs.yml"
     cold, warm = [], []
-    for run in range(runs):
+    for _ in range(runs):
         shutil.rmtree(project / ".cache", ignore_errors=True)
         cold.append(_build(config, work / f"ours-{count}"))
         warm.append(_build(config, work / f"ours-{count}"))

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.synthetic import write_catalogue  # noqa: E402
+from benchmarks.synthetic import write_catalogue
 
 BIN = Path(sys.executable).parent
 

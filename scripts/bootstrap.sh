@@ -9,11 +9,16 @@ PYTHON="${PYTHON:-python3}"
 
 log() { printf '[patternbook] %s\n' "$*" >&2; }
 
-# ensure_system_packages COMMAND=PACKAGE ... : apt-get install the packages whose command is missing.
+# ensure_system_packages COMMAND=PACKAGE | PACKAGE ... : apt-get install what is missing
+# (a COMMAND not on PATH, or a PACKAGE that dpkg does not know as installed).
 ensure_system_packages() {
-  local missing=() pair
-  for pair in "$@"; do
-    command -v "${pair%%=*}" >/dev/null 2>&1 || missing+=("${pair#*=}")
+  local missing=() item
+  for item in "$@"; do
+    if [[ "$item" == *=* ]]; then
+      command -v "${item%%=*}" >/dev/null 2>&1 || missing+=("${item#*=}")
+    else
+      dpkg-query -W -f='${Status}' "$item" 2>/dev/null | grep -q "ok installed" || missing+=("$item")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
