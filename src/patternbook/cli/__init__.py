@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="output format; 'github' writes pull-request annotations (default: text)")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.add_argument("-q", "--quiet", action="store_true", help="print errors only, no summary")
+    validate.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                          help="colour the text format: auto colours a terminal unless NO_COLOR is set")
     validate.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                           help="the date review deadlines are checked against (default: today)")
 
@@ -51,6 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
         "schema", help="print the JSON Schema of pattern.yaml (for editors)",
         description="Print the JSON Schema generated from the pattern models.")
     schema.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    new = commands.add_parser(
+        "new", help="scaffold a pattern bundle to fill in",
+        description="Create patterns/SLUG/ with pattern.yaml and solution.md. Every value to write holds a "
+                    "placeholder that fails validation until it is replaced.")
+    new.add_argument("slug", metavar="SLUG", help="the pattern's folder name, kebab-case")
+    new.add_argument("--title", help="the pattern's title (default: from the slug)")
+    new.add_argument("--category", required=True, help="a category id from catalogue.yaml")
+    new.add_argument("--catalogue", type=Path, default=Path("patterns"), metavar="DIR",
+                     help="the catalogue folder (default: patterns)")
+
     export = commands.add_parser(
         "export", help="write the library as plain Markdown and assets for any mkdocs.yml engine",
         description="Validate, render diagrams and pages, and write DIR/mkdocs.yml, DIR/docs/ and the theme "
@@ -59,6 +72,24 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                         help="the site configuration to export from (default: mkdocs.yml)")
     return parser
+
+
+def _run_new(arguments: argparse.Namespace) -> int:
+    from patternbook.errors import UsageError
+    from patternbook.loader import CATALOGUE_FILE, load_catalogue_source
+    from patternbook.scaffold import scaffold_bundle
+    from patternbook.validation import validate_catalogue_file
+
+    root = arguments.catalogue
+    if not (root / CATALOGUE_FILE).is_file():
+        raise UsageError(f"{root}: not a catalogue folder (no {CATALOGUE_FILE})")
+    catalogue, problems = validate_catalogue_file(load_catalogue_source(root).document)
+    if catalogue is None:
+        raise UsageError(f"{root / CATALOGUE_FILE} does not validate; run 'patternbook validate' first")
+    target = scaffold_bundle(root, catalogue, arguments.slug, title=arguments.title, category=arguments.category)
+    print(f"created {target}/pattern.yaml and solution.md; replace every 'TODO(fill in)', then run:\n"
+          f"  patternbook validate {target}")
+    return EXIT_OK
 
 
 def _run_export(arguments: argparse.Namespace) -> int:
@@ -90,7 +121,9 @@ def _run_validate(arguments: argparse.Namespace) -> int:
 
     paths = arguments.paths or [Path("patterns")]
     report = validate_paths(paths, today=arguments.today, strict=arguments.strict, keep_models=False)
-    output = REPORTERS[arguments.format](report.diagnostics, len(report.bundles), arguments.quiet)
+    color = arguments.color == "always" or (
+        arguments.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    output = REPORTERS[arguments.format](report.diagnostics, len(report.bundles), arguments.quiet, color)
     if output:
         print(output)
     return EXIT_OK if report.ok else EXIT_INVALID
@@ -109,7 +142,7 @@ def _run_schema(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _run_validate, "schema": _run_schema, "export": _run_export}
+COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "export": _run_export}
 
 
 def main(argv: list[str] | None = None) -> int:

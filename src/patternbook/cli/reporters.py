@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from patternbook.errors import Diagnostic
 
@@ -19,14 +20,54 @@ def _summary(diagnostics: list[Diagnostic], checked: int) -> str:
     return f"{errors} error(s), {warnings} warning(s) in {checked} {noun}"
 
 
-def report_text(diagnostics: list[Diagnostic], checked: int, quiet: bool = False) -> str:
-    lines = [d.format() for d in diagnostics if not (quiet and not d.is_error)]
+_RED, _YELLOW, _CYAN, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[36m", "\033[1m", "\033[0m"
+
+
+class _SourceLines:
+    """Reads each reported file once, to quote the offending line."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._files:
+            try:
+                self._files[path] = Path(path).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._files[path] = []
+        lines = self._files[path]
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+
+def report_text(diagnostics: list[Diagnostic], checked: int, quiet: bool = False, color: bool = False) -> str:
+    """Compiler-style: the position line, the source line, a caret under the
+    column, and the fix where one is known."""
+
+    def paint(text: str, *codes: str) -> str:
+        return "".join(codes) + text + _RESET if color else text
+
+    sources = _SourceLines()
+    out: list[str] = []
+    for d in diagnostics:
+        if quiet and not d.is_error:
+            continue
+        code = paint(d.code, _BOLD, _RED) if d.is_error else paint("warning", _BOLD, _YELLOW) + " " + d.code
+        subject = f" {d.field}:" if d.field else ""
+        out.append(f"{paint(f'{d.path}:{d.line}:{d.column}:', _BOLD)} {code}{subject} {d.message}")
+        source = sources.line(d.path, d.line)
+        if source is not None and source.strip():
+            shown = source.replace("\t", " ")
+            gutter = " " * len(str(d.line))
+            out.append(f" {d.line} | {shown}")
+            out.append(f" {gutter} | {' ' * (d.column - 1)}{paint('^', _BOLD, _RED if d.is_error else _YELLOW)}")
+        if d.hint:
+            out.append(f"   {paint('fix:', _CYAN)} {d.hint}")
     if not quiet:
-        lines.append(_summary(diagnostics, checked))
-    return "\n".join(lines)
+        out.append(_summary(diagnostics, checked))
+    return "\n".join(out)
 
 
-def report_json(diagnostics: list[Diagnostic], checked: int, quiet: bool = False) -> str:
+def report_json(diagnostics: list[Diagnostic], checked: int, quiet: bool = False, color: bool = False) -> str:
     errors = sum(d.is_error for d in diagnostics)
     return json.dumps({
         "valid": errors == 0,
@@ -45,7 +86,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def report_github(diagnostics: list[Diagnostic], checked: int, quiet: bool = False) -> str:
+def report_github(diagnostics: list[Diagnostic], checked: int, quiet: bool = False, color: bool = False) -> str:
     """GitHub Actions workflow commands: each problem becomes an annotation on
     the exact line of the pull request's diff."""
     lines = []
@@ -61,7 +102,7 @@ def report_github(diagnostics: list[Diagnostic], checked: int, quiet: bool = Fal
     return "\n".join(lines)
 
 
-REPORTERS: dict[str, Callable[[list[Diagnostic], int, bool], str]] = {
+REPORTERS: dict[str, Callable[[list[Diagnostic], int, bool, bool], str]] = {
     "text": report_text,
     "json": report_json,
     "github": report_github,

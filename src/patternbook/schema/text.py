@@ -70,7 +70,7 @@ def check_text(value: str) -> str:
         raise PydanticCustomError(
             "placeholder",
             "still holds placeholder text '{found}'; fill this in with content specific to the pattern",
-            {"found": placeholder.group().strip()},
+            {"found": "TODO(fill in)" if SCAFFOLD_MARKER in value else placeholder.group().strip()},
         )
     return value
 

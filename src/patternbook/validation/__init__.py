@@ -123,6 +123,8 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
         found = diagnostics_from_validation_error(error, document, Pattern, elsewhere=elsewhere)
         if solution is None:  # already reported as a missing file
             found = [d for d in found if d.field != "solution"]
+        if any(d.code == "PB205" and d.field == "solution" for d in problems):  # reported line by line
+            found = [d for d in found if not (d.code == "PB205" and d.field == "solution")]
         if any(d.code == "PB008" for d in problems):
             found = [d for d in found if d.field != "slug"]
         return None, problems + found

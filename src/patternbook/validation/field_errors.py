@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from patternbook.errors import Diagnostic, field_path
 from patternbook.loader import YamlDocument
-from patternbook.schema import did_you_mean
+from patternbook.schema import SCAFFOLD_MARKER, did_you_mean
 
 __all__ = ["diagnostics_from_validation_error"]
 
@@ -142,10 +142,17 @@ def diagnostics_from_validation_error(
     return results
 
 
+def _scaffold_hint(value: str) -> str:
+    return value.split(SCAFFOLD_MARKER, 1)[1].strip(" :").splitlines()[0] if value.strip() else ""
+
+
 def _describe(item: dict[str, Any], kind: str, path: tuple[Any, ...], rest: tuple[Any, ...],
               document: YamlDocument, model: type[BaseModel]) -> tuple[str, str, str]:
     ctx = item.get("ctx") or {}
     value = item.get("input")
+    if isinstance(value, str) and SCAFFOLD_MARKER in value:
+        # An untouched scaffold value fails whatever the field's type; say so plainly.
+        return "PB205", "still holds the scaffold placeholder; fill this in", _scaffold_hint(value)
     if kind == "missing":
         name = rest[0] if rest else (path[-1] if path else "")
         return "PB201", f"required field '{name}' is missing", ""

@@ -13,6 +13,7 @@ import re
 
 from patternbook.errors import Diagnostic
 from patternbook.loader import MarkdownDocument
+from patternbook.schema import SCAFFOLD_MARKER
 
 __all__ = ["REQUIRED_SOLUTION_SECTIONS", "check_solution", "url_is_allowed"]
 
@@ -69,6 +70,11 @@ def check_solution(document: MarkdownDocument) -> list[Diagnostic]:
             problems.append(Diagnostic(shown, number, column, "PB404",
                                        "snippet include markers (--8<--) are not allowed in content",
                                        field="solution"))
+        if SCAFFOLD_MARKER in raw_line:
+            guidance = raw_line.split(SCAFFOLD_MARKER, 1)[1].strip(" :")
+            problems.append(Diagnostic(shown, number, raw_line.index(SCAFFOLD_MARKER) + 1, "PB205",
+                                       "still holds the scaffold placeholder; fill this in", field="solution",
+                                       hint=guidance))
         if number in code_lines:
             continue
         line = _blank_code_spans(raw_line)

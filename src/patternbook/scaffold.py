@@ -1,0 +1,144 @@
+"""``patternbook new``: a bundle to fill in.
+
+Every value the generator cannot know holds the scaffold marker, which fails
+validation with "fill this in" for that field, so an untouched scaffold can
+never be merged. The guidance after the marker says what belongs there.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from patternbook.errors import UsageError
+from patternbook.loader import PATTERN_FILE, SOLUTION_FILE
+from patternbook.schema import SCAFFOLD_MARKER, CatalogueFile, did_you_mean
+
+__all__ = ["scaffold_bundle"]
+
+SCHEMA_MODELINE = "# yaml-language-server: $schema=../../schema/pattern.schema.json"
+
+
+def _fill(guidance: str) -> str:
+    return json.dumps(f"{SCAFFOLD_MARKER}: {guidance}")
+
+
+def _pattern_yaml(title: str, category: str) -> str:
+    f = _fill
+    return f"""{SCHEMA_MODELINE}
+title: {json.dumps(title)}
+summary: {f("one line, 30-200 characters, on what the pattern does")}
+category: {category}
+tags: [{f("1-8 tag ids from catalogue.yaml")}]
+status: draft
+owners: [{f("who keeps this pattern true, e.g. @org/team")}]
+last_reviewed: {f("the date of your review, YYYY-MM-DD")}
+review_interval_days: 180
+
+pillars:
+  reliability: {f("one line on how the pattern serves this pillar; keep only the pillars it serves")}
+
+pressure:
+  force: {f("the force on the system that makes this shape necessary, in a paragraph")}
+  signals:
+    - {f("an observable sign that a team is under this pressure")}
+    - {f("another observable sign")}
+  symptoms: [{f("symptom ids from catalogue.yaml that this pattern answers")}]
+
+when_to_use:
+  - {f("a situation where this pattern is the right answer")}
+  - {f("another one")}
+when_not_to_use:
+  - {f("a situation where this pattern is the wrong answer")}
+  - {f("another one")}
+
+failure_edges:  # in order: the first one is what breaks first
+  - fails: {f("what breaks first in production")}
+    trigger: {f("what sets it off")}
+    blast_radius: {f("who and what is affected")}
+    detection: {f("the metric, alarm or signal that tells you, by name")}
+    mitigation: {f("what limits the damage")}
+    recovery: {f("how you get back to normal")}
+  - fails: {f("what breaks next")}
+    trigger: {f("what sets it off")}
+    blast_radius: {f("who and what is affected")}
+    detection: {f("the metric, alarm or signal that tells you, by name")}
+    mitigation: {f("what limits the damage")}
+    recovery: {f("how you get back to normal")}
+
+cost:
+  estimate:
+    low: {f("the low end of the range, a number")}
+    high: {f("the high end of the range, a number")}
+    currency: USD
+    period: month
+    as_of: {f("when these prices were checked, YYYY-MM-DD")}
+    assumptions: {f("region, traffic and sizes that make the range checkable")}
+  drivers:
+    - component: {f("the billed component")}
+      dimension: {f("what it is billed by")}
+      scaling: {f("how the bill moves with load")}
+
+operations:
+  monitoring:
+    slis: [{f("a service level indicator for this pattern")}]
+    alarms: [{f("an alarm by name and threshold")}]
+  runbooks: [{f("a runbook the team needs")}]
+  skills: [{f("a skill the team needs")}]
+  toil: [{f("recurring work this pattern brings")}]
+
+repositories:
+  - url: {f("https URL of a real public repository with the infrastructure code")}
+    iac: terraform
+    description: {f("one line on what the repository deploys")}
+
+relations:
+  - type: complements
+    pattern: {f("the slug of a related pattern")}
+
+diagrams:
+  - id: overview
+    title: {f("what the diagram shows")}
+    caption: {f("one sentence under the diagram")}
+    alt: {f("the picture in words, for screen readers")}
+    direction: LR
+    nodes:
+      - {{id: client, label: Client, kind: onprem.client.Client}}
+      - {{id: service, label: {f("a component")}, kind: {f("a node kind such as aws.compute.Lambda")}}}
+    edges:
+      - {{from: client, to: service, label: request}}
+"""
+
+
+def _solution_md() -> str:
+    sections = {
+        "Components": "name each component of the pattern and what it is responsible for, with the managed "
+                      "services or libraries that usually play each part and the settings that matter",
+        "Flow": "walk through a request or a unit of data from start to finish, step by step, including what "
+                "happens on the failure path and where state is kept between steps",
+        "Boundaries": "say what the pattern does not do, which neighbouring patterns take over at its edges, "
+                      "and which guarantees a reader must not assume it gives",
+    }
+    return "\n".join(f"## {title}\n\n{SCAFFOLD_MARKER}: {text}.\n" for title, text in sections.items())
+
+
+def scaffold_bundle(catalogue_root: Path, catalogue: CatalogueFile, slug: str, *, title: str | None,
+                    category: str) -> Path:
+    """Write ``catalogue_root/slug/`` with both bundle files; refuse to overwrite."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or len(slug) > 64:
+        raise UsageError(f"'{slug}' is not a slug: use lowercase letters, digits and single hyphens")
+    categories = [c.id for c in catalogue.categories]
+    if category not in categories:
+        hint = did_you_mean(category, categories)
+        raise UsageError(f"'{category}' is not a category in catalogue.yaml ({', '.join(categories)})"
+                         + (f"; {hint}" if hint else ""))
+    target = catalogue_root / slug
+    if target.exists():
+        raise UsageError(f"{target} already exists")
+    target.mkdir()
+    (target / PATTERN_FILE).write_text(_pattern_yaml(title or slug.replace("-", " ").capitalize(), category),
+                                       encoding="utf-8")
+    (target / SOLUTION_FILE).write_text(_solution_md(), encoding="utf-8")
+    return target
