@@ -83,7 +83,7 @@ def _run_new(arguments: argparse.Namespace) -> int:
     root = arguments.catalogue
     if not (root / CATALOGUE_FILE).is_file():
         raise UsageError(f"{root}: not a catalogue folder (no {CATALOGUE_FILE})")
-    catalogue, problems = validate_catalogue_file(load_catalogue_source(root).document)
+    catalogue, _ = validate_catalogue_file(load_catalogue_source(root).document)
     if catalogue is None:
         raise UsageError(f"{root / CATALOGUE_FILE} does not validate; run 'patternbook validate' first")
     target = scaffold_bundle(root, catalogue, arguments.slug, title=arguments.title, category=arguments.category)
