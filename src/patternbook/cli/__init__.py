@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="colour the text format: auto colours a terminal unless NO_COLOR is set")
     validate.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                           help="the date review deadlines are checked against (default: today)")
+    validate.add_argument("--changed-since", metavar="REF",
+                          help="check only bundles changed since the git REF (and the patterns they relate "
+                               "to), plus the cross-bundle rules; everything if catalogue.yaml changed")
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of pattern.yaml (for editors)",
@@ -63,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--category", required=True, help="a category id from catalogue.yaml")
     new.add_argument("--catalogue", type=Path, default=Path("patterns"), metavar="DIR",
                      help="the catalogue folder (default: patterns)")
+
+    links = commands.add_parser(
+        "check-links", help="check that companion repository URLs answer (needs network; opt-in)",
+        description="Send a HEAD request to every companion repository URL, at most one per --delay "
+                    "seconds, caching answers for a week. Without network the check is skipped, exit 0.")
+    links.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="catalogue or bundles (default: patterns)")
+    links.add_argument("--delay", type=float, default=1.0, help="seconds between requests (default: 1)")
+    links.add_argument("--cache", type=Path, default=Path(".cache/patternbook/links.json"), metavar="FILE",
+                       help="where answers are cached (default: .cache/patternbook/links.json)")
 
     export = commands.add_parser(
         "export", help="write the library as plain Markdown and assets for any mkdocs.yml engine",
@@ -120,6 +132,11 @@ def _run_validate(arguments: argparse.Namespace) -> int:
     from patternbook.validation import validate_paths
 
     paths = arguments.paths or [Path("patterns")]
+    if arguments.changed_since:
+        paths = _changed_paths(paths, arguments.changed_since)
+        if not paths:
+            print(f"no bundles changed since {arguments.changed_since}")
+            return EXIT_OK
     report = validate_paths(paths, today=arguments.today, strict=arguments.strict, keep_models=False)
     color = arguments.color == "always" or (
         arguments.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
@@ -127,6 +144,44 @@ def _run_validate(arguments: argparse.Namespace) -> int:
     if output:
         print(output)
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _changed_paths(paths: list[Path], ref: str) -> list[Path]:
+    """The bundles changed since ``ref`` plus the bundles they relate to, or the
+    whole catalogue when that is the only safe answer."""
+    from patternbook.cli.changes import changed_bundle_folders
+    from patternbook.loader import find_catalogue_root, load_bundle
+
+    root = find_catalogue_root(paths[0])
+    changed = changed_bundle_folders(root, ref)
+    if changed is None:
+        return [root]
+    wanted = set(changed)
+    for folder in changed:
+        document = load_bundle(folder).pattern
+        relations = document.data.get("relations") if document and isinstance(document.data, dict) else None
+        for relation in relations if isinstance(relations, list) else []:
+            target = relation.get("pattern") if isinstance(relation, dict) else None
+            if isinstance(target, str) and (root / target).is_dir():
+                wanted.add(root / target)
+    return sorted(wanted)
+
+
+def _run_check_links(arguments: argparse.Namespace) -> int:
+    from patternbook.cli.links import check_urls
+    from patternbook.validation import validate_paths
+
+    report = validate_paths(arguments.paths or [Path("patterns")])
+    urls = [r.url for p in report.patterns.values() for r in p.repositories]
+    results = check_urls(urls, arguments.cache, delay=arguments.delay)
+    broken = [r for r in results if r.broken]
+    skipped = [r for r in results if r.status is None]
+    for result in broken:
+        print(f"{result.url}: HTTP {result.status}")
+    if skipped:
+        print(f"network unreachable: skipped {len(skipped)} of {len(results)} link(s)", file=sys.stderr)
+    print(f"{len(results) - len(skipped)} link(s) checked, {len(broken)} broken")
+    return EXIT_INVALID if broken else EXIT_OK
 
 
 def _run_schema(arguments: argparse.Namespace) -> int:
@@ -142,7 +197,8 @@ def _run_schema(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "export": _run_export}
+COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "export": _run_export,
+            "check-links": _run_check_links}
 
 
 def main(argv: list[str] | None = None) -> int:
