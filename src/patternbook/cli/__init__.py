@@ -137,13 +137,36 @@ def _run_validate(arguments: argparse.Namespace) -> int:
         if not paths:
             print(f"no bundles changed since {arguments.changed_since}")
             return EXIT_OK
-    report = validate_paths(paths, today=arguments.today, strict=arguments.strict, keep_models=False)
+    progress = _progress_line("checking bundles") if arguments.format == "text" and not arguments.quiet else None
+    report = validate_paths(paths, today=arguments.today, strict=arguments.strict, keep_models=False,
+                            progress=progress)
+    if progress is not None:
+        progress(0, 0)
     color = arguments.color == "always" or (
         arguments.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     output = REPORTERS[arguments.format](report.diagnostics, len(report.bundles), arguments.quiet, color)
     if output:
         print(output)
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _progress_line(label: str):
+    """A one-line counter on an interactive terminal; nothing in CI logs or pipes."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    state = {"shown": False}
+
+    def show(done: int, total: int) -> None:
+        if total == 0:  # finished: clear the line
+            if state["shown"]:
+                sys.stderr.write("\r\033[K")
+            return
+        if total >= 100 and (done % 25 == 0 or done == total):
+            sys.stderr.write(f"\r{label} {done}/{total}")
+            sys.stderr.flush()
+            state["shown"] = True
+
+    return show
 
 
 def _changed_paths(paths: list[Path], ref: str) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,7 +136,8 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
 
 
 def validate_paths(paths: list[Path], *, today: datetime.date | None = None, strict: bool = False,
-                   kind_check: KindCheck | None = node_kind_check, keep_models: bool = True) -> ValidationReport:
+                   kind_check: KindCheck | None = node_kind_check, keep_models: bool = True,
+                   progress: Callable[[int, int], None] | None = None) -> ValidationReport:
     """Validate a catalogue, or some of its bundles plus the cross-bundle rules.
 
     ``paths`` are the catalogue folder, bundle folders, or files inside bundles;
@@ -189,6 +191,8 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
             patterns[pattern.slug] = pattern
         if outline is not None:
             outlines[outline.slug] = outline
+        if progress is not None:
+            progress(len(bundles), len(directories))
 
     documents = {slug: bundles[slug].pattern for slug in outlines}
     across = check_relations(outlines, documents, known_slugs)
