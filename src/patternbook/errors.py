@@ -67,6 +67,7 @@ CODES: dict[str, str] = {
     "PB402": "raw HTML is not allowed in Markdown",
     "PB403": "link or image URL is not allowed",
     "PB404": "snippet includes are not allowed",
+    "PB405": "Markdown nests too deep or is too dense to render safely",
     # cross-bundle
     "PB301": "duplicate slug or title",
     "PB302": "relation points at an unknown pattern",

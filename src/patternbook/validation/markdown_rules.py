@@ -45,6 +45,41 @@ def url_is_allowed(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in _ALLOWED_SCHEMES
 
 
+#: Limits well beyond any prose, low enough that Python-Markdown's recursive and
+#: quadratic corners (deep lists, bracket runs) stay fast and never overflow the stack.
+MAX_NESTING = 8
+MAX_LINE_CHARS = 2000
+MAX_BRACKETS = 400
+_QUOTE_OR_INDENT = re.compile(r"^((?:[ \t]*>)*)([ \t]*)")
+
+
+def _density_problems(document: MarkdownDocument, code_lines: frozenset[int]) -> list[Diagnostic]:
+    shown = document.shown_as
+    problems: list[Diagnostic] = []
+    brackets = 0
+    for number, line in enumerate(document.text.splitlines(), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            problems.append(Diagnostic(shown, number, MAX_LINE_CHARS + 1, "PB405",
+                                       f"line is {len(line):,} characters long; at most {MAX_LINE_CHARS:,}",
+                                       field="solution"))
+            return problems
+        if number in code_lines:
+            continue
+        quotes, indent = _QUOTE_OR_INDENT.match(line).groups()
+        depth = quotes.count(">") + len(indent.expandtabs(4)) // 4
+        if depth > MAX_NESTING:
+            problems.append(Diagnostic(shown, number, 1, "PB405",
+                                       f"nests {depth} levels deep (quotes and indented lists); at most {MAX_NESTING}",
+                                       field="solution"))
+            return problems
+        brackets += line.count("[")
+        if brackets > MAX_BRACKETS:
+            problems.append(Diagnostic(shown, number, 1, "PB405",
+                                       f"more than {MAX_BRACKETS} '[' in one document", field="solution"))
+            return problems
+    return problems
+
+
 def _blank_code_spans(line: str) -> str:
     return _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
 
@@ -64,6 +99,9 @@ def check_solution(document: MarkdownDocument) -> list[Diagnostic]:
                 f"section '{title}' says too little (at least {MIN_SECTION_WORDS} words expected)",
                 field="solution"))
     code_lines = document.code_lines()
+    density = _density_problems(document, code_lines)
+    if density:  # do not run the line rules over text built to be pathological
+        return problems + density
     for number, raw_line in enumerate(document.text.splitlines(), start=1):
         if _SNIPPET.search(raw_line):
             column = _SNIPPET.search(raw_line).start() + 1
