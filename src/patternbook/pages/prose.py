@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from patternbook.validation.markdown_rules import url_is_allowed
+
 __all__ = ["render_prose"]
 
 _TAGS = {
@@ -21,6 +23,13 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "code": {"class"}}
 _URL_SCHEMES = {"https", "mailto"}
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _drop_disallowed_urls(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 keeps protocol-relative URLs (//host/) as "relative"; they leave the site, so they go.
+    if attribute in ("href", "src") and not url_is_allowed(value):
+        return None
+    return value
 
 
 def _demote(html: str, levels: int) -> str:
@@ -36,5 +45,6 @@ def render_prose(markdown_text: str, *, demote_headings: int = 1) -> str:
     html = markdown.markdown(markdown_text, extensions=["tables", "fenced_code", "sane_lists"],
                              output_format="html")
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
-                      link_rel="noopener noreferrer nofollow", strip_comments=True)
+                      link_rel="noopener noreferrer nofollow", strip_comments=True,
+                      attribute_filter=_drop_disallowed_urls)
     return _demote(clean, demote_headings)
