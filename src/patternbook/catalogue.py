@@ -64,3 +64,42 @@ class Catalogue:
             if relation.pattern in self.patterns:
                 groups[relation.type].append(self.patterns[relation.pattern])
         return dict(groups)
+
+    def alternative_groups(self) -> list[list[Pattern]]:
+        """Patterns joined by ``alternative_to`` (in either direction), as groups of two or more."""
+        neighbours: dict[str, set[str]] = defaultdict(set)
+        for edge in self.relation_edges():
+            if edge.type == "alternative_to":
+                neighbours[edge.source].add(edge.target)
+                neighbours[edge.target].add(edge.source)
+        seen: set[str] = set()
+        groups: list[list[Pattern]] = []
+        for start in sorted(neighbours):
+            if start in seen:
+                continue
+            group, frontier = set(), [start]
+            while frontier:
+                slug = frontier.pop()
+                if slug not in group:
+                    group.add(slug)
+                    frontier.extend(neighbours[slug] - group)
+            seen |= group
+            groups.append([self.patterns[slug] for slug in sorted(group)])
+        return groups
+
+    def ranked_for_symptom(self, symptom_id: str) -> list[Pattern]:
+        """Patterns answering a symptom, best first: those that name it earlier in
+        their pressure, then the more proven, then the more focused."""
+        maturity = {"proven": 0, "reviewed": 1, "draft": 2, "deprecated": 3}
+
+        def rank(pattern: Pattern) -> tuple[int, int, int, str]:
+            symptoms = pattern.pressure.symptoms
+            return (symptoms.index(symptom_id), maturity[pattern.status], len(symptoms), pattern.title.casefold())
+
+        return sorted(self.answering(symptom_id), key=rank)
+
+    def neighbourhood(self, slug: str) -> Catalogue:
+        """The pattern and every pattern it relates to or that relates to it."""
+        near = {slug} | {r.pattern for r in self.patterns[slug].relations if r.pattern in self.patterns}
+        near |= {p.slug for p in self.patterns.values() if any(r.pattern == slug for r in p.relations)}
+        return Catalogue.from_models(self.definitions, {s: self.patterns[s] for s in near})

@@ -2,6 +2,7 @@
 it is escaped into our templates, never evaluated as one."""
 
 from patternbook.pages.prose import render_prose
+from patternbook.pages.discovery import RelationGraphs, catalogue_document, catalogue_document_schema
 from patternbook.pages.site import (
     GeneratedPage,
     SiteOptions,
@@ -14,6 +15,9 @@ from patternbook.pages.site import (
 
 __all__ = [
     "GeneratedPage",
+    "RelationGraphs",
+    "catalogue_document",
+    "catalogue_document_schema",
     "SiteOptions",
     "SitePlan",
     "diagram_asset_path",

@@ -19,11 +19,20 @@ from markupsafe import Markup, escape
 
 from patternbook.catalogue import Catalogue
 from patternbook.errors import Diagnostic
+from patternbook.pages.discovery import (
+    RelationGraphs,
+    as_json,
+    catalogue_document,
+    catalogue_document_schema,
+    discovery_nav,
+    discovery_pages,
+)
 from patternbook.pages.prose import render_prose
 from patternbook.schema import PILLARS, Pattern
 
 __all__ = [
     "RELATION_TITLES",
+    "RelationGraphs",
     "GeneratedPage",
     "SiteOptions",
     "SitePlan",
@@ -152,8 +161,23 @@ class _Renderer:
         return self.environment.get_template(template).render(**context)
 
 
+def _series_steps(catalogue: Catalogue, slug: str) -> list[dict[str, Any]]:
+    """Where a pattern sits in each series, with its neighbours for previous/next links."""
+    steps = []
+    for series in catalogue.series_of(slug):
+        members = [s for s in series.patterns if s in catalogue.patterns]
+        index = members.index(slug)
+        steps.append({
+            "series": series, "url": f"../../series/{series.id}/", "step": index + 1, "count": len(members),
+            "previous": catalogue.patterns[members[index - 1]] if index > 0 else None,
+            "next": catalogue.patterns[members[index + 1]] if index + 1 < len(members) else None,
+        })
+    return steps
+
+
 def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
-              invalid: dict[str, list[Diagnostic]] | None = None, about_page: str | None = None) -> SitePlan:
+              invalid: dict[str, list[Diagnostic]] | None = None, about_page: str | None = None,
+              graphs: RelationGraphs | None = None) -> SitePlan:
     """Every generated page of the library.
 
     ``about_page`` is a hand-written page to list in the navigation, if any.
@@ -182,7 +206,9 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
             overview=[d for d in diagrams if d[0].role == "overview"],
             before_after=[d for d in diagrams if d[0].role != "overview"],
             related=related,
-            series=catalogue.series_of(pattern.slug),
+            series=_series_steps(catalogue, pattern.slug),
+            neighbourhood=Markup(graphs.neighbourhoods[pattern.slug]) if graphs and pattern.slug in graphs.neighbourhoods
+            else None,
             edit_url=options.edit_url_template.format(slug=pattern.slug) if options.edit_url_template else None,
         )
         front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
@@ -209,8 +235,15 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
     pages.append(GeneratedPage("index.md", home))
     pages.append(GeneratedPage("tags.md", renderer.render("tags.md.j2")))
 
+    graphs = graphs or RelationGraphs()
+    for path, content in discovery_pages(catalogue, renderer.render, reading_minutes, graphs):
+        pages.append(GeneratedPage(path, content))
+    pages.append(GeneratedPage("catalogue.json", as_json(catalogue_document(catalogue))))
+    pages.append(GeneratedPage("catalogue.schema.json", as_json(catalogue_document_schema())))
+
     nav: list[Any] = [
         {"Home": "index.md"},
+        {"Discover": discovery_nav(catalogue, has_graph=bool(graphs.catalogue))},
         {"Categories": [{c.title: f"categories/{c.id}.md"} for c in catalogue.categories]},
         {"Tags": "tags.md"},
     ]
