@@ -102,7 +102,8 @@ def test_small_screen_has_no_horizontal_scroll(browser: object, site_url: str) -
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "categories/reliability/", PATTERN])
+@pytest.mark.parametrize("path", ["", "categories/reliability/", PATTERN, "discover/patterns/", "discover/pillars/",
+                                  "discover/finder/", "series/reliability-foundations/"])
 def test_no_serious_or_critical_accessibility_violations(page: object, site_url: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -1,8 +1,8 @@
 """Validated patterns → page Markdown. Contributor text is always data here:
 it is escaped into our templates, never evaluated as one."""
 
-from patternbook.pages.prose import render_prose
 from patternbook.pages.discovery import RelationGraphs, catalogue_document, catalogue_document_schema
+from patternbook.pages.prose import render_prose
 from patternbook.pages.site import (
     GeneratedPage,
     SiteOptions,
@@ -16,10 +16,10 @@ from patternbook.pages.site import (
 __all__ = [
     "GeneratedPage",
     "RelationGraphs",
-    "catalogue_document",
-    "catalogue_document_schema",
     "SiteOptions",
     "SitePlan",
+    "catalogue_document",
+    "catalogue_document_schema",
     "diagram_asset_path",
     "pattern_page_path",
     "plan_site",

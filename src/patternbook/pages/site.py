@@ -32,8 +32,8 @@ from patternbook.schema import PILLARS, Pattern
 
 __all__ = [
     "RELATION_TITLES",
-    "RelationGraphs",
     "GeneratedPage",
+    "RelationGraphs",
     "SiteOptions",
     "SitePlan",
     "diagram_asset_path",
@@ -186,6 +186,8 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
     """
     renderer = _Renderer(templates_dir)
     pages: list[GeneratedPage] = []
+    graphs = graphs or RelationGraphs()
+    neighbourhoods = graphs.neighbourhoods
     categories = {c.id: c for c in catalogue.categories}
 
     for pattern in catalogue.patterns.values():
@@ -207,8 +209,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
             before_after=[d for d in diagrams if d[0].role != "overview"],
             related=related,
             series=_series_steps(catalogue, pattern.slug),
-            neighbourhood=Markup(graphs.neighbourhoods[pattern.slug]) if graphs and pattern.slug in graphs.neighbourhoods
-            else None,
+            neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
             edit_url=options.edit_url_template.format(slug=pattern.slug) if options.edit_url_template else None,
         )
         front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
@@ -235,7 +236,6 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
     pages.append(GeneratedPage("index.md", home))
     pages.append(GeneratedPage("tags.md", renderer.render("tags.md.j2")))
 
-    graphs = graphs or RelationGraphs()
     for path, content in discovery_pages(catalogue, renderer.render, reading_minutes, graphs):
         pages.append(GeneratedPage(path, content))
     pages.append(GeneratedPage("catalogue.json", as_json(catalogue_document(catalogue))))

@@ -1,0 +1,82 @@
+"""Discovery pages in Chromium, driven by keyboard alone."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _focus_and(tab: object, selector: str, key: str) -> None:
+    tab.locator(selector).focus()
+    tab.keyboard.press(key)
+
+
+def test_facet_narrows_the_list_and_the_url_carries_it(page: object, site_url: str) -> None:
+    page.goto(site_url + "discover/patterns/")
+    page.wait_for_load_state("networkidle")
+    total = page.locator("[data-pb-item]").count()
+    _focus_and(page, "input[name=category][value=reliability]", "Space")
+    visible = page.locator("[data-pb-item]:visible")
+    assert 0 < visible.count() < total
+    assert "category=reliability" in page.url
+    assert page.locator("[data-pb-count]").inner_text() == f"{visible.count()} of {total} patterns"
+    titles = visible.locator("a").all_inner_texts()
+    assert "Circuit breaker" in titles and "Feature flags" not in titles
+
+    shared = page.url
+    page.goto(site_url)
+    page.goto(shared)  # a shared link restores the same view
+    page.wait_for_load_state("networkidle")
+    assert page.locator("input[name=category][value=reliability]").is_checked()
+    assert page.locator("[data-pb-item]:visible").count() == len(titles)
+
+
+def test_without_javascript_the_full_list_shows(browser: object, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(site_url + "discover/patterns/?category=reliability")
+    assert tab.locator("[data-pb-item]:visible").count() == tab.locator("[data-pb-item]").count() >= 30
+    assert not tab.locator("[data-pb-facets]").is_visible()
+    context.close()
+
+
+def test_problem_finder_returns_the_expected_pattern(page: object, site_url: str) -> None:
+    page.goto(site_url + "discover/finder/")
+    page.wait_for_load_state("networkidle")
+    page.locator("#pb-symptom").focus()
+    page.locator("#pb-symptom").select_option("dependency-latency-cascades")  # what arrow keys do on a select
+    visible = page.locator("[data-pb-symptom]:visible")
+    assert visible.count() == 1
+    assert visible.locator("li a").first.inner_text() == "Circuit breaker"
+    assert "symptom=dependency-latency-cascades" in page.url
+
+
+def test_series_previous_and_next_links_walk_the_path(page: object, site_url: str) -> None:
+    page.goto(site_url + "series/reliability-foundations/")
+    page.wait_for_load_state("networkidle")
+    first, second = page.locator(".pb-series li a").all_inner_texts()[:2]
+    assert "min" in page.locator(".pb-reading").first.inner_text()
+    _focus_and(page, ".pb-series li a >> nth=0", "Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text().rstrip("¶") == first
+    next_link = page.locator(".pb-series-nav a[rel=next]").first
+    next_link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text().rstrip("¶") == second
+    page.locator(".pb-series-nav a[rel=prev]").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text().rstrip("¶") == first
+
+
+def test_pillar_matrix_sorts_by_a_column_and_shows_reasons_on_focus(page: object, site_url: str) -> None:
+    page.goto(site_url + "discover/pillars/")
+    page.wait_for_load_state("networkidle")
+    _focus_and(page, "button[data-pb-sort=security]", "Enter")
+    first_row = page.locator(".pb-matrix tbody tr").first
+    assert first_row.locator("td[data-security='1']").count() == 1
+    mark = first_row.locator("td[data-security='1'] .pb-mark")
+    mark.focus()
+    assert mark.locator(".pb-tip").is_visible()
