@@ -14,7 +14,7 @@ from pathlib import Path
 
 from patternbook.catalogue import Catalogue
 from patternbook.errors import Diagnostic, ValidationFailed
-from patternbook.pages import SiteOptions, SitePlan, diagram_asset_path, plan_site
+from patternbook.pages import RelationGraphs, SiteOptions, SitePlan, diagram_asset_path, plan_site
 from patternbook.validation import ValidationReport, validate_paths
 
 __all__ = ["LibraryBuild", "LibrarySettings", "SiteConfig", "build_date", "build_library", "export_library",
@@ -78,18 +78,26 @@ def build_library(settings: LibrarySettings) -> LibraryBuild:
         raise ValidationFailed(report.errors)
     catalogue = Catalogue.from_models(report.catalogue, report.patterns)
     options = SiteOptions(today=today, edit_url_template=settings.edit_url_template)
+    graphs = render_relation_graphs(catalogue, settings.cache_dir)
     plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
-                     about_page=settings.about_page)
+                     about_page=settings.about_page, graphs=graphs)
     assets = render_diagram_assets(catalogue, settings.cache_dir)
     return LibraryBuild(report, plan, assets)
 
 
+def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGraphs:
+    """The catalogue's relation graph (for ``discover/relations/``) and each
+    pattern's neighbourhood (for its own page), with links relative to those pages."""
+    from patternbook.diagrams import render_relation_graphs as render
+
+    whole, neighbourhoods = render(catalogue, cache_dir, catalogue_link=lambda slug: f"../../patterns/{slug}/",
+                                   neighbourhood_link=lambda slug: f"../{slug}/")
+    return RelationGraphs(whole, neighbourhoods)
+
+
 def render_diagram_assets(catalogue: Catalogue, cache_dir: Path) -> dict[str, bytes]:
     """Every pattern diagram as SVG bytes, keyed by its path in the site."""
-    try:
-        from patternbook.diagrams import render_pattern_diagrams
-    except ImportError:  # TEMPORARY while the diagrams layer lands
-        return {}
+    from patternbook.diagrams import render_pattern_diagrams
 
     rendered = render_pattern_diagrams(list(catalogue.patterns.values()), cache_dir=cache_dir)
     return {diagram_asset_path(slug, diagram_id): svg for (slug, diagram_id), svg in rendered.items()}

@@ -1,17 +1,15 @@
 """Running Graphviz ``dot``: finding it, asking its version, rendering in batches.
 
-One ``dot`` process costs about 10 ms to start, while laying out a small graph
-costs under 1 ms, so graphs are rendered many per process: ``dot`` reads any
-number of graphs from one input and writes one SVG document per graph, in
-order. The batch is split into as many chunks as there are CPUs and the chunks
-run concurrently (the benchmark in ``benchmarks/bench_diagrams.py`` compares
-this with a single batch and with one process per graph).
+Each graph gets its own ``dot`` process, run concurrently, with a lean plugin
+set that makes a process cheap; see :func:`render_svgs` for why graphs are not
+batched many per process.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -30,7 +28,8 @@ __all__ = [
     "GraphvizRenderError",
     "find_dot",
     "graphviz_version",
-    "render_svg_batch",
+    "lean_plugin_directory",
+    "render_svgs",
 ]
 
 INSTALL_HINT = (
@@ -40,14 +39,8 @@ INSTALL_HINT = (
     "'winget install graphviz' on Windows, then run the build again."
 )
 
-#: A graph that needs longer than this is broken (limits keep real ones tiny);
-#: a batch gets this per graph on top of a fixed allowance for process start-up.
-SECONDS_PER_GRAPH = 2.0
+#: A graph that needs longer than this is broken (size limits keep real ones tiny).
 SECONDS_PER_CALL = 30.0
-
-#: Fewer graphs than this per process and start-up dominates; below it, one
-#: process renders the whole batch.
-MIN_GRAPHS_PER_PROCESS = 24
 
 
 class GraphvizNotFound(UsageError):
@@ -141,58 +134,76 @@ def graphviz_version(dot: str, cache_dir: Path | None = None) -> str:
     return version
 
 
-_SVG_START = b"<?xml"
+def lean_plugin_directory(dot: str, cache_dir: Path) -> Path | None:
+    """A Graphviz plugin folder holding only the ``core`` renderer and the ``dot``
+    layout, for ``GVBINDIR``.
+
+    Without the pango plugin ``dot`` starts in about 2 ms instead of 11 ms (it
+    no longer initialises fontconfig) and measures text with its built-in font
+    metrics, which also makes the output independent of the fonts installed on
+    the build machine. ``None`` when the plugins cannot be found; callers then
+    use Graphviz as installed.
+    """
+    answer = subprocess.run([dot, "-v"], input=b"", capture_output=True, timeout=SECONDS_PER_CALL, check=False)
+    DOT_STATS.count(processes=1)
+    found = re.search(r'libdir = "([^"]+)"', answer.stderr.decode("utf-8", "replace"))
+    if not found:
+        return None
+    libdir = Path(found.group(1))
+    wanted = [p for p in sorted(libdir.glob("libgvplugin_*")) if re.match(r"libgvplugin_(core|dot_layout)\.", p.name)]
+    if len(wanted) < 2:
+        return None
+    folder = cache_dir / "graphviz-plugins"
+    folder.mkdir(parents=True, exist_ok=True)
+    for plugin in wanted:
+        link = folder / plugin.name
+        if not link.is_symlink() or os.readlink(link) != str(plugin):
+            link.unlink(missing_ok=True)
+            link.symlink_to(plugin)
+    configured = subprocess.run([dot, "-c"], env={**os.environ, "GVBINDIR": str(folder)}, capture_output=True,
+                                timeout=SECONDS_PER_CALL, check=False)
+    DOT_STATS.count(processes=1)
+    return folder if configured.returncode == 0 and any(folder.glob("config*")) else None
 
 
-def _run_dot(dot: str, graphs: Sequence[DotGraph], image_path: str | None) -> list[bytes] | None:
-    """One ``dot`` process for ``graphs``; ``None`` when it failed or did not
-    return one document per graph (the caller then isolates the culprit)."""
+def _render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None) -> bytes:
     arguments = [dot, "-Tsvg"]
     if image_path:
         # On the command line rather than in the DOT text, so the cache key and
         # the DOT text carry no path of the build machine.
         arguments.append(f"-Gimagepath={image_path}")
-    text = "\n".join(graph.source for graph in graphs).encode("utf-8")
-    DOT_STATS.count(processes=1, graphs=len(graphs))
+    environment = {**os.environ, "GVBINDIR": str(plugin_dir)} if plugin_dir else None
+    DOT_STATS.count(processes=1, graphs=1)
     try:
-        finished = subprocess.run(arguments, input=text, capture_output=True, check=False,
-                                  timeout=SECONDS_PER_CALL + SECONDS_PER_GRAPH * len(graphs))
+        finished = subprocess.run(arguments, input=graph.source.encode("utf-8"), capture_output=True, check=False,
+                                  timeout=SECONDS_PER_CALL, env=environment)
     except subprocess.TimeoutExpired:
-        return None
-    if finished.returncode != 0:
-        return None
-    documents = [_SVG_START + part for part in finished.stdout.split(_SVG_START)[1:]]
-    return documents if len(documents) == len(graphs) else None
+        message = f"{graph.name}: Graphviz dot did not finish within {SECONDS_PER_CALL:.0f} s"
+        raise GraphvizRenderError(message) from None
+    if finished.returncode != 0 or b"</svg>" not in finished.stdout:
+        detail = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [str(finished.returncode)]
+        raise GraphvizRenderError(f"{graph.name}: Graphviz dot failed: {detail[0]}")
+    return finished.stdout
 
 
-def _render_chunk(dot: str, graphs: Sequence[DotGraph], image_path: str | None) -> list[bytes]:
-    documents = _run_dot(dot, graphs, image_path)
-    if documents is not None:
-        return documents
-    if len(graphs) == 1:
-        raise GraphvizRenderError(f"{graphs[0].name}: Graphviz dot failed or did not finish within "
-                                  f"{SECONDS_PER_CALL + SECONDS_PER_GRAPH:.0f} s")
-    # One bad graph spoils a whole batch; render singly to name it and keep the rest.
-    return [document for graph in graphs for document in _render_chunk(dot, [graph], image_path)]
+def render_svgs(graphs: Sequence[DotGraph], *, dot: str | None = None, image_path: str | None = None,
+                plugin_dir: Path | None = None, processes: int | None = None) -> list[bytes]:
+    """SVG documents for ``graphs``, in order: one ``dot`` process per graph,
+    as many at once as there are CPUs.
 
-
-def render_svg_batch(graphs: Sequence[DotGraph], *, dot: str | None = None, image_path: str | None = None,
-                     processes: int | None = None) -> list[bytes]:
-    """SVG documents for ``graphs``, in order, from as few ``dot`` processes as pays.
-
-    ``processes`` caps how many ``dot`` processes run at once (default: the
-    CPU count); ``processes=1`` renders everything through one process.
+    Why not many graphs per process: Graphviz 2.43 (Debian 12) does not lay out
+    a graph the same way after others in the same process (cluster order
+    changes in 6 of 24 shipped diagrams), and sometimes crashes mid-batch, so
+    batching would break byte-identical output. With the lean plugin set a
+    process costs about 2 ms, which is what batching was meant to save
+    (``benchmarks/bench_diagrams.py`` has the figures).
     """
     if not graphs:
         return []
     dot = dot or find_dot()
-    wanted = processes or os.cpu_count() or 1
-    chunks_count = max(1, min(wanted, len(graphs) // MIN_GRAPHS_PER_PROCESS))
-    size = -(-len(graphs) // chunks_count)
-    chunks = [graphs[start:start + size] for start in range(0, len(graphs), size)]
-    if len(chunks) == 1:
-        return _render_chunk(dot, chunks[0], image_path)
+    workers = max(1, min(processes or os.cpu_count() or 1, len(graphs)))
+    if workers == 1:
+        return [_render_one(dot, graph, image_path, plugin_dir) for graph in graphs]
     # Threads suffice: each one waits on its own dot process, which does the work.
-    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-        results = list(pool.map(lambda chunk: _render_chunk(dot, chunk, image_path), chunks))
-    return [document for result in results for document in result]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda graph: _render_one(dot, graph, image_path, plugin_dir), graphs))

@@ -1,0 +1,51 @@
+"""Pattern diagrams and relation graphs as self-contained SVG.
+
+The only package that imports ``diagrams``. Specs become DOT through the
+``diagrams`` node classes (:mod:`.graph`), DOT becomes SVG through batched
+``dot`` processes (:mod:`.graphviz_dot`), SVG becomes publishable
+(:mod:`.svg`), and everything goes through a content-addressed cache
+(:mod:`.render`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from patternbook.catalogue import Catalogue
+from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
+from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
+from patternbook.diagrams.render import render_graphs
+from patternbook.schema import Pattern
+
+__all__ = [
+    "DOT_STATS",
+    "GraphvizNotFound",
+    "render_pattern_diagrams",
+    "render_relation_graphs",
+]
+
+
+def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path) -> dict[tuple[str, str], bytes]:
+    """Every diagram of every pattern, keyed by (slug, diagram id)."""
+    built: list[tuple[tuple[str, str], BuiltGraph]] = [
+        ((pattern.slug, diagram.id), build_diagram_graph(pattern.slug, diagram))
+        for pattern in patterns for diagram in pattern.diagrams
+    ]
+    svgs = render_graphs([graph for _, graph in built], cache_dir)
+    return {key: svg for (key, _), svg in zip(built, svgs, strict=True)}
+
+
+def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_link: Callable[[str], str],
+                           neighbourhood_link: Callable[[str], str]) -> tuple[str, dict[str, str]]:
+    """The whole catalogue's relation graph, and each pattern's neighbourhood,
+    as SVG text ready to inline in a page (nodes are links)."""
+    slugs = list(catalogue.patterns)
+    graphs = [build_relation_graph(catalogue, catalogue_link)]
+    for slug in slugs:
+        near = catalogue.neighbourhood(slug)
+        graph = build_relation_graph(near, neighbourhood_link)
+        title = f"Patterns related to {catalogue.patterns[slug].title}"
+        graphs.append(BuiltGraph(graph.dot, f"relations-{slug}", title, links=graph.links))
+    svgs = [svg.decode("utf-8") for svg in render_graphs(graphs, cache_dir)]
+    return svgs[0], dict(zip(slugs, svgs[1:], strict=True))

@@ -1,0 +1,54 @@
+"""Turning ``dot``'s SVG into a file that can be published anywhere.
+
+``dot`` points each icon at a file (``aws/compute/lambda.png``, relative to its
+image path). Published as is, that breaks on any other machine, and the usual
+``diagrams`` output even names the build machine's site-packages. Here every
+icon is inlined as a PNG data URI, element ids are made unique per diagram (so
+several SVGs can share one HTML page), the XML prolog, doctype and comments
+are dropped, and the accessible title is set. The result contains no path of
+the build machine and no reference to any other host.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from patternbook.diagrams.kinds import icons_directory
+
+__all__ = ["make_self_contained"]
+
+_PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_IMAGE_HREF = re.compile(r'(<image\b[^>]*?\sxlink:href=")([^"]+)(")')
+_ID = re.compile(r'\b(id|xlink:href)="(#?)((?:node|edge|clust|graph|a_node|a_edge|a_clust)\d+)"')
+_TITLE = re.compile(r"<title>[^<]*</title>", re.S)
+#: dot prefixes the graph's id with "page0,1_" for every graph after the first
+#: in one process; the id is reset so output never depends on the batch.
+_GRAPH_GROUP = re.compile(r'<g id="[^"]*" class="graph"')
+
+
+@lru_cache(maxsize=512)
+def _icon_data_uri(relative: str) -> str:
+    root = icons_directory()
+    path = (root / relative).resolve()
+    if root not in path.parents or path.suffix != ".png":
+        raise ValueError(f"icon '{relative}' is not a diagrams icon")
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def make_self_contained(svg: bytes, *, element_id: str, title: str) -> bytes:
+    """Inline icons, namespace ids under ``element_id``, set the accessible title."""
+    text = svg.decode("utf-8")
+    text = _PROLOG.sub("", text, count=1)
+    text = _COMMENT.sub("", text)
+    text = _IMAGE_HREF.sub(lambda m: m.group(1) + _icon_data_uri(m.group(2)) + m.group(3), text)
+    text = _GRAPH_GROUP.sub(f'<g id="{element_id}" class="graph"', text, count=1)
+    text = _ID.sub(lambda m: f'{m.group(1)}="{m.group(2)}{element_id}-{m.group(3)}"', text)
+    title_id = f"{element_id}-title"
+    text = _TITLE.sub(f'<title id="{title_id}">{escape(title)}</title>', text, count=1)
+    text = text.replace("<svg ", f'<svg aria-labelledby="{title_id}" ', 1)
+    return text.strip().encode("utf-8") + b"\n"
+

@@ -1,0 +1,125 @@
+"""Real ``dot`` renders of the shipped diagrams: structure, safety, determinism, cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from patternbook.catalogue import Catalogue
+from patternbook.diagrams import DOT_STATS, GraphvizNotFound, render_pattern_diagrams, render_relation_graphs
+from patternbook.validation import validate_paths
+from tests.conftest import PROJECT
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    report = validate_paths([PROJECT / "patterns"])
+    return Catalogue.from_models(report.catalogue, report.patterns)
+
+
+@pytest.fixture(scope="module")
+def rendered(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], bytes]:
+    return render_pattern_diagrams(catalogue.patterns.values(), tmp_path_factory.mktemp("cache"))
+
+
+def _dot_runs() -> int:
+    return DOT_STATS.snapshot()[0]
+
+
+def test_every_diagram_is_rendered(catalogue: Catalogue, rendered: dict) -> None:
+    expected = {(p.slug, d.id) for p in catalogue.patterns.values() for d in p.diagrams}
+    assert set(rendered) == expected
+
+
+def test_svg_shows_labels_and_one_inlined_icon_per_node(catalogue: Catalogue, rendered: dict) -> None:
+    for pattern in catalogue.patterns.values():
+        for diagram in pattern.diagrams:
+            svg = rendered[(pattern.slug, diagram.id)].decode().replace("&#45;", "-")
+            assert svg.startswith("<svg ")
+            assert svg.count("<image ") == len(diagram.nodes), (pattern.slug, diagram.id)
+            assert svg.count('xlink:href="data:image/png;base64,') == len(diagram.nodes)
+            for node in diagram.nodes:
+                label = node.label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                assert label.split()[0] in svg, (pattern.slug, node.label)
+            assert f">{diagram.title.replace('&', '&amp;')}</title>" in svg
+
+
+def test_svg_carries_no_script_handlers_paths_or_foreign_references(rendered: dict) -> None:
+    for key, svg in rendered.items():
+        text = svg.decode()
+        assert "<script" not in text.lower(), key
+        assert not re.search(r"\son[a-z]+\s*=", text, re.I), key
+        for reference in re.findall(r'(?:xlink:)?href="([^"]*)"', text):
+            assert reference.startswith("data:image/png;base64,"), (key, reference[:60])
+        assert not re.search(r"(/usr/|/root/|/home/|/work/|site-packages|/tmp/)", text), key
+        assert "<!DOCTYPE" not in text and "<?xml" not in text
+
+
+def test_relation_graph_nodes_link_to_pattern_pages(catalogue: Catalogue, tmp_path: Path) -> None:
+    whole, neighbourhoods = render_relation_graphs(
+        catalogue, tmp_path, catalogue_link=lambda s: f"../../patterns/{s}/", neighbourhood_link=lambda s: f"../{s}/")
+    links = set(re.findall(r'xlink:href="([^"]*)"', whole))
+    assert links == {f"../../patterns/{slug}/" for slug in catalogue.patterns}
+    assert set(neighbourhoods) == set(catalogue.patterns)
+    near = set(re.findall(r'xlink:href="([^"]*)"', neighbourhoods["circuit-breaker"]))
+    assert "../retry-with-backoff-and-jitter/" in near and "../circuit-breaker/" in near
+
+
+def test_rendering_is_byte_identical_across_builds(catalogue: Catalogue, rendered: dict, tmp_path: Path) -> None:
+    again = render_pattern_diagrams(catalogue.patterns.values(), tmp_path / "fresh-cache")
+    assert again == rendered
+
+
+def test_cache_runs_dot_zero_times_when_warm_and_only_for_edits(catalogue: Catalogue, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    patterns = list(catalogue.patterns.values())
+    before = _dot_runs()
+    cold = render_pattern_diagrams(patterns, cache)
+    assert _dot_runs() > before
+
+    before = DOT_STATS.snapshot()
+    warm = render_pattern_diagrams(patterns, cache)
+    assert DOT_STATS.snapshot() == before and warm == cold  # zero dot processes
+
+    edited = patterns[0].model_copy(update={"diagrams": [
+        patterns[0].diagrams[0].model_copy(update={"title": "An edited title"}), *patterns[0].diagrams[1:]]})
+    graphs = DOT_STATS.snapshot()[1]
+    render_pattern_diagrams([edited, *patterns[1:]], cache)
+    assert DOT_STATS.snapshot()[1] - graphs == 1  # only the edited diagram was laid out again
+
+
+def test_corrupt_or_partial_cache_entry_is_rendered_again(catalogue: Catalogue, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    pattern = catalogue.patterns["circuit-breaker"]
+    good = render_pattern_diagrams([pattern], cache)
+    (entry,) = list((cache / "diagrams").rglob("*.svg"))
+    entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # a write cut short
+    graphs = DOT_STATS.snapshot()[1]
+    assert render_pattern_diagrams([pattern], cache) == good
+    assert DOT_STATS.snapshot()[1] == graphs + 1
+    digest = entry.with_suffix(".sha256").read_text()
+    assert hashlib.sha256(entry.read_bytes()).hexdigest() == digest
+
+
+def test_missing_graphviz_says_how_to_install_it(catalogue: Catalogue, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without dot: the real situation on a bare machine
+    with pytest.raises(GraphvizNotFound) as failure:
+        render_pattern_diagrams([catalogue.patterns["circuit-breaker"]], tmp_path / "cache")
+    message = str(failure.value)
+    for platform_hint in ("apt-get install graphviz", "brew install graphviz", "winget install graphviz"):
+        assert platform_hint in message
+
+
+def test_nothing_is_written_outside_the_cache(catalogue: Catalogue, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    render_pattern_diagrams([catalogue.patterns["bulkhead"]], tmp_path / "cache")
+    assert list(work.iterdir()) == []
+    assert os.listdir(tmp_path) == ["cwd", "cache"] or sorted(os.listdir(tmp_path)) == ["cache", "cwd"]
