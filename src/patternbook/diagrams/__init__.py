@@ -9,13 +9,15 @@ The only package that imports ``diagrams``. Specs become DOT through the
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from patternbook.catalogue import Catalogue
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
-from patternbook.diagrams.render import render_graphs
+from patternbook.diagrams.render import GraphJob, render_graphs
 from patternbook.schema import Pattern
 
 __all__ = [
@@ -28,12 +30,16 @@ __all__ = [
 
 def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path) -> dict[tuple[str, str], bytes]:
     """Every diagram of every pattern, keyed by (slug, diagram id)."""
-    built: list[tuple[tuple[str, str], BuiltGraph]] = [
-        ((pattern.slug, diagram.id), build_diagram_graph(pattern.slug, diagram))
-        for pattern in patterns for diagram in pattern.diagrams
-    ]
-    svgs = render_graphs([graph for _, graph in built], cache_dir)
-    return {key: svg for (key, _), svg in zip(built, svgs, strict=True)}
+    keys: list[tuple[str, str]] = []
+    jobs: list[GraphJob] = []
+    for pattern in patterns:
+        for diagram in pattern.diagrams:
+            keys.append((pattern.slug, diagram.id))
+            # The spec and slug determine the DOT text, so they identify the output
+            # without building it: a warm rebuild never touches the diagrams package.
+            identity = json.dumps([pattern.slug, diagram.model_dump(mode="json")], sort_keys=True)
+            jobs.append(GraphJob(identity, functools.partial(build_diagram_graph, pattern.slug, diagram)))
+    return dict(zip(keys, render_graphs(jobs, cache_dir), strict=True))
 
 
 def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_link: Callable[[str], str],
@@ -47,5 +53,7 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_l
         graph = build_relation_graph(near, neighbourhood_link)
         title = f"Patterns related to {catalogue.patterns[slug].title}"
         graphs.append(BuiltGraph(graph.dot, f"relations-{slug}", title, links=graph.links))
-    svgs = [svg.decode("utf-8") for svg in render_graphs(graphs, cache_dir)]
+    jobs = [GraphJob(json.dumps([g.element_id, g.title, g.dot.source]), functools.partial(lambda g: g, g))
+            for g in graphs]
+    svgs = [svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)]
     return svgs[0], dict(zip(slugs, svgs[1:], strict=True))

@@ -29,6 +29,7 @@ __all__ = [
     "find_dot",
     "graphviz_version",
     "lean_plugin_directory",
+    "render_one",
     "render_svgs",
 ]
 
@@ -166,7 +167,7 @@ def lean_plugin_directory(dot: str, cache_dir: Path) -> Path | None:
     return folder if configured.returncode == 0 and any(folder.glob("config*")) else None
 
 
-def _render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None) -> bytes:
+def render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None) -> bytes:
     arguments = [dot, "-Tsvg"]
     if image_path:
         # On the command line rather than in the DOT text, so the cache key and
@@ -203,7 +204,7 @@ def render_svgs(graphs: Sequence[DotGraph], *, dot: str | None = None, image_pat
     dot = dot or find_dot()
     workers = max(1, min(processes or os.cpu_count() or 1, len(graphs)))
     if workers == 1:
-        return [_render_one(dot, graph, image_path, plugin_dir) for graph in graphs]
+        return [render_one(dot, graph, image_path, plugin_dir) for graph in graphs]
     # Threads suffice: each one waits on its own dot process, which does the work.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda graph: _render_one(dot, graph, image_path, plugin_dir), graphs))
+        return list(pool.map(lambda graph: render_one(dot, graph, image_path, plugin_dir), graphs))

@@ -1,11 +1,11 @@
 """Rendering graphs through a content-addressed cache.
 
-Each SVG is stored under a key hashing every input: the DOT text, the element
-id and title, the ``diagrams`` and Graphviz versions and this renderer's
-version. An unchanged rebuild therefore starts ``dot`` zero times, and editing
-one pattern re-renders only its diagrams. Every entry carries the SHA-256 of
-its bytes; an entry that does not match (a partial write, a damaged disk) is
-rendered again, never served.
+Each SVG is stored under a key hashing every input: the diagram spec (or, for
+relation graphs, the DOT text), the ``diagrams`` and Graphviz versions and this
+renderer's version. An unchanged rebuild therefore starts ``dot`` zero times
+and does not even build the DOT text; editing one pattern re-renders only its
+diagrams. Every entry carries the SHA-256 of its bytes; an entry that does not
+match (a partial write, a damaged disk) is rendered again, never served.
 """
 
 from __future__ import annotations
@@ -13,24 +13,30 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from patternbook.diagrams.graph import BuiltGraph
-from patternbook.diagrams.graphviz_dot import find_dot, graphviz_version, lean_plugin_directory, render_svgs
+from patternbook.diagrams.graphviz_dot import find_dot, graphviz_version, lean_plugin_directory, render_one
 from patternbook.diagrams.kinds import icons_directory
 from patternbook.diagrams.svg import make_self_contained
 
-__all__ = ["RENDERER_VERSION", "render_graphs"]
+__all__ = ["RENDERER_VERSION", "GraphJob", "render_graphs"]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-3-core-text-metrics"
+RENDERER_VERSION = "patternbook-diagrams-4"
 
 
-def _key(graph: BuiltGraph, versions: tuple[str, str]) -> str:
-    material = json.dumps([RENDERER_VERSION, *versions, graph.element_id, graph.title, graph.dot.source])
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class GraphJob:
+    """A graph to render: what identifies its output, and how to build it if needed."""
+
+    identity: str
+    """Everything the output depends on besides tool versions (a spec as JSON, or DOT text)."""
+    build: Callable[[], BuiltGraph]
 
 
 def _entry(cache_dir: Path, key: str) -> tuple[Path, Path]:
@@ -51,31 +57,38 @@ def _write(cache_dir: Path, key: str, content: bytes) -> None:
     svg_path, digest_path = _entry(cache_dir, key)
     svg_path.parent.mkdir(parents=True, exist_ok=True)
     for path, data in ((svg_path, content), (digest_path, hashlib.sha256(content).hexdigest().encode())):
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, path)  # readers see the old entry or the new one, never half of one
 
 
-def render_graphs(graphs: Sequence[BuiltGraph], cache_dir: Path) -> list[bytes]:
-    """Self-contained SVG bytes for each graph, in order."""
-    if not graphs:
+def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path) -> list[bytes]:
+    """Self-contained SVG bytes for each job, in order."""
+    if not jobs:
         return []
     dot = find_dot()
-    versions = (metadata.version("diagrams"), graphviz_version(dot, cache_dir))
-    keys = [_key(graph, versions) for graph in graphs]
-    results: list[bytes | None] = [_read(cache_dir, key) for key in keys]
-    missing = [index for index, found in enumerate(results) if found is None]
+    versions = [RENDERER_VERSION, metadata.version("diagrams"), graphviz_version(dot, cache_dir)]
+    keys = [hashlib.sha256(json.dumps([*versions, job.identity]).encode("utf-8")).hexdigest() for job in jobs]
+    results: dict[str, bytes] = {}
+    for key in keys:
+        if key not in results and (found := _read(cache_dir, key)) is not None:
+            results[key] = found
+    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in results}
     if missing:
-        # Identical graphs (same key) are laid out once.
-        unique = list(dict.fromkeys(keys[index] for index in missing))
-        first = {key: next(i for i in missing if keys[i] == key) for key in unique}
-        rendered = render_svgs([graphs[first[key]].dot for key in unique], dot=dot,
-                               image_path=str(icons_directory()), plugin_dir=lean_plugin_directory(dot, cache_dir))
-        for key, raw in zip(unique, rendered, strict=True):
-            graph = graphs[first[key]]
+        plugin_dir = lean_plugin_directory(dot, cache_dir)
+        image_path = str(icons_directory())
+
+        def produce(item: tuple[str, GraphJob]) -> tuple[str, bytes]:
+            # Building DOT and post-processing hold the GIL; dot itself runs in its own
+            # process, so a few threads keep both the interpreter and the CPUs busy.
+            key, job = item
+            graph = job.build()
+            raw = render_one(dot, graph.dot, image_path, plugin_dir)
             content = make_self_contained(raw, element_id=graph.element_id, title=graph.title)
             _write(cache_dir, key, content)
-            for index in missing:
-                if keys[index] == key:
-                    results[index] = content
-    return [content for content in results if content is not None]
+            return key, content
+
+        workers = max(1, min((os.cpu_count() or 1) + 1, len(missing)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results.update(pool.map(produce, missing.items()))
+    return [results[key] for key in keys]

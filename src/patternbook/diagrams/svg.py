@@ -44,11 +44,12 @@ def make_self_contained(svg: bytes, *, element_id: str, title: str) -> bytes:
     text = svg.decode("utf-8")
     text = _PROLOG.sub("", text, count=1)
     text = _COMMENT.sub("", text)
-    text = _IMAGE_HREF.sub(lambda m: m.group(1) + _icon_data_uri(m.group(2)) + m.group(3), text)
     text = _GRAPH_GROUP.sub(f'<g id="{element_id}" class="graph"', text, count=1)
     text = _ID.sub(lambda m: f'{m.group(1)}="{m.group(2)}{element_id}-{m.group(3)}"', text)
     title_id = f"{element_id}-title"
     text = _TITLE.sub(f'<title id="{title_id}">{escape(title)}</title>', text, count=1)
     text = text.replace("<svg ", f'<svg aria-labelledby="{title_id}" ', 1)
+    # Icons last: the data URIs make the text ten times longer for every pass after them.
+    text = _IMAGE_HREF.sub(lambda m: m.group(1) + _icon_data_uri(m.group(2)) + m.group(3), text)
     return text.strip().encode("utf-8") + b"\n"
 

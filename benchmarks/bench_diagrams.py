@@ -1,0 +1,104 @@
+"""Diagram rendering: ours against the plain ``diagrams`` path, in one run.
+
+    python benchmarks/bench_diagrams.py [--count 1000] [--sample 50] [--runs 3]
+
+Diagrams come from a synthetic catalogue (5–15 nodes each). Measured, wall
+clock, median of --runs:
+  * ours, cold: every diagram through Patternbook's renderer into an empty cache
+    (one lean ``dot`` process per graph, as many at once as there are CPUs);
+  * ours with Graphviz's default plugin set (pango), to show what the lean set saves;
+  * ours, warm: the same again with the cache filled (counts ``dot`` processes);
+  * the README's plain path, ``with Diagram(...)`` writing a PNG per diagram,
+    timed on --sample diagrams (it is slow) and reported per diagram.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.synthetic import write_catalogue  # noqa: E402
+from patternbook.diagrams import DOT_STATS, render_pattern_diagrams  # noqa: E402
+from patternbook.diagrams import render as render_module  # noqa: E402
+from patternbook.diagrams.kinds import node_class  # noqa: E402
+from patternbook.validation import validate_paths  # noqa: E402
+
+
+def _naive(patterns: list, work: Path) -> float:
+    """The usage the diagrams README shows: a context manager that runs dot and writes a PNG."""
+    import diagrams
+
+    previous = os.getcwd()
+    os.chdir(work)
+    try:
+        started = time.perf_counter()
+        for pattern in patterns:
+            spec = pattern.diagrams[0]
+            with diagrams.Diagram(spec.title, show=False, outformat="png", filename=f"{pattern.slug}"):
+                nodes = {node.id: node_class(node.kind)(node.label) for node in spec.nodes}
+                for edge in spec.edges:
+                    nodes[edge.source] >> nodes[edge.target]
+        return (time.perf_counter() - started) / len(patterns)
+    finally:
+        os.chdir(previous)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--sample", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    arguments = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="patternbook-diagram-bench-") as scratch:
+        work = Path(scratch)
+        catalogue = write_catalogue(work / "catalogue", arguments.count)
+        patterns = list(validate_paths([catalogue]).patterns.values())
+        diagram_count = sum(len(p.diagrams) for p in patterns)
+
+        cold, default_plugins, warm, warm_processes = [], [], [], []
+        for run in range(arguments.runs):
+            cache = work / f"cache-{run}"
+            started = time.perf_counter()
+            render_pattern_diagrams(patterns, cache)
+            cold.append(time.perf_counter() - started)
+            before = DOT_STATS.snapshot()[0]
+            started = time.perf_counter()
+            render_pattern_diagrams(patterns, cache)
+            warm.append(time.perf_counter() - started)
+            warm_processes.append(DOT_STATS.snapshot()[0] - before)
+            with mock.patch.object(render_module, "lean_plugin_directory", lambda dot, cache_dir: None):
+                started = time.perf_counter()
+                render_pattern_diagrams(patterns, work / f"cache-default-{run}")
+                default_plugins.append(time.perf_counter() - started)
+            shutil.rmtree(cache)
+        naive_dir = work / "naive"
+        naive_dir.mkdir()
+        naive = statistics.median(_naive(patterns[: arguments.sample], naive_dir) for _ in range(arguments.runs))
+
+    ours = statistics.median(cold) / diagram_count
+    default = statistics.median(default_plugins) / diagram_count
+    print(f"machine: {platform.machine()}, CPython {platform.python_version()}, {len(os.sched_getaffinity(0))} cores; "
+          f"{time.strftime('%Y-%m-%d')}; {diagram_count} diagrams of 5-15 nodes, median of {arguments.runs} runs\n")
+    print(f"{'path':<58}{'ms/diagram':>12}")
+    print(f"{'ours, cold (lean dot per graph, parallel)':<58}{ours * 1000:>12.2f}")
+    print(f"{'ours, cold, Graphviz default plugins':<58}{default * 1000:>12.2f}")
+    print(f"{'plain diagrams path (PNG, one dot each), ' + str(arguments.sample) + ' sampled':<58}"
+          f"{naive * 1000:>12.2f}")
+    print(f"\nwarm rebuild: {statistics.median(warm):.2f}s, dot processes started: {max(warm_processes)}")
+    print(f"speed-up over the plain path: {naive / ours:.1f}x (target >= 10x); "
+          f"ours {ours * 1000:.2f} ms per diagram (target <= 5 ms)")
+
+
+if __name__ == "__main__":
+    main()
