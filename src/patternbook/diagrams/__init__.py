@@ -20,8 +20,12 @@ from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
 from patternbook.diagrams.render import GraphJob, render_graphs
 from patternbook.schema import Pattern
 
+#: Above this many patterns the catalogue-wide relation graph is not drawn.
+MAX_RELATION_GRAPH_PATTERNS = 120
+
 __all__ = [
     "DOT_STATS",
+    "MAX_RELATION_GRAPH_PATTERNS",
     "GraphvizNotFound",
     "render_pattern_diagrams",
     "render_relation_graphs",
@@ -43,11 +47,17 @@ def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path) -> dic
 
 
 def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_link: Callable[[str], str],
-                           neighbourhood_link: Callable[[str], str]) -> tuple[str, dict[str, str]]:
+                           neighbourhood_link: Callable[[str], str]) -> tuple[str | None, dict[str, str]]:
     """The whole catalogue's relation graph, and each pattern's neighbourhood,
-    as SVG text ready to inline in a page (nodes are links)."""
+    as SVG text ready to inline in a page (nodes are links).
+
+    The whole graph is left out (``None``) above :data:`MAX_RELATION_GRAPH_PATTERNS`
+    patterns: ``dot`` needs minutes to lay out thousands of crossing edges and
+    nobody can read the result; each pattern's neighbourhood still shows.
+    """
     slugs = list(catalogue.patterns)
-    graphs = [build_relation_graph(catalogue, catalogue_link)]
+    whole = len(slugs) <= MAX_RELATION_GRAPH_PATTERNS
+    graphs = [build_relation_graph(catalogue, catalogue_link)] if whole else []
     for slug in slugs:
         near = catalogue.neighbourhood(slug)
         graph = build_relation_graph(near, neighbourhood_link)
@@ -56,4 +66,6 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_l
     jobs = [GraphJob(json.dumps([g.element_id, g.title, g.dot.source]), functools.partial(lambda g: g, g))
             for g in graphs]
     svgs = [svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)]
+    if not whole:
+        return None, dict(zip(slugs, svgs, strict=True))
     return svgs[0], dict(zip(slugs, svgs[1:], strict=True))
