@@ -18,7 +18,7 @@ def _tool(name: str) -> str:
 
 
 def test_ruff_is_clean() -> None:
-    result = subprocess.run([_tool("ruff"), "check", "src", "tests", "benchmarks"], cwd=PROJECT,
+    result = subprocess.run([_tool("ruff"), "check", "--no-cache", "src", "tests", "benchmarks"], cwd=PROJECT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def _invalid_bundles(report: ValidationReport) -> dict[str, list[Diagnostic]]:
     return by_slug
 
 
-def build_library(settings: LibrarySettings) -> LibraryBuild:
+def build_library(settings: LibrarySettings, progress: Callable[[int, int], None] | None = None) -> LibraryBuild:
     """Validate the catalogue and produce every page and asset of the library.
 
     Raises :class:`ValidationFailed` when the catalogue has errors, unless
@@ -81,7 +82,7 @@ def build_library(settings: LibrarySettings) -> LibraryBuild:
     graphs = render_relation_graphs(catalogue, settings.cache_dir)
     plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
                      about_page=settings.about_page, graphs=graphs)
-    assets = render_diagram_assets(catalogue, settings.cache_dir)
+    assets = render_diagram_assets(catalogue, settings.cache_dir, progress)
     return LibraryBuild(report, plan, assets)
 
 
@@ -95,11 +96,12 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGra
     return RelationGraphs(whole, neighbourhoods)
 
 
-def render_diagram_assets(catalogue: Catalogue, cache_dir: Path) -> dict[str, bytes]:
+def render_diagram_assets(catalogue: Catalogue, cache_dir: Path,
+                          progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
     """Every pattern diagram as SVG bytes, keyed by its path in the site."""
     from patternbook.diagrams import render_pattern_diagrams
 
-    rendered = render_pattern_diagrams(list(catalogue.patterns.values()), cache_dir=cache_dir)
+    rendered = render_pattern_diagrams(list(catalogue.patterns.values()), cache_dir=cache_dir, progress=progress)
     return {diagram_asset_path(slug, diagram_id): svg for (slug, diagram_id), svg in rendered.items()}
 
 
@@ -138,7 +140,7 @@ def read_site_config(config_file: Path) -> SiteConfig:
     return SiteConfig(config_file, raw, settings)
 
 
-def export_library(site: SiteConfig, target: Path) -> LibraryBuild:
+def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int], None] | None = None) -> LibraryBuild:
     """Write the library as plain files: ``target/mkdocs.yml`` (without the
     Patternbook plugin), ``target/docs/`` and the theme overrides. Any engine
     that reads ``mkdocs.yml`` (MkDocs, ProperDocs, Zensical) builds it as is."""
@@ -146,7 +148,7 @@ def export_library(site: SiteConfig, target: Path) -> LibraryBuild:
 
     import yaml
 
-    build = build_library(site.settings)
+    build = build_library(site.settings, progress)
     root = site.path.resolve().parent
     if target.exists():
         shutil.rmtree(target)

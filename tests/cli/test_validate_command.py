@@ -127,3 +127,13 @@ def test_help_starts_without_heavy_imports() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(PROJECT / "src")})
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_validate_needs_no_graphviz(catalogue_dir: Path, tmp_path: Path) -> None:
+    _with_case(catalogue_dir, "positive", "minimal-valid")
+    bare_path = tmp_path / "bin"
+    bare_path.mkdir()
+    result = subprocess.run([sys.executable, "-m", "patternbook", "validate", str(catalogue_dir), "--today",
+                             FIXED_TODAY], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PATH": str(bare_path), "PYTHONPATH": str(PROJECT / "src")})
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -16,3 +16,52 @@ def test_committed_schema_matches_the_models(update_goldens: bool) -> None:
         COMMITTED.write_text(generated, encoding="utf-8")
     assert COMMITTED.read_text(encoding="utf-8") == generated, (
         "schema/pattern.schema.json is stale: run 'patternbook schema -o schema/pattern.schema.json'")
+
+
+def _as_json(value: object) -> object:
+    """What a YAML-to-JSON tool hands a JSON Schema validator: dates become ISO strings."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _document(bundle_dir):
+    from patternbook.loader import load_bundle
+
+    return _as_json(load_bundle(bundle_dir).pattern.data)
+
+
+def test_jsonschema_accepts_every_shipped_bundle() -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(json.loads(COMMITTED.read_text()))
+    bundles = [p for p in sorted((PROJECT / "patterns").iterdir()) if p.is_dir()]
+    assert len(bundles) >= 30
+    for bundle in bundles:
+        errors = [e.message for e in validator.iter_errors(_document(bundle))]
+        assert errors == [], (bundle.name, errors[:3])
+
+
+#: Negative fixtures whose fault a JSON Schema can express (types, required keys,
+#: closed vocabularies, lengths, item counts, patterns, unknown keys). The rest —
+#: placeholders, positions, cross-bundle rules, prose rules — only Patternbook checks.
+SCHEMA_EXPRESSIBLE = [
+    "missing-failure-edges", "one-failure-edge", "misspelled-field", "bad-status", "too-few-when-not-to-use",
+    "too-short-force", "wrong-type-list", "yaml11-boolean", "yaml11-sexagesimal", "yaml11-float",
+    "slug-in-yaml", "diagram-traversal-id", "not-a-mapping",
+]
+
+
+def test_jsonschema_rejects_the_negative_fixtures_it_can_express() -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(json.loads(COMMITTED.read_text()))
+    cases = PROJECT / "tests" / "validation" / "cases" / "negative"
+    for name in SCHEMA_EXPRESSIBLE:
+        assert list(validator.iter_errors(_document(cases / name))), name

@@ -112,11 +112,14 @@ def _run_export(arguments: argparse.Namespace) -> int:
     target = arguments.target.resolve()
     if target in (Path.cwd().resolve(), site.path.resolve().parent) or target in site.path.resolve().parents:
         raise_usage(f"{arguments.target}: refusing to replace a folder that holds the project")
+    progress = _progress_line("rendering diagrams")
     try:
-        build = export_library(site, target)
+        build = export_library(site, target, progress)
     except ValidationFailed as failure:
         print(str(failure))
         return EXIT_INVALID
+    if progress is not None:
+        progress(0, 0)
     print(f"exported {len(build.plan.pages)} pages and {len(build.assets)} diagrams to {arguments.target}")
     return EXIT_OK
 

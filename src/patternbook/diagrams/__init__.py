@@ -32,7 +32,8 @@ __all__ = [
 ]
 
 
-def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path) -> dict[tuple[str, str], bytes]:
+def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path,
+                            progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], bytes]:
     """Every diagram of every pattern, keyed by (slug, diagram id)."""
     keys: list[tuple[str, str]] = []
     jobs: list[GraphJob] = []
@@ -43,7 +44,7 @@ def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path) -> dic
             # without building it: a warm rebuild never touches the diagrams package.
             identity = json.dumps([pattern.slug, diagram.model_dump(mode="json")], sort_keys=True)
             jobs.append(GraphJob(identity, functools.partial(build_diagram_graph, pattern.slug, diagram)))
-    return dict(zip(keys, render_graphs(jobs, cache_dir), strict=True))
+    return dict(zip(keys, render_graphs(jobs, cache_dir, progress), strict=True))
 
 
 def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_link: Callable[[str], str],

@@ -62,8 +62,12 @@ def _write(cache_dir: Path, key: str, content: bytes) -> None:
         os.replace(temporary, path)  # readers see the old entry or the new one, never half of one
 
 
-def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path) -> list[bytes]:
-    """Self-contained SVG bytes for each job, in order."""
+Progress = Callable[[int, int], None]
+
+
+def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None) -> list[bytes]:
+    """Self-contained SVG bytes for each job, in order; ``progress(done, total)``
+    is told about each graph that had to be rendered."""
     if not jobs:
         return []
     dot = find_dot()
@@ -90,5 +94,8 @@ def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path) -> list[bytes]:
 
         workers = max(1, min((os.cpu_count() or 1) + 1, len(missing)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results.update(pool.map(produce, missing.items()))
+            for done, (key, content) in enumerate(pool.map(produce, missing.items()), start=1):
+                results[key] = content
+                if progress is not None:
+                    progress(done, len(missing))
     return [results[key] for key in keys]
