@@ -80,3 +80,19 @@ def test_pillar_matrix_sorts_by_a_column_and_shows_reasons_on_focus(page: object
     mark = first_row.locator("td[data-security='1'] .pb-mark")
     mark.focus()
     assert mark.locator(".pb-tip").is_visible()
+
+
+def test_relation_graph_nodes_link_to_their_pages(page: object, site_url: str) -> None:
+    page.goto(site_url + "discover/relations/")
+    page.wait_for_load_state("networkidle")
+    links = page.locator(".pb-graph svg a")
+    assert links.count() >= 30
+    target = page.locator('.pb-graph svg a[*|href="../../patterns/circuit-breaker/"]').first
+    target.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/patterns/circuit-breaker/")
+    assert page.locator("h1").inner_text().rstrip("¶") == "Circuit breaker"
+    neighbourhood = page.locator(".pb-neighbourhood svg a")
+    assert neighbourhood.count() >= 3
+    neighbourhood.filter(has_text="Bulkhead").first.click()
+    page.wait_for_url("**/patterns/bulkhead/")

@@ -103,7 +103,8 @@ def test_small_screen_has_no_horizontal_scroll(browser: object, site_url: str) -
 
 
 @pytest.mark.parametrize("path", ["", "categories/reliability/", PATTERN, "discover/patterns/", "discover/pillars/",
-                                  "discover/finder/", "series/reliability-foundations/"])
+                                  "discover/finder/", "series/reliability-foundations/", "discover/relations/",
+                                  "compare/blue-green-deployment-vs-canary-with-slo-rollback/"])
 def test_no_serious_or_critical_accessibility_violations(page: object, site_url: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
