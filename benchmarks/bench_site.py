@@ -97,11 +97,78 @@ def measure(count: int, runs: int, work: Path) -> dict[str, float]:
     }
 
 
+def measure_memory(count: int, work: Path) -> tuple[float, float]:
+    """Peak resident memory (MB) and wall time of a cold build with ``count`` patterns."""
+    import resource
+
+    project = _project(work, count)
+    wall = _build(project / "mkdocs.yml", work / f"memory-{count}")
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, wall
+
+
+def measure_serve(count: int, work: Path) -> tuple[float, int, int]:
+    """Seconds from saving an edit to one pattern until `mkdocs serve` shows it,
+    and the pattern pages in the served search index (all of them, or the edit lost some)."""
+    import json
+    import socket
+    import urllib.request
+
+    project = _project(work, count)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
+                               "-a", f"127.0.0.1:{port}"], cwd=project, env=ENVIRONMENT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def fetch(path: str) -> str:
+        try:
+            with urllib.request.urlopen(base + path, timeout=10) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 1800
+        while "Synthetic pattern 00001" not in fetch("patterns/synthetic-00001/") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        bundle = project / "patterns" / "synthetic-00001" / "pattern.yaml"
+        marker = "Edited summary for the serve benchmark, one line long"
+        text = bundle.read_text()
+        start = text.index("summary: ")
+        end = text.index("\n", start)
+        bundle.write_text(text[:start] + f'summary: "{marker}"' + text[end:])
+        edited = time.monotonic()
+        while marker not in fetch("patterns/synthetic-00001/") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        latency = time.monotonic() - edited
+        index = json.loads(fetch("search/search_index.json") or "{}")
+        pages = {d["location"].split("#")[0] for d in index.get("docs", []) if d["location"].startswith("patterns/")}
+        return latency, len(pages), count
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--memory", type=int, metavar="N", help="only: peak memory of a cold build of N patterns")
+    parser.add_argument("--serve", type=int, metavar="N", help="only: edit-to-served latency with N patterns")
     arguments = parser.parse_args()
+    if arguments.memory or arguments.serve:
+        with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
+            if arguments.memory:
+                peak, wall = measure_memory(arguments.memory, Path(scratch))
+                print(f"cold build of {arguments.memory} patterns: {wall:.1f}s, peak memory {peak:.0f} MB "
+                      f"(target <= 2048 MB)")
+            if arguments.serve:
+                latency, indexed, count = measure_serve(arguments.serve, Path(scratch))
+                print(f"mkdocs serve with {count} patterns: edit shown after {latency:.1f}s; "
+                      f"search index holds {indexed} of {count} pattern pages")
+        return
     results = {}
     with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
         for count in arguments.sizes:
