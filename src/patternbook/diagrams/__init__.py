@@ -58,15 +58,30 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_l
     """
     slugs = list(catalogue.patterns)
     whole = len(slugs) <= MAX_RELATION_GRAPH_PATTERNS
-    graphs = [build_relation_graph(catalogue, catalogue_link)] if whole else []
+    jobs: list[GraphJob] = []
+    if whole:
+        jobs.append(_relation_job(catalogue, catalogue_link, "patternbook-relations",
+                                  f"Relations between the {len(slugs)} patterns of the catalogue"))
     for slug in slugs:
-        near = catalogue.neighbourhood(slug)
-        graph = build_relation_graph(near, neighbourhood_link)
-        title = f"Patterns related to {catalogue.patterns[slug].title}"
-        graphs.append(BuiltGraph(graph.dot, f"relations-{slug}", title, links=graph.links))
-    jobs = [GraphJob(json.dumps([g.element_id, g.title, g.dot.source]), functools.partial(lambda g: g, g))
-            for g in graphs]
+        jobs.append(_relation_job(catalogue.neighbourhood(slug), neighbourhood_link, f"relations-{slug}",
+                                  f"Patterns related to {catalogue.patterns[slug].title}"))
     svgs = [svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)]
     if not whole:
         return None, dict(zip(slugs, svgs, strict=True))
     return svgs[0], dict(zip(slugs, svgs[1:], strict=True))
+
+
+def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: str, title: str) -> GraphJob:
+    """A relation graph identified by what it draws (patterns, categories, relations,
+    links), so a warm rebuild need not build its DOT text to find it in the cache."""
+    identity = json.dumps([
+        element_id, title, [c.id for c in catalogue.categories],
+        [(p.slug, p.title, p.category, link(p.slug)) for p in catalogue.patterns.values()],
+        sorted((e.source, e.target, e.type) for e in catalogue.relation_edges()),
+    ])
+
+    def build() -> BuiltGraph:
+        graph = build_relation_graph(catalogue, link)
+        return BuiltGraph(graph.dot, element_id, title, links=graph.links)
+
+    return GraphJob(identity, build)
