@@ -39,8 +39,8 @@ class LibrarySettings:
 class LibraryBuild:
     report: ValidationReport
     plan: SitePlan
-    assets: dict[str, bytes] = field(default_factory=dict)
-    """Generated binary files by site path (diagram SVGs)."""
+    assets: dict[str, Path] = field(default_factory=dict)
+    """Generated files by site path (diagram SVGs in the cache), copied, never held in memory."""
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -97,12 +97,13 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGra
 
 
 def render_diagram_assets(catalogue: Catalogue, cache_dir: Path,
-                          progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
-    """Every pattern diagram as SVG bytes, keyed by its path in the site."""
-    from patternbook.diagrams import render_pattern_diagrams
+                          progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
+    """Every pattern diagram as an SVG file, keyed by its path in the site."""
+    from patternbook.diagrams import render_pattern_diagram_files
 
-    rendered = render_pattern_diagrams(list(catalogue.patterns.values()), cache_dir=cache_dir, progress=progress)
-    return {diagram_asset_path(slug, diagram_id): svg for (slug, diagram_id), svg in rendered.items()}
+    rendered = render_pattern_diagram_files(list(catalogue.patterns.values()), cache_dir=cache_dir,
+                                            progress=progress)
+    return {diagram_asset_path(slug, diagram_id): path for (slug, diagram_id), path in rendered.items()}
 
 
 @dataclass(frozen=True)
@@ -161,10 +162,10 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
         destination = docs / page.path
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(page.content, encoding="utf-8")
-    for path, content in build.assets.items():
+    for path, source in build.assets.items():
         destination = docs / path
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(content)
+        shutil.copyfile(source, destination)
 
     config = {key: value for key, value in site.raw.items() if key not in ("docs_dir", "site_dir", "nav")}
     config["docs_dir"] = "docs"

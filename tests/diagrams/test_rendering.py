@@ -40,8 +40,12 @@ def test_svg_shows_labels_and_one_inlined_icon_per_node(catalogue: Catalogue, re
         for diagram in pattern.diagrams:
             svg = rendered[(pattern.slug, diagram.id)].decode().replace("&#45;", "-")
             assert svg.startswith("<svg ")
-            assert svg.count("<image ") == len(diagram.nodes), (pattern.slug, diagram.id)
-            assert svg.count('xlink:href="data:image/png;base64,') == len(diagram.nodes)
+            # one <use> per node, each drawing an icon embedded once per distinct icon
+            uses = re.findall(r'<use xlink:href="#([^"]+)"', svg)
+            assert len(uses) == len(diagram.nodes), (pattern.slug, diagram.id)
+            defined = re.findall(r'<image id="([^"]+)" xlink:href="data:image/png;base64,', svg)
+            assert set(uses) == set(defined) and len(defined) == len(set(defined))
+            assert len(defined) <= len({node.kind for node in diagram.nodes})
             for node in diagram.nodes:
                 label = node.label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 assert label.split()[0] in svg, (pattern.slug, node.label)
@@ -54,7 +58,8 @@ def test_svg_carries_no_script_handlers_paths_or_foreign_references(rendered: di
         assert "<script" not in text.lower(), key
         assert not re.search(r"\son[a-z]+\s*=", text, re.I), key
         for reference in re.findall(r'(?:xlink:)?href="([^"]*)"', text):
-            assert reference.startswith("data:image/png;base64,"), (key, reference[:60])
+            internal = reference.startswith(f"#{key[0]}--{key[1]}-icon")
+            assert internal or reference.startswith("data:image/png;base64,"), (key, reference[:60])
         assert not re.search(r"(/usr/|/root/|/home/|/work/|site-packages|/tmp/)", text), key
         assert "<!DOCTYPE" not in text and "<?xml" not in text
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from patternbook.catalogue import Catalogue
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
-from patternbook.diagrams.render import GraphJob, render_graphs
+from patternbook.diagrams.render import GraphJob, render_graph_files, render_graphs
 from patternbook.schema import Pattern
 
 #: Above this many patterns the catalogue-wide relation graph is not drawn.
@@ -27,6 +27,7 @@ __all__ = [
     "DOT_STATS",
     "MAX_RELATION_GRAPH_PATTERNS",
     "GraphvizNotFound",
+    "render_pattern_diagram_files",
     "render_pattern_diagrams",
     "render_relation_graphs",
 ]
@@ -34,7 +35,13 @@ __all__ = [
 
 def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path,
                             progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], bytes]:
-    """Every diagram of every pattern, keyed by (slug, diagram id)."""
+    """Every diagram of every pattern as SVG bytes, keyed by (slug, diagram id)."""
+    return {key: path.read_bytes() for key, path in render_pattern_diagram_files(patterns, cache_dir, progress).items()}
+
+
+def render_pattern_diagram_files(patterns: Iterable[Pattern], cache_dir: Path,
+                                 progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], Path]:
+    """Every diagram of every pattern as a verified SVG file in the cache, keyed by (slug, diagram id)."""
     keys: list[tuple[str, str]] = []
     jobs: list[GraphJob] = []
     for pattern in patterns:
@@ -44,7 +51,7 @@ def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path,
             # without building it: a warm rebuild never touches the diagrams package.
             identity = json.dumps([pattern.slug, diagram.model_dump(mode="json")], sort_keys=True)
             jobs.append(GraphJob(identity, functools.partial(build_diagram_graph, pattern.slug, diagram)))
-    return dict(zip(keys, render_graphs(jobs, cache_dir, progress), strict=True))
+    return dict(zip(keys, render_graph_files(jobs, cache_dir, progress), strict=True))
 
 
 def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_link: Callable[[str], str],

@@ -24,10 +24,10 @@ from patternbook.diagrams.graphviz_dot import find_dot, graphviz_version, lean_p
 from patternbook.diagrams.kinds import icons_directory
 from patternbook.diagrams.svg import make_self_contained
 
-__all__ = ["RENDERER_VERSION", "GraphJob", "render_graphs"]
+__all__ = ["RENDERER_VERSION", "GraphJob", "render_graph_files", "render_graphs"]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-4"
+RENDERER_VERSION = "patternbook-diagrams-5-shared-icons"
 
 
 @dataclass(frozen=True)
@@ -68,21 +68,27 @@ Progress = Callable[[int, int], None]
 def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None) -> list[bytes]:
     """Self-contained SVG bytes for each job, in order; ``progress(done, total)``
     is told about each graph that had to be rendered."""
+    return [path.read_bytes() for path in render_graph_files(jobs, cache_dir, progress)]
+
+
+def render_graph_files(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None) -> list[Path]:
+    """Like :func:`render_graphs`, but the verified cache files themselves: a
+    large site then holds no SVG in memory, only paths to copy."""
     if not jobs:
         return []
     dot = find_dot()
     versions = [RENDERER_VERSION, metadata.version("diagrams"), graphviz_version(dot, cache_dir)]
     keys = [hashlib.sha256(json.dumps([*versions, job.identity]).encode("utf-8")).hexdigest() for job in jobs]
-    results: dict[str, bytes] = {}
+    results: dict[str, Path] = {}
     for key in keys:
-        if key not in results and (found := _read(cache_dir, key)) is not None:
-            results[key] = found
+        if key not in results and _read(cache_dir, key) is not None:
+            results[key] = _entry(cache_dir, key)[0]
     missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in results}
     if missing:
         plugin_dir = lean_plugin_directory(dot, cache_dir)
         image_path = str(icons_directory())
 
-        def produce(item: tuple[str, GraphJob]) -> tuple[str, bytes]:
+        def produce(item: tuple[str, GraphJob]) -> tuple[str, Path]:
             # Building DOT and post-processing hold the GIL; dot itself runs in its own
             # process, so a few threads keep both the interpreter and the CPUs busy.
             key, job = item
@@ -90,7 +96,7 @@ def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress 
             raw = render_one(dot, graph.dot, image_path, plugin_dir)
             content = make_self_contained(raw, element_id=graph.element_id, title=graph.title)
             _write(cache_dir, key, content)
-            return key, content
+            return key, _entry(cache_dir, key)[0]
 
         workers = max(1, min((os.cpu_count() or 1) + 1, len(missing)))
         with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -22,7 +22,6 @@ __all__ = ["make_self_contained"]
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_IMAGE_HREF = re.compile(r'(<image\b[^>]*?\sxlink:href=")([^"]+)(")')
 _ID = re.compile(r'\b(id|xlink:href)="(#?)((?:node|edge|clust|graph|a_node|a_edge|a_clust)\d+)"')
 _TITLE = re.compile(r"<title>[^<]*</title>", re.S)
 #: dot prefixes the graph's id with "page0,1_" for every graph after the first
@@ -50,6 +49,32 @@ def make_self_contained(svg: bytes, *, element_id: str, title: str) -> bytes:
     text = _TITLE.sub(f'<title id="{title_id}">{escape(title)}</title>', text, count=1)
     text = text.replace("<svg ", f'<svg aria-labelledby="{title_id}" ', 1)
     # Icons last: the data URIs make the text ten times longer for every pass after them.
-    text = _IMAGE_HREF.sub(lambda m: m.group(1) + _icon_data_uri(m.group(2)) + m.group(3), text)
+    text = _share_icons(text, element_id)
     return text.strip().encode("utf-8") + b"\n"
+
+
+_IMAGE = re.compile(r'<image xlink:href="([^"]+)" width="([^"]+)" height="([^"]+)" '
+                    r'preserveAspectRatio="([^"]+)" x="([^"]+)" y="([^"]+)"/>')
+
+
+def _share_icons(text: str, element_id: str) -> str:
+    """Each distinct icon is embedded once, in ``<defs>``, and drawn with ``<use>``:
+    a diagram with five Lambda functions carries one copy of the Lambda icon."""
+    definitions: dict[tuple[str, str, str, str], str] = {}
+
+    def use(match: re.Match[str]) -> str:
+        icon, width, height, aspect, x, y = match.groups()
+        shape = (icon, width, height, aspect)
+        if shape not in definitions:
+            definitions[shape] = f"{element_id}-icon{len(definitions) + 1}"
+        return f'<use xlink:href="#{definitions[shape]}" x="{x}" y="{y}"/>'
+
+    text = _IMAGE.sub(use, text)
+    if not definitions:
+        return text
+    defs = "".join(
+        f'<image id="{identifier}" xlink:href="{_icon_data_uri(icon)}" width="{width}" height="{height}" '
+        f'preserveAspectRatio="{aspect}"/>'
+        for (icon, width, height, aspect), identifier in definitions.items())
+    return re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}\n<defs>{defs}</defs>", text, count=1)
 

@@ -77,8 +77,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             if existing is not None:  # a hand-written page of the same name loses to the catalogue
                 files.remove(existing)
             files.append(File.generated(config, page.path, content=page.content))
-        for path, content in self.build.assets.items():
-            files.append(File.generated(config, path, content=content))
+        for path, source in self.build.assets.items():
+            files.append(File.generated(config, path, abs_src_path=str(source)))
         return files
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
