@@ -72,6 +72,8 @@ def test_diagram_is_drawn_with_its_icons(page: object, site_url: str) -> None:
     assert box["width"] > 200 and box["height"] > 100
     assert _drawn_colours(diagram.screenshot()) > 50  # icons are coloured bitmaps, text alone is not
     assert diagram.get_attribute("alt").startswith("An API Gateway endpoint")
+    assert page.console_errors == []
+    _only_own_host(page, site_url)
     save_screenshot(page, "pattern-light")
 
 
