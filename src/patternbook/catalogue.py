@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from patternbook.schema import CatalogueFile, Category, Pattern, Series, Symptom
@@ -98,8 +99,17 @@ class Catalogue:
 
         return sorted(self.answering(symptom_id), key=rank)
 
+    @cached_property
+    def _related_to(self) -> dict[str, set[str]]:
+        """Both directions of every relation, built once: neighbourhoods of every
+        pattern would otherwise scan the catalogue once per pattern."""
+        related: dict[str, set[str]] = defaultdict(set)
+        for edge in self.relation_edges():
+            related[edge.source].add(edge.target)
+            related[edge.target].add(edge.source)
+        return related
+
     def neighbourhood(self, slug: str) -> Catalogue:
         """The pattern and every pattern it relates to or that relates to it."""
-        near = {slug} | {r.pattern for r in self.patterns[slug].relations if r.pattern in self.patterns}
-        near |= {p.slug for p in self.patterns.values() if any(r.pattern == slug for r in p.relations)}
+        near = {slug} | self._related_to.get(slug, set())
         return Catalogue.from_models(self.definitions, {s: self.patterns[s] for s in near})
