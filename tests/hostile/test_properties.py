@@ -3,8 +3,8 @@ or positioned diagnostics, and rendered prose only links to allowed schemes."""
 
 from __future__ import annotations
 
-import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +29,7 @@ def _assert_positioned(diagnostics: list[Diagnostic]) -> None:
         assert diagnostic.line >= 1 and diagnostic.column >= 1 and diagnostic.code.startswith("PB")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.one_of(YAML_PIECES, st.text(max_size=30)), max_size=25))
 def test_yaml_loader_returns_data_or_diagnostics(pieces: list[str]) -> None:
     diagnostics: list[Diagnostic] = []
@@ -42,7 +42,8 @@ def test_yaml_loader_returns_data_or_diagnostics(pieces: list[str]) -> None:
             assert isinstance(path, tuple) and line >= 1 and column >= 1
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(replacement=st.one_of(st.text(max_size=60), st.integers(), st.booleans(), st.none(),
                              st.lists(st.text(max_size=10), max_size=3)),
        field=st.sampled_from(["title", "summary", "category", "tags", "status", "owners", "last_reviewed",
@@ -58,7 +59,17 @@ def test_validation_returns_a_model_or_positioned_diagnostics(tmp_path_factory, 
     assert (pattern is None) == any(d.is_error for d in diagnostics)
 
 
-_HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']*)["']""", re.I)
+class _Attributes(HTMLParser):
+    """Real tags and attributes of rendered HTML (text that merely looks like a tag is not one)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
 MARKDOWN_PIECES = st.sampled_from([
     "[a](javascript:alert(1))", "[b](JaVaScRiPt:x)", "[c](java&#115;cript:x)", "![d](data:text/html,x)",
     "[e][r]\n\n[r]: vbscript:x\n", "<a href='javascript:x'>f</a>", "<img src=x onerror=alert(1)>", "[g](https://ok.test/)",
@@ -67,11 +78,13 @@ MARKDOWN_PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.one_of(MARKDOWN_PIECES, st.text(max_size=20)), max_size=20))
 def test_rendered_prose_only_links_to_allowed_schemes(pieces: list[str]) -> None:
-    html = render_prose(" ".join(pieces))
-    for url in _HREF.findall(html):
-        assert url_is_allowed(url) and not url.startswith("//"), url
-    assert "<script" not in html.lower()
-    assert not re.search(r"<[^>]+\son[a-z]+\s*=", html, re.I)
+    parsed = _Attributes()
+    parsed.feed(render_prose(" ".join(pieces)))
+    for name, value in parsed.attributes:
+        assert not name.startswith("on"), name
+        if name in ("href", "src"):
+            assert url_is_allowed(value) and not value.startswith("//"), value
+    assert "script" not in parsed.tags
