@@ -17,10 +17,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from patternbook.errors import PatternbookError, ValidationFailed
 from patternbook.library import LibraryBuild, LibrarySettings, build_library
 from patternbook.mkdocs_plugin.config import PatternbookConfig
+from patternbook.mkdocs_plugin.page_cache import PageCache
 
 __all__ = ["PatternbookPlugin"]
 
@@ -34,6 +36,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         self.site_dir: Path | None = None
         self.staging_dir: Path | None = None
         self.watched: list[Path] = []
+        self.page_cache: PageCache | None = None
+        self.generated: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance across `mkdocs serve` rebuilds.
@@ -51,6 +55,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             about_page="about.md" if (Path(config.docs_dir) / "about.md").is_file() else None,
             tolerate_invalid=self.serving,
         )
+        self.cache_dir = settings.cache_dir
         self.watched = [settings.patterns_dir, settings.templates_dir]
         try:
             self.build = build_library(settings)
@@ -79,7 +84,21 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             files.append(File.generated(config, page.path, content=page.content))
         for path, source in self.build.assets.items():
             files.append(File.generated(config, path, abs_src_path=str(source)))
+        # Pages other plugins rewrite from their Markdown (Material's tags listing) are left to them.
+        self.generated = {page.path for page in self.build.plan.pages if "<!-- material/" not in page.content}
+        self.page_cache = PageCache(self.cache_dir / "pages", config, files)
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.page_cache is None or page.file.src_uri not in self.generated:
+            return None
+        # A cached page is converted from nothing; on_page_content puts its stored result back.
+        return "" if self.page_cache.lookup(page, markdown) else None
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.page_cache is None or page.file.src_uri not in self.generated:
+            return None
+        return self.page_cache.finish(page, html)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled:
