@@ -5,7 +5,7 @@ large blocks of HTML, which Python-Markdown parses slowly, so converting them
 is most of a warm rebuild. This cache keeps, per generated page, what
 ``Page.render`` produces (content, table of contents, title, anchor ids) under
 a key hashing the page's Markdown, its location, the Markdown configuration,
-the list of files (links resolve against it) and the MkDocs version. On a hit
+the list of files (links resolve against it) and the MkDocs and Python-Markdown versions. On a hit
 the plugin hands MkDocs an empty document to convert and restores the result
 afterwards; the output is byte-identical, which the determinism test checks
 by building twice over one cache.
@@ -38,7 +38,8 @@ class PageCache:
     def __init__(self, folder: Path, config: MkDocsConfig, files: Files) -> None:
         self.folder = folder
         setting = json.dumps([
-            PAGE_CACHE_VERSION, metadata.version("mkdocs"), metadata.version("patternbook"),
+            PAGE_CACHE_VERSION, metadata.version("mkdocs"), metadata.version("markdown"),
+            metadata.version("patternbook"),
             config.use_directory_urls, [str(e) for e in config.markdown_extensions],
             json.dumps(config.mdx_configs, sort_keys=True, default=str),
             sorted(f.src_uri for f in files),
