@@ -116,3 +116,20 @@ def test_export_builds_with_plain_mkdocs_and_material(tmp_path: Path) -> None:
     html = (site / "patterns" / "circuit-breaker" / "index.html").read_text()
     assert "Breaks first" in html
     assert list((site / "assets" / "diagrams").glob("circuit-breaker--*.svg"))
+
+
+def test_page_cache_serves_unchanged_pages_and_rejects_damaged_entries(tmp_path: Path) -> None:
+    import json
+
+    project = copy_project(tmp_path / "library")
+    epoch = {"SOURCE_DATE_EPOCH": "1795000000"}
+    assert mkdocs_build(project, tmp_path / "cold", env=epoch).returncode == 0
+    entries = sorted((project / ".cache" / "patternbook" / "pages").rglob("*.json"))
+    assert len(entries) >= 30
+    damaged = entries[0]
+    record = json.loads(damaged.read_text())
+    record["content"] = "<p>tampered</p>"
+    damaged.write_text(json.dumps(record))  # valid JSON, wrong digest
+    assert mkdocs_build(project, tmp_path / "warm", env=epoch).returncode == 0
+    assert _tree_digest(tmp_path / "cold") == _tree_digest(tmp_path / "warm")
+    assert not any("tampered" in p.read_text(errors="ignore") for p in (tmp_path / "warm").rglob("*.html"))
