@@ -89,6 +89,13 @@ def _symlink(relative: str, target: str) -> Callable[[Path], None]:
     return apply
 
 
+def _rename(old: str, new: str) -> Callable[[Path], None]:
+    def apply(project: Path) -> None:
+        (project / "patterns" / old).rename(project / "patterns" / new)
+
+    return apply
+
+
 def _many_edges(text: str) -> str:
     edges = "".join(f"      - {{from: client, to: api, label: e{i}}}\n" for i in range(2000))
     return text.replace("    edges:\n", "    edges:\n" + edges, 1)
@@ -113,6 +120,8 @@ DYNAMIC_CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
                                  "PB202", "pattern.yaml", "diagrams[0].nodes[0].URL"),
     "traversal-in-relation": (_edit("circuit-breaker/pattern.yaml", lambda t: t.replace(
         "pattern: bulkhead", "pattern: ../../etc/passwd", 1)), "PB207", "pattern.yaml", "relations[1].pattern"),
+    "zero-width-in-slug": (_rename("bulkhead", "bulk\u200bhead"), "PB008", "bulk\u200bhead", "slug"),
+    "bidi-in-slug": (_rename("bulkhead", "bulk\u202ehead"), "PB008", "bulk\u202ehead", "slug"),
     "empty-when-not-to-use": (_edit("bulkhead/pattern.yaml", lambda t: re.sub(
         r"when_not_to_use:\n(  - .*\n)+", "when_not_to_use: []\n", t, count=1)),
                               "PB208", "pattern.yaml", "when_not_to_use"),
