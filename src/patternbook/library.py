@@ -47,6 +47,9 @@ class LibraryBuild:
         return self.report.warnings
 
 
+EXPORT_MARKER = "# Exported by `patternbook export`"
+
+
 def build_date() -> datetime.date:
     """Today, or the date of ``SOURCE_DATE_EPOCH`` so that rebuilding an old
     commit gives the same pages (stale badges included)."""
@@ -149,6 +152,13 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
 
     import yaml
 
+    from patternbook.errors import UsageError
+
+    exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(
+        encoding="utf-8", errors="replace").startswith(EXPORT_MARKER)
+    if target.exists() and any(target.iterdir()) and not exported_before:
+        # Only a folder this command wrote is replaced; anything else might be someone's work.
+        raise UsageError(f"{target} exists and is not an earlier export; choose an empty or new folder")
     build = build_library(site.settings, progress)
     root = site.path.resolve().parent
     if target.exists():
@@ -179,6 +189,6 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
         theme["custom_dir"] = "overrides"
         config["theme"] = theme
     (target / "mkdocs.yml").write_text(
-        "# Exported by `patternbook export`: a plain site, no Patternbook plugin needed.\n"
+        EXPORT_MARKER + ": a plain site, no Patternbook plugin needed.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return build

@@ -133,3 +133,22 @@ def test_page_cache_serves_unchanged_pages_and_rejects_damaged_entries(tmp_path:
     assert mkdocs_build(project, tmp_path / "warm", env=epoch).returncode == 0
     assert _tree_digest(tmp_path / "cold") == _tree_digest(tmp_path / "warm")
     assert not any("tampered" in p.read_text(errors="ignore") for p in (tmp_path / "warm").rglob("*.html"))
+
+
+def test_export_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "library")
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = subprocess.run([sys.executable, "-m", "patternbook", "export", str(precious)], cwd=project,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "not an earlier export" in result.stderr
+    assert (precious / "notes.txt").read_text() == "keep me"
+    again = tmp_path / "exported"
+    for _ in range(2):  # an earlier export may be replaced
+        run = subprocess.run([sys.executable, "-m", "patternbook", "export", str(again)], cwd=project,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr

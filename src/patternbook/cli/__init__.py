@@ -105,13 +105,13 @@ def _run_new(arguments: argparse.Namespace) -> int:
 
 
 def _run_export(arguments: argparse.Namespace) -> int:
-    from patternbook.errors import ValidationFailed
+    from patternbook.errors import UsageError, ValidationFailed
     from patternbook.library import export_library, read_site_config
 
     site = read_site_config(arguments.config)
     target = arguments.target.resolve()
     if target in (Path.cwd().resolve(), site.path.resolve().parent) or target in site.path.resolve().parents:
-        raise_usage(f"{arguments.target}: refusing to replace a folder that holds the project")
+        raise UsageError(f"{arguments.target}: refusing to replace a folder that holds the project")
     progress = _progress_line("rendering diagrams")
     try:
         build = export_library(site, target, progress)
@@ -122,12 +122,6 @@ def _run_export(arguments: argparse.Namespace) -> int:
         progress(0, 0)
     print(f"exported {len(build.plan.pages)} pages and {len(build.assets)} diagrams to {arguments.target}")
     return EXIT_OK
-
-
-def raise_usage(message: str) -> None:
-    from patternbook.errors import UsageError
-
-    raise UsageError(message)
 
 
 def _run_validate(arguments: argparse.Namespace) -> int:
