@@ -128,3 +128,31 @@ def test_nothing_is_written_outside_the_cache(catalogue: Catalogue, tmp_path: Pa
     render_pattern_diagrams([catalogue.patterns["bulkhead"]], tmp_path / "cache")
     assert list(work.iterdir()) == []
     assert os.listdir(tmp_path) == ["cwd", "cache"] or sorted(os.listdir(tmp_path)) == ["cache", "cwd"]
+
+
+def _ids(svg: str) -> list[str]:
+    return re.findall(r'\sid="([^"]*)"', svg)
+
+
+def test_every_id_is_unique_across_all_diagrams_and_relation_graphs(catalogue: Catalogue, rendered: dict,
+                                                                    tmp_path: Path) -> None:
+    # Clusters inherit the graph's id attribute in dot unless given their own; several
+    # SVGs inlined in one page must not share an id either.
+    _, neighbourhoods = render_relation_graphs(
+        catalogue, tmp_path, catalogue_link=lambda s: f"../{s}/", neighbourhood_link=lambda s: f"../{s}/")
+    documents = [svg.decode() for svg in rendered.values()] + list(neighbourhoods.values())
+    every_id = [identifier for svg in documents for identifier in _ids(svg)]
+    repeated = {identifier for identifier in every_id if every_id.count(identifier) > 1}
+    assert not repeated, sorted(repeated)[:5]
+
+
+def test_quotes_and_backslashes_in_labels_are_drawn_literally(catalogue: Catalogue, tmp_path: Path) -> None:
+    pattern = catalogue.patterns["circuit-breaker"]
+    spec = pattern.diagrams[0]
+    tricky = 'say "hi" \\N \\G back\\'  # \N and \G would expand to the node and graph names in dot
+    nodes = [spec.nodes[0].model_copy(update={"label": tricky}), *spec.nodes[1:]]
+    edges = [spec.edges[0].model_copy(update={"label": 'a\\"b'}), *spec.edges[1:]]
+    edited = pattern.model_copy(update={"diagrams": [spec.model_copy(update={"nodes": nodes, "edges": edges})]})
+    svg = render_pattern_diagrams([edited], tmp_path)[(pattern.slug, spec.id)].decode()
+    assert '>say &quot;hi&quot; \\N \\G back\\</text>' in svg
+    assert '>a\\&quot;b</text>' in svg

@@ -88,7 +88,7 @@ def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: 
     ])
 
     def build() -> BuiltGraph:
-        graph = build_relation_graph(catalogue, link)
+        graph = build_relation_graph(catalogue, link, element_id)
         return BuiltGraph(graph.dot, element_id, title, links=graph.links)
 
     return GraphJob(identity, build)

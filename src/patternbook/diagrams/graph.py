@@ -6,7 +6,7 @@ used: leaving that block renders a file into the working directory and may
 open a viewer. Here the ``Diagram``, ``Cluster``, ``Node`` and ``Edge`` objects
 are created inside a private :mod:`contextvars` context, never entered as a
 ``with`` block, and only their ``graphviz.Digraph`` is kept — its DOT text is
-rendered in batches by :mod:`patternbook.diagrams.graphviz_dot`.
+rendered by :mod:`patternbook.diagrams.graphviz_dot`.
 
 What contributors write reaches the DOT text only as the *text* of labels:
 node ids come from the spec (``diagrams`` would pick random ones, which would
@@ -134,7 +134,8 @@ def build_diagram_graph(slug: str, diagram: Diagram) -> BuiltGraph:
             created[node.id] = node_type(_label(node.label), nodeid=node.id, image=icon_name(node_type))
 
     def add_cluster(cluster: DiagramCluster) -> None:
-        drawn = Cluster(_label(cluster.label))
+        # Clusters would inherit the graph's id; SVG ids must be unique.
+        drawn = Cluster(_label(cluster.label), graph_attr={"id": f"{element_id}_cluster_{cluster.id}"})
         drawn.dot.name = f"cluster_{cluster.id}"  # diagrams names it after the label, which may repeat
         drawn.__enter__()
         try:
@@ -161,11 +162,14 @@ def build_diagram_graph(slug: str, diagram: Diagram) -> BuiltGraph:
     return BuiltGraph(DotGraph(f"{slug}/{diagram.id}", drawing.dot.source), element_id, diagram.title, icons)
 
 
-def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = pattern_page_link) -> BuiltGraph:
+def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = pattern_page_link,
+                         element_id: str = "patternbook-relations") -> BuiltGraph:
     """Patterns as nodes (linking to their pages), typed relations as edges.
 
     Symmetric relations (``complements``, ``alternative_to``,
     ``conflicts_with``) are listed by both patterns but drawn once, undirected.
+    ``element_id`` prefixes every id in the SVG (``dot`` derives node and edge
+    ids from it), so each pattern's neighbourhood graph has ids of its own.
     """
     fills = {category.id: _CATEGORY_FILLS[index % len(_CATEGORY_FILLS)]
              for index, category in enumerate(catalogue.categories)}
@@ -183,7 +187,7 @@ def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = patt
     def build() -> diagrams.Diagram:
         drawing = diagrams.Diagram(
             RELATION_GRAPH_ID, direction="LR", outformat="svg", show=False,
-            graph_attr={**_GRAPH_ATTRIBUTES, "id": "patternbook-relations", "splines": "spline",
+            graph_attr={**_GRAPH_ATTRIBUTES, "id": element_id, "splines": "spline",
                         "nodesep": "0.4", "ranksep": "0.9"},
             node_attr={"fixedsize": "false", "width": "0", "height": "0", "margin": "0.15,0.08",
                        "labelloc": "c", "style": "rounded,filled", "color": "#7B8894"},
@@ -203,6 +207,6 @@ def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = patt
 
     drawing = _isolated(build)
     title = f"Relations between the {len(catalogue.patterns)} patterns of the catalogue"
-    return BuiltGraph(DotGraph(RELATION_GRAPH_ID, drawing.dot.source), "patternbook-relations", title,
+    return BuiltGraph(DotGraph(RELATION_GRAPH_ID, drawing.dot.source), element_id, title,
                       links=frozenset(links.values()))
 

@@ -27,7 +27,7 @@ from patternbook.diagrams.svg import make_self_contained
 __all__ = ["RENDERER_VERSION", "GraphJob", "render_graph_files", "render_graphs"]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-5-shared-icons"
+RENDERER_VERSION = "patternbook-diagrams-6-unique-cluster-ids"
 
 
 @dataclass(frozen=True)
