@@ -23,6 +23,7 @@ from patternbook.errors import PatternbookError, ValidationFailed
 from patternbook.library import LibraryBuild, LibrarySettings, build_library
 from patternbook.mkdocs_plugin.config import PatternbookConfig
 from patternbook.mkdocs_plugin.page_cache import PageCache
+from patternbook.postbuild import PostBuildContext, run_post_build
 
 __all__ = ["PatternbookPlugin"]
 
@@ -108,6 +109,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.build is not None:
+            run_post_build(PostBuildContext(Path(config.site_dir), self.build, config.site_url or None))
         if self.staging_dir is None or self.site_dir is None:
             return
         _swap_into_place(self.staging_dir, self.site_dir)

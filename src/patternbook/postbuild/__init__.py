@@ -1,0 +1,42 @@
+"""Steps that run on a finished site, the same for every engine.
+
+An engine (the MkDocs plugin, or MkDocs / ProperDocs / Zensical building what
+``patternbook export`` wrote) turns pages into HTML; everything that must look
+at that HTML afterwards (search index, feeds, ``llms.txt``, Content-Security-Policy
+hashes) belongs to Patternbook and runs here, so no engine-specific hook is needed.
+
+Each step is a function ``step(context: PostBuildContext) -> None`` in a module of
+this package, listed in :data:`POST_BUILD_STEPS` in the order they run. A step that
+rewrites HTML (the CSP) must come after every step that adds HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from patternbook.library import LibraryBuild
+
+__all__ = ["POST_BUILD_STEPS", "PostBuildContext", "run_post_build"]
+
+
+@dataclass(frozen=True)
+class PostBuildContext:
+    site_dir: Path
+    """The built site (for the MkDocs plugin: the staging folder, before it is swapped into place)."""
+    build: LibraryBuild
+    """The validated catalogue and the pages planned from it."""
+    site_url: str | None = None
+    """The site's public address from ``site_url``, when configured."""
+
+
+PostBuildStep = Callable[[PostBuildContext], None]
+
+POST_BUILD_STEPS: list[PostBuildStep] = []
+
+
+def run_post_build(context: PostBuildContext) -> None:
+    """Run every post-build step on ``context.site_dir`` in order."""
+    for step in POST_BUILD_STEPS:
+        step(context)
