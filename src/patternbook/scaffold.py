@@ -25,7 +25,7 @@ SCHEMA_MODELINE = "# yaml-language-server: $schema=../../schema/pattern.schema.j
 #: The commit of this repository that catalogues' ``.pre-commit-config.yaml`` names as ``rev``
 #: until releases are tagged. It must hold ``.pre-commit-hooks.yaml`` and the relation rule that
 #: lets a one-pattern catalogue validate (tests/test_starter.py checks both).
-HOOK_REV = "0000000000000000000000000000000000000000"
+HOOK_REV = "dadfde423220d5705f01564fb346ab66b1547bcd"
 
 STARTER = Path(__file__).resolve().parent / "starter"
 
@@ -176,7 +176,7 @@ def write_starter_catalogue(target: Path, *, site_name: str, repo_url: str | Non
     from patternbook import __version__
 
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(f"{target} is not empty; choose a new or empty folder for the catalogue")
+        raise UsageError(f"{target} exists and is not an empty folder; choose a new or empty folder for the catalogue")
     if repo_url is not None and not re.fullmatch(r"https://[^\s/]+/\S+", repo_url):
         raise UsageError(f"'{repo_url}' is not a repository URL; give one such as https://github.com/org/catalogue")
     if repo_url:
