@@ -153,3 +153,14 @@ def test_the_hook_revision_is_a_commit_of_this_repository_with_the_hook_and_the_
     # At that revision a catalogue of one pattern validates: relations are optional.
     model = _git("show", f"{HOOK_REV}:src/patternbook/schema/pattern.py").stdout
     assert "relations: list[Relation] = Field(default_factory=list" in model
+
+
+def test_zizmor_finds_nothing_of_medium_severity_or_above_in_the_starter_workflows(initialised: Path) -> None:
+    import shutil
+    import sys
+
+    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or "zizmor"
+    result = subprocess.run([zizmor, "--offline", "--min-severity", "medium", "--no-progress",
+                             str(initialised / ".github")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout + result.stderr
