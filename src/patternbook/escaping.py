@@ -72,7 +72,8 @@ def front_matter(values: dict[str, Any]) -> str:
     """YAML front matter that cannot carry markup.
 
     JSON is valid YAML and quotes every string, so no text can become a YAML
-    tag. Strings are HTML-escaped too: MkDocs themes print ``page.title``
+    tag, and every character beyond ASCII is a ``\\u`` escape, so none can be one
+    a YAML reader refuses. Strings are HTML-escaped too: MkDocs themes print ``page.title``
     (into ``<title>`` and headers) and ``page.meta.description`` without
     escaping them; a page with a ``title`` here never falls back to a title
     taken from its first heading, which Material unescapes through ``striptags``.
@@ -85,8 +86,12 @@ def front_matter(values: dict[str, Any]) -> str:
             return [safe(item) for item in value]
         return value
 
-    lines = [f"{key}: {json.dumps(safe(value), ensure_ascii=False, allow_nan=False)}" for key, value in values.items()]
+    lines = [f"{key}: {json.dumps(safe(value), ensure_ascii=True, allow_nan=False)}" for key, value in values.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+#: Characters XML 1.0 does not allow at all (controls, surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def dot_string(value: str) -> str:
@@ -94,16 +99,13 @@ def dot_string(value: str) -> str:
 
     A backslash would start a Graphviz escape (``\\N``, ``\\G``, ``\\l``), and
     ``&`` an entity that Graphviz copies into its SVG as is (``&#0;`` is not
-    well-formed XML), so both are escaped. Quotes are left to the ``graphviz``
+    well-formed XML), so both are escaped; characters XML cannot hold become
+    U+FFFD, since Graphviz copies them into the SVG. Quotes are left to the ``graphviz``
     package's quoting, which escapes every unescaped ``"``; callers mark the
     result with ``graphviz.nohtml`` so it is always quoted, never read as an
     HTML-like label.
     """
-    return value.replace("\\", "\\\\").replace("&", "&amp;")
-
-
-#: Characters XML 1.0 does not allow at all (controls, surrogates, U+FFFE/U+FFFF).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+    return _NOT_XML.sub("\ufffd", value.replace("\\", "\\\\").replace("&", "&amp;"))
 
 
 def xml_text(value: str) -> str:

@@ -37,11 +37,12 @@ PLACEHOLDER_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
-#: Zero-width, bidi-override and other invisible characters, plus C0/C1
-#: controls other than tab and newline.
+#: Zero-width, bidi-override and other invisible characters, C0/C1 controls
+#: other than tab and newline, and the noncharacters U+FFFE/U+FFFF (which no
+#: XML or YAML document may hold).
 FORBIDDEN_CHARACTERS = re.compile(
     "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]"
 )
 
 #: Names a slug or a catalogue id cannot take: the page it would name is its
