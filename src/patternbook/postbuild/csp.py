@@ -20,11 +20,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import zlib
 from pathlib import Path
 
 from patternbook.postbuild import PostBuildContext
 
-__all__ = ["POLICY_FILE", "content_security_policy", "inline_script_hashes", "policy_for"]
+__all__ = ["POLICY_FILE", "content_security_policy", "inline_script_hashes", "policy_for", "ships_webassembly"]
 
 POLICY_FILE = "content-security-policy.txt"
 
@@ -51,9 +52,38 @@ def inline_script_hashes(html: str) -> set[str]:
     return found
 
 
-def policy_for(hashes: set[str]) -> str:
-    """The policy, with the inline-script hashes in a stable order."""
-    scripts = " ".join(["'self'", *sorted(hashes)])
+_WASM_MAGIC = b"\0asm"
+_GZIP_MAGIC = b"\x1f\x8b"
+#: Files that are never WebAssembly, so their first bytes need not be read.
+_NOT_WASM_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".svg", ".png", ".txt", ".xml", ".map", ".ico"})
+
+
+def ships_webassembly(site_dir: Path) -> bool:
+    """Whether any file of the site is a WebAssembly module, plain or gzipped
+    (a client-side search index such as Pagefind's ships one under its own
+    suffix); only then may the policy let scripts compile WebAssembly."""
+    for path in site_dir.rglob("*"):
+        if path.suffix.lower() in _NOT_WASM_SUFFIXES or not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            head = handle.read(512)
+        if head.startswith(_GZIP_MAGIC):
+            try:
+                head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8)
+            except zlib.error:
+                continue
+        if head.startswith(_WASM_MAGIC):
+            return True
+    return False
+
+
+def policy_for(hashes: set[str], webassembly: bool = False) -> str:
+    """The policy, with the inline-script hashes in a stable order.
+
+    ``'wasm-unsafe-eval'`` (only when the site ships WebAssembly) lets the
+    site's own scripts compile WebAssembly; unlike ``'unsafe-eval'`` it never
+    lets a string become JavaScript."""
+    scripts = " ".join(["'self'", *(["'wasm-unsafe-eval'"] if webassembly else []), *sorted(hashes)])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
@@ -79,7 +109,7 @@ def content_security_policy(context: PostBuildContext) -> None:
             continue
         pages.append((path, html))
         hashes |= inline_script_hashes(html)
-    policy = policy_for(hashes)
+    policy = policy_for(hashes, webassembly=ships_webassembly(context.site_dir))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     for path, html in pages:
         path.write_text(_HEAD.sub(lambda head: f"{head.group()}\n{meta}", html, count=1), encoding="utf-8")
