@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import _QuietHandler
+from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +85,7 @@ def test_every_page_carries_the_policy(built_site: Path) -> None:
     assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
     for directive in ("script-src 'self' 'sha256-", "object-src 'none'", "base-uri 'none'", "img-src 'self' data:"):
         assert directive in policy
+    assert f"Content-Security-Policy: {policy}\n" in (PROJECT / "README.md").read_text(), "README's header value"
     pages = list(built_site.rglob("*.html"))
     assert len(pages) > 40
     for page in pages:
