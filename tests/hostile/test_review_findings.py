@@ -264,3 +264,10 @@ def test_validate_piped_into_head_ends_quietly(catalogue: Path, tmp_path: Path) 
     assert len(result.stdout.splitlines()) == 3
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
 
+
+
+def test_report_passes_no_terminal_control_sequence(catalogue: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _set(catalogue / "minimal-valid" / "pattern.yaml", r"^(category: ).*$", "\x1b[2Jreliability")
+    assert main(["validate", str(catalogue), "--today", FIXED_TODAY, "--color", "never"]) == 1
+    out = capsys.readouterr().out
+    assert "minimal-valid/pattern.yaml" in out and "\x1b" not in out

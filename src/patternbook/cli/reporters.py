@@ -109,7 +109,9 @@ def report_text(diagnostics: list[Diagnostic], checked: int, quiet: bool = False
             continue
         code = paint(d.code, _BOLD, _RED) if d.is_error else paint("warning", _BOLD, _YELLOW) + " " + d.code
         subject = f" {d.field}:" if d.field else ""
-        out.append(f"{paint(f'{d.path}:{d.line}:{d.column}:', _BOLD)} {code}{subject} {d.message}")
+        # Messages quote contributor values, which YAML escapes can fill with terminal control sequences.
+        message = _UNPRINTABLE.sub("?", d.message)
+        out.append(f"{paint(f'{d.path}:{d.line}:{d.column}:', _BOLD)} {code}{subject} {message}")
         source = sources.line(d)
         if source is not None and source.strip():
             shown, caret = _excerpt(source, d.column)
@@ -117,7 +119,7 @@ def report_text(diagnostics: list[Diagnostic], checked: int, quiet: bool = False
             out.append(f" {d.line} | {shown}")
             out.append(f" {gutter} | {' ' * (caret - 1)}{paint('^', _BOLD, _RED if d.is_error else _YELLOW)}")
         if d.hint:
-            out.append(f"   {paint('fix:', _CYAN)} {d.hint}")
+            out.append(f"   {paint('fix:', _CYAN)} {_UNPRINTABLE.sub('?', d.hint)}")
     if not quiet:
         out.append(_summary(diagnostics, checked))
     return "\n".join(out)
