@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from html.parser import HTMLParser
+from typing import Any
 
 from patternbook.errors import Diagnostic
 from patternbook.loader import MarkdownDocument
@@ -109,14 +111,26 @@ class _RenderedParts(HTMLParser):
 _MAY_HOLD_MARKUP = re.compile(r"[<\[&]")
 
 
+_local = threading.local()
+
+
+def _converter() -> Any:
+    """One Python-Markdown instance per thread (reset before each use): building
+    one loads every extension, and an instance is not safe to share."""
+    if not hasattr(_local, "converter"):
+        import markdown
+
+        _local.converter = markdown.Markdown(extensions=list(PROSE_MARKDOWN_EXTENSIONS), output_format="html")
+    return _local.converter
+
+
 def _as_rendered(text: str) -> tuple[list[str], list[str], list[str]]:
     """Raw HTML, link targets and image sources as Python-Markdown parses
     ``text`` with the extensions prose is rendered with: a link target on the
     next line or HTML after an escaped backtick escapes line-by-line rules,
     never the parser that renders the page."""
-    import markdown
-
-    converter = markdown.Markdown(extensions=list(PROSE_MARKDOWN_EXTENSIONS), output_format="html")
+    converter = _converter()
+    converter.reset()
     rendered = converter.convert(text)
     raw = [str(block) for block in converter.htmlStash.rawHtmlBlocks if str(block).lstrip().startswith("<")]
     parts = _RenderedParts()
