@@ -78,7 +78,8 @@ CODES: dict[str, str] = {
     "PB306": "superseded_by is wrong for the status",
     "PB307": "pattern relates to itself",
     "PB308": "catalogue vocabulary has a duplicate id",
-    "PB309": "two sources would be published at one site path",
+    "PB309": "pattern relates to no other pattern while the catalogue holds others",
+    "PB310": "two sources would be published at one site path",
     # diagrams
     "PB501": "unknown diagram node kind",
     "PB502": "diagram reference does not resolve",

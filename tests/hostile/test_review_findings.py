@@ -210,7 +210,7 @@ def test_remaining_path_collision_names_both_sources() -> None:
     with pytest.raises(ValidationFailed) as failure:
         _claim(origins, "series/x.md", "the series listing")
     diagnostic = failure.value.diagnostics[0]
-    assert diagnostic.code == "PB309"
+    assert diagnostic.code == "PB310"
     assert "series 'x' of catalogue.yaml" in diagnostic.message and "the series listing" in diagnostic.message
 
 
