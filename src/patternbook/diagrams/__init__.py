@@ -18,7 +18,7 @@ from patternbook.catalogue import Catalogue
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
 from patternbook.diagrams.render import GraphJob, render_graph_files, render_graphs
-from patternbook.schema import Pattern
+from patternbook.schema import Bundle
 
 #: Above this many patterns the catalogue-wide relation graph is not drawn.
 MAX_RELATION_GRAPH_PATTERNS = 120
@@ -33,13 +33,13 @@ __all__ = [
 ]
 
 
-def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path,
+def render_pattern_diagrams(patterns: Iterable[Bundle], cache_dir: Path,
                             progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], bytes]:
     """Every diagram of every pattern as SVG bytes, keyed by (slug, diagram id)."""
     return {key: path.read_bytes() for key, path in render_pattern_diagram_files(patterns, cache_dir, progress).items()}
 
 
-def render_pattern_diagram_files(patterns: Iterable[Pattern], cache_dir: Path,
+def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
                                  progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], Path]:
     """Every diagram of every pattern as a verified SVG file in the cache, keyed by (slug, diagram id)."""
     keys: list[tuple[str, str]] = []
@@ -63,19 +63,26 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_l
     patterns: ``dot`` needs minutes to lay out thousands of crossing edges and
     nobody can read the result; each pattern's neighbourhood still shows.
     """
-    slugs = list(catalogue.patterns)
+    slugs = list(catalogue.entries)
     whole = len(slugs) <= MAX_RELATION_GRAPH_PATTERNS
     jobs: list[GraphJob] = []
     if whole:
         jobs.append(_relation_job(catalogue, catalogue_link, "patternbook-relations",
-                                  f"Relations between the {len(slugs)} patterns of the catalogue"))
+                                  _whole_graph_title(catalogue)))
     for slug in slugs:
         jobs.append(_relation_job(catalogue.neighbourhood(slug), neighbourhood_link, f"relations-{slug}",
-                                  f"Patterns related to {catalogue.patterns[slug].title}"))
+                                  f"Patterns related to {catalogue.entries[slug].title}"))
     svgs = [svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)]
     if not whole:
         return None, dict(zip(slugs, svgs, strict=True))
     return svgs[0], dict(zip(slugs, svgs[1:], strict=True))
+
+
+def _whole_graph_title(catalogue: Catalogue) -> str:
+    title = f"Relations between the {len(catalogue.patterns)} patterns"
+    if catalogue.anti_patterns:
+        title += f" and {len(catalogue.anti_patterns)} anti-patterns"
+    return title + " of the catalogue"
 
 
 def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: str, title: str) -> GraphJob:
@@ -83,7 +90,7 @@ def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: 
     links), so a warm rebuild need not build its DOT text to find it in the cache."""
     identity = json.dumps([
         element_id, title, [c.id for c in catalogue.categories],
-        [(p.slug, p.title, p.category, link(p.slug)) for p in catalogue.patterns.values()],
+        [(p.slug, p.kind, p.title, p.category, link(p.slug)) for p in catalogue.entries.values()],
         sorted((e.source, e.target, e.type) for e in catalogue.relation_edges()),
     ])
 

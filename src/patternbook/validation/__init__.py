@@ -19,12 +19,14 @@ from patternbook.loader import (
     bundle_directories,
     display_path,
     find_catalogue_root,
+    load_bundle,
     load_catalogue_source,
 )
-from patternbook.schema import CatalogueFile, Pattern, Vocabulary
+from patternbook.schema import KINDS, AntiPattern, Bundle, CatalogueFile, Pattern, Vocabulary, did_you_mean
 from patternbook.schema.diagram_kinds import node_kind_check
 from patternbook.validation.cross_bundle import (
     PatternOutline,
+    check_bundle_kinds,
     check_catalogue_vocabulary,
     check_relations,
     check_reviews,
@@ -33,7 +35,11 @@ from patternbook.validation.cross_bundle import (
 )
 from patternbook.validation.diagram_rules import KindCheck, check_diagrams
 from patternbook.validation.field_errors import diagnostics_from_validation_error
-from patternbook.validation.markdown_rules import check_solution
+from patternbook.validation.markdown_rules import (
+    REQUIRED_ANTI_PATTERN_SECTIONS,
+    REQUIRED_SOLUTION_SECTIONS,
+    check_solution,
+)
 from patternbook.validation.parallel import check_bundles
 
 __all__ = [
@@ -55,6 +61,9 @@ class ValidationReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = True
     """Whether every bundle of the catalogue was checked (not a subset)."""
+    anti_patterns: dict[str, AntiPattern] = field(default_factory=dict)
+    """Every valid anti-pattern, by slug. Kept apart from ``patterns`` so code that
+    reads a pattern's costs, operations or repositories never meets one."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -90,14 +99,31 @@ def vocabulary_of(catalogue: CatalogueFile) -> Vocabulary:
     )
 
 
+def _kind_of(document: YamlDocument) -> tuple[str | None, list[Diagnostic]]:
+    """The bundle's kind, read before choosing a model: an unknown kind is one
+    diagnostic, not every field of the wrong model reported missing."""
+    kind = document.data.get("kind", "pattern")
+    if kind in KINDS:
+        return kind, []
+    line, column = document.position_of(("kind",))
+    return None, [Diagnostic(document.shown_as, line, column, "PB207",
+                             f"kind must be one of: {', '.join(KINDS)} (not {kind!r})", field="kind",
+                             hint=did_you_mean(str(kind), KINDS))]
+
+
 def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
-                    kind_check: KindCheck | None = node_kind_check) -> tuple[Pattern | None, list[Diagnostic]]:
+                    kind_check: KindCheck | None = node_kind_check) -> tuple[Bundle | None, list[Diagnostic]]:
     """One bundle on its own: its files, its fields, its prose and diagrams."""
     problems = list(bundle.diagnostics)
     document, solution = bundle.pattern, bundle.solution
+    kind: str | None = "pattern"
+    if document is not None and isinstance(document.data, dict):
+        kind, found = _kind_of(document)
+        problems += found
     if solution is not None:
-        problems += check_solution(solution)
-    if document is None:
+        sections = REQUIRED_ANTI_PATTERN_SECTIONS if kind == "anti-pattern" else REQUIRED_SOLUTION_SECTIONS
+        problems += check_solution(solution, sections)
+    if document is None or kind is None:
         return None, problems
     if not isinstance(document.data, dict):
         problems.append(Diagnostic(document.shown_as, 1, 1, "PB106",
@@ -118,10 +144,11 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
         "slug": (display_path(bundle.directory), 1, 1),
         "solution": (solution_file, 1, 1),
     }
+    model: type[Pattern] | type[AntiPattern] = AntiPattern if kind == "anti-pattern" else Pattern
     try:
-        pattern = Pattern.model_validate(data, context={"vocabulary": vocabulary})
+        pattern = model.model_validate(data, context={"vocabulary": vocabulary})
     except ValidationError as error:
-        found = diagnostics_from_validation_error(error, document, Pattern, elsewhere=elsewhere)
+        found = diagnostics_from_validation_error(error, document, model, elsewhere=elsewhere)
         if solution is None:  # already reported as a missing file
             found = [d for d in found if d.field != "solution"]
         if any(d.code == "PB205" and d.field == "solution" for d in problems):  # reported line by line
@@ -179,7 +206,7 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
     if catalogue is not None and source.document is not None:
         diagnostics += check_series(catalogue, source.document, known_slugs)
 
-    patterns: dict[str, Pattern] = {}
+    patterns: dict[str, Bundle] = {}
     bundles: dict[str, RawBundle] = {}
     directories = [d for d in wanted if d.is_dir() and not d.is_symlink()]
     check = functools.partial(validate_bundle, kind_check=kind_check)
@@ -196,6 +223,7 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
 
     documents = {slug: bundles[slug].pattern for slug in outlines}
     across = check_relations(outlines, documents, known_slugs)
+    across += check_bundle_kinds(outlines, documents, known_slugs, _kinds_named_by(outlines, root, known_slugs))
     across += check_reviews(outlines, documents, today)
     across += check_unique_titles(outlines, documents)
     if strict:
@@ -203,6 +231,23 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
         diagnostics = [d.as_error() if d.severity is Severity.WARNING else d for d in diagnostics]
     failed_files = {d.path for d in across if d.is_error}
     valid = frozenset(slug for slug in outlines if documents[slug].shown_as not in failed_files)
-    patterns = {slug: p for slug, p in patterns.items() if slug in valid}
+    anti_patterns = {slug: p for slug, p in patterns.items() if slug in valid and isinstance(p, AntiPattern)}
+    only_patterns = {slug: p for slug, p in patterns.items() if slug in valid and isinstance(p, Pattern)}
     diagnostics += across
-    return ValidationReport(root, catalogue, patterns, valid, bundles, sort_diagnostics(diagnostics), complete)
+    return ValidationReport(root, catalogue, only_patterns, valid, bundles, sort_diagnostics(diagnostics), complete,
+                            anti_patterns)
+
+
+def _kinds_named_by(outlines: dict[str, PatternOutline], root: Path, known_slugs: frozenset[str]) -> dict[str, str]:
+    """The kind of every bundle the outlines point at. A bundle outside the
+    validated subset is read for its ``kind`` alone (or left out when unreadable)."""
+    kinds = {slug: outline.kind for slug, outline in outlines.items()}
+    named = {r.pattern for o in outlines.values() for r in o.relations} | {
+        t for o in outlines.values() for t in o.refactor_to}
+    for slug in sorted((named & known_slugs) - set(kinds)):
+        document = load_bundle(root / slug).pattern
+        if document is not None and isinstance(document.data, dict):
+            kind = document.data.get("kind", "pattern")
+            if kind in KINDS:
+                kinds[slug] = kind
+    return kinds

@@ -15,10 +15,12 @@ from patternbook.errors import Diagnostic
 from patternbook.loader import MarkdownDocument
 from patternbook.schema import SCAFFOLD_MARKER
 
-__all__ = ["REQUIRED_SOLUTION_SECTIONS", "check_solution", "url_is_allowed"]
+__all__ = ["REQUIRED_ANTI_PATTERN_SECTIONS", "REQUIRED_SOLUTION_SECTIONS", "check_solution", "url_is_allowed"]
 
 #: ``solution.md`` must explain these three things, each under its own ``##`` heading.
 REQUIRED_SOLUTION_SECTIONS = ("Components", "Flow", "Boundaries")
+#: An anti-pattern's ``solution.md`` says what the shape looks like and how to leave it.
+REQUIRED_ANTI_PATTERN_SECTIONS = ("Shape", "Way out")
 MIN_SECTION_WORDS = 25
 
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -84,10 +86,11 @@ def _blank_code_spans(line: str) -> str:
     return _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
 
 
-def check_solution(document: MarkdownDocument) -> list[Diagnostic]:
+def check_solution(document: MarkdownDocument,
+                   required_sections: tuple[str, ...] = REQUIRED_SOLUTION_SECTIONS) -> list[Diagnostic]:
     shown = document.shown_as
     problems: list[Diagnostic] = []
-    for title in REQUIRED_SOLUTION_SECTIONS:
+    for title in required_sections:
         section = document.section(title)
         if section is None:
             problems.append(Diagnostic(
