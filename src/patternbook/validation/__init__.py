@@ -3,6 +3,7 @@ problem collected as a positioned diagnostic. Never stops at the first problem."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from collections.abc import Callable
@@ -111,6 +112,19 @@ def _kind_of(document: YamlDocument) -> tuple[str | None, list[Diagnostic]]:
                              hint=did_you_mean(str(kind), KINDS))]
 
 
+#: Fields a pattern has and an anti-pattern does not: nobody runs an anti-pattern on purpose.
+PATTERN_ONLY_FIELDS = frozenset({"pillars", "when_to_use", "when_not_to_use", "cost", "operations", "repositories"})
+
+
+def _explain_pattern_only_field(diagnostic: Diagnostic) -> Diagnostic:
+    if diagnostic.code != "PB202" or diagnostic.field not in PATTERN_ONLY_FIELDS:
+        return diagnostic
+    hint = ("an anti-pattern names the pillars it erodes under 'harms'" if diagnostic.field == "pillars" else
+            "an anti-pattern has no cost, operations, repositories or when-to-use lists; "
+            "see 'tolerable_when' and 'refactor_to'")
+    return dataclasses.replace(diagnostic, hint=hint)
+
+
 def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
                     kind_check: KindCheck | None = node_kind_check) -> tuple[Bundle | None, list[Diagnostic]]:
     """One bundle on its own: its files, its fields, its prose and diagrams."""
@@ -121,8 +135,9 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
         kind, found = _kind_of(document)
         problems += found
     if solution is not None:
-        sections = REQUIRED_ANTI_PATTERN_SECTIONS if kind == "anti-pattern" else REQUIRED_SOLUTION_SECTIONS
-        problems += check_solution(solution, sections)
+        # With an unknown kind the required sections are unknown too; the kind error says enough.
+        sections = {"pattern": REQUIRED_SOLUTION_SECTIONS, "anti-pattern": REQUIRED_ANTI_PATTERN_SECTIONS}
+        problems += check_solution(solution, sections.get(kind or "", ()))
     if document is None or kind is None:
         return None, problems
     if not isinstance(document.data, dict):
@@ -149,6 +164,8 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
         pattern = model.model_validate(data, context={"vocabulary": vocabulary})
     except ValidationError as error:
         found = diagnostics_from_validation_error(error, document, model, elsewhere=elsewhere)
+        if model is AntiPattern:
+            found = [_explain_pattern_only_field(d) for d in found]
         if solution is None:  # already reported as a missing file
             found = [d for d in found if d.field != "solution"]
         if any(d.code == "PB205" and d.field == "solution" for d in problems):  # reported line by line
