@@ -179,8 +179,10 @@ def _changed_paths(paths: list[Path], ref: str) -> list[Path]:
     wanted = set(changed)
     for folder in changed:
         document = load_bundle(folder).pattern
-        relations = document.data.get("relations") if document and isinstance(document.data, dict) else None
-        for relation in relations if isinstance(relations, list) else []:
+        data = document.data if document and isinstance(document.data, dict) else {}
+        # An anti-pattern's refactor_to names patterns just as relations do.
+        links = [item for key in ("relations", "refactor_to") if isinstance(data.get(key), list) for item in data[key]]
+        for relation in links:
             target = relation.get("pattern") if isinstance(relation, dict) else None
             if isinstance(target, str) and (root / target).is_dir():
                 wanted.add(root / target)
