@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("slug", metavar="SLUG", help="the pattern's folder name, kebab-case")
     new.add_argument("--title", help="the pattern's title (default: from the slug)")
     new.add_argument("--category", required=True, help="a category id from catalogue.yaml")
+    new.add_argument("--kind", choices=("pattern", "anti-pattern"), default="pattern",
+                     help="a pattern to adopt (default) or an anti-pattern to recognise and leave")
     new.add_argument("--catalogue", type=Path, default=Path("patterns"), metavar="DIR",
                      help="the catalogue folder (default: patterns)")
 
@@ -98,7 +100,8 @@ def _run_new(arguments: argparse.Namespace) -> int:
     catalogue, _ = validate_catalogue_file(load_catalogue_source(root).document)
     if catalogue is None:
         raise UsageError(f"{root / CATALOGUE_FILE} does not validate; run 'patternbook validate' first")
-    target = scaffold_bundle(root, catalogue, arguments.slug, title=arguments.title, category=arguments.category)
+    target = scaffold_bundle(root, catalogue, arguments.slug, title=arguments.title, category=arguments.category,
+                             kind=arguments.kind)
     print(f"created {target}/pattern.yaml and solution.md; replace every 'TODO(fill in)', then run:\n"
           f"  patternbook validate {target}")
     return EXIT_OK
