@@ -32,6 +32,7 @@ from patternbook.validation.cross_bundle import (
     check_relations,
     check_reviews,
     check_series,
+    check_series_kinds,
     check_unique_titles,
 )
 from patternbook.validation.diagram_rules import KindCheck, check_diagrams
@@ -243,6 +244,8 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
     across += check_bundle_kinds(outlines, documents, known_slugs, _kinds_named_by(outlines, root, known_slugs))
     across += check_reviews(outlines, documents, today)
     across += check_unique_titles(outlines, documents)
+    if catalogue is not None and source.document is not None:
+        across += check_series_kinds(catalogue, source.document, outlines)
     if strict:
         across = [d.as_error() if d.severity is Severity.WARNING else d for d in across]
         diagnostics = [d.as_error() if d.severity is Severity.WARNING else d for d in diagnostics]

@@ -18,6 +18,7 @@ __all__ = [
     "check_relations",
     "check_reviews",
     "check_series",
+    "check_series_kinds",
     "check_unique_titles",
     "outline_of",
 ]
@@ -193,6 +194,20 @@ def check_series(catalogue: CatalogueFile, document: YamlDocument,
             if slug in seen:
                 problems.append(_at(document, path, "PB207", f"'{slug}' appears twice in series '{series.id}'"))
             seen.add(slug)
+    return problems
+
+
+def check_series_kinds(catalogue: CatalogueFile, document: YamlDocument,
+                       patterns: dict[str, PatternOutline]) -> list[Diagnostic]:
+    """A series is a reading path through patterns; an anti-pattern in it would be skipped
+    silently by the series page, so it is an error where it is written."""
+    problems: list[Diagnostic] = []
+    for s_index, series in enumerate(catalogue.series):
+        for p_index, slug in enumerate(series.patterns):
+            if slug in patterns and patterns[slug].kind == "anti-pattern":
+                problems.append(_at(document, ("series", s_index, "patterns", p_index), "PB310",
+                                    f"series '{series.id}' lists '{slug}', an anti-pattern; series list patterns",
+                                    hint="the patterns it refactors toward link back to it"))
     return problems
 
 
