@@ -291,6 +291,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
         categories=[(c, len(catalogue.in_category(c.id)), f"categories/{c.id}/") for c in catalogue.categories],
         recent=[(p, f"patterns/{p.slug}/") for p in recent[:RECENTLY_REVIEWED]],
         pattern_count=len(catalogue.patterns),
+        anti_pattern_count=len(catalogue.anti_patterns),
     )
     pages.append(GeneratedPage("index.md", home))
     pages.append(GeneratedPage("tags.md", renderer.render("tags.md.j2")))
