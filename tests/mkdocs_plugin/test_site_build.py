@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project, mkdocs_build
+from patternbook.validation import validate_paths
+from tests.conftest import PROJECT, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.site
 
@@ -54,6 +55,15 @@ def test_anti_pattern_pages_render_distinctly_from_pattern_pages(built_site: Pat
     assert ".pb-kind--anti-pattern" in css and ".pb-meta--anti-pattern" in css
     catalogue = (built_site / "catalogue.json").read_text()
     assert '"kind": "anti-pattern"' in catalogue and '"anti_patterns": [' in catalogue
+
+
+def test_companion_cards_link_the_tree_at_the_pinned_commit(built_site: Path) -> None:
+    """A reader lands on exactly the code the description was checked against."""
+    pattern = validate_paths([PROJECT / "patterns"]).patterns["circuit-breaker"]
+    html = (built_site / "patterns" / "circuit-breaker" / "index.html").read_text()
+    for repository in pattern.repositories:
+        assert f'href="{repository.tree_url}"' in html
+        assert f">{repository.ref[:7]}</code>" in html
 
 
 def test_home_lists_categories_with_counts_and_recent_reviews(built_site: Path) -> None:
