@@ -77,6 +77,7 @@ CODES: dict[str, str] = {
     "PB306": "superseded_by is wrong for the status",
     "PB307": "pattern relates to itself",
     "PB308": "catalogue vocabulary has a duplicate id",
+    "PB309": "pattern relates to no other pattern while the catalogue holds others",
     "PB310": "relation joins the wrong kinds of bundle (pattern / anti-pattern)",
     # diagrams
     "PB501": "unknown diagram node kind",

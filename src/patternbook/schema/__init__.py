@@ -76,15 +76,20 @@ def pattern_json_schema() -> dict:
     ``else`` on ``kind`` rather than a ``oneOf``: an editor (yaml-language-server)
     evaluates the condition and offers only the chosen kind's fields, and a
     mistake is reported against that kind alone instead of "matches no
-    alternative". Leaving ``kind`` out means a pattern.
+    alternative". Leaving ``kind`` out means a pattern. ``version`` names the
+    Patternbook release the schema belongs to, so a catalogue can tell a schema
+    file written by an older release.
     """
     from pydantic.json_schema import models_json_schema
+
+    from patternbook import __version__
 
     _, definitions = models_json_schema([(PatternFile, "validation"), (AntiPatternFile, "validation")],
                                         by_alias=True, ref_template="#/$defs/{model}")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Patternbook pattern.yaml",
+        "version": __version__,
         "description": "A pattern, or with 'kind: anti-pattern' an anti-pattern.",
         "type": "object",
         "if": {"properties": {"kind": {"const": "anti-pattern"}}, "required": ["kind"]},
