@@ -55,3 +55,22 @@ def test_shipped_catalogue_meets_the_content_bar() -> None:
             assert f"/tree/{repository.ref}" in repository.tree_url, (pattern.slug, repository.url)
     before_after = {d.role for d in report.patterns["cross-account-cross-region-dr"].diagrams}
     assert {"before", "after"} <= before_after
+
+
+def test_shipped_anti_patterns_meet_the_content_bar() -> None:
+    """At least five anti-patterns, each failing in three or more ordered ways and
+    refactoring toward live patterns that the page can link."""
+    report = validate_paths([PROJECT / "patterns"], strict=True)
+    anti_patterns = report.anti_patterns.values()
+    assert len(report.anti_patterns) >= 5
+    assert not set(report.anti_patterns) & set(report.patterns)
+    for anti_pattern in anti_patterns:
+        assert len(anti_pattern.failure_edges) >= 3, anti_pattern.slug
+        assert len(anti_pattern.signals) >= 3, anti_pattern.slug
+        assert anti_pattern.symptoms and anti_pattern.diagrams, anti_pattern.slug
+        for step in anti_pattern.refactor_to:
+            assert report.patterns[step.pattern].status != "deprecated", (anti_pattern.slug, step.pattern)
+    # Every anti-pattern is reachable from the relation graph through some other anti-pattern.
+    linked = {r.pattern for a in anti_patterns for r in a.relations} | {
+        a.slug for a in anti_patterns if a.relations}
+    assert linked == set(report.anti_patterns)

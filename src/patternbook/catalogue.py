@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from patternbook.schema import CatalogueFile, Category, Pattern, Series, Symptom
+from patternbook.schema import AntiPattern, Bundle, CatalogueFile, Category, Pattern, Series, Symptom
 
-__all__ = ["Catalogue", "RelationEdge"]
+__all__ = ["REFACTOR_TO", "Catalogue", "RelationEdge"]
+
+#: The edge type of an anti-pattern's ``refactor_to`` entries in the relation graph.
+REFACTOR_TO = "refactor_to"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +27,21 @@ class RelationEdge:
 class Catalogue:
     definitions: CatalogueFile
     patterns: Mapping[str, Pattern]
+    anti_patterns: Mapping[str, AntiPattern] = field(default_factory=lambda: MappingProxyType({}))
+    """Kept apart from ``patterns``: everything that reads costs, operations or
+    repositories iterates ``patterns`` and never meets a shape without them."""
 
     @classmethod
-    def from_models(cls, definitions: CatalogueFile, patterns: Mapping[str, Pattern]) -> Catalogue:
+    def from_models(cls, definitions: CatalogueFile, patterns: Mapping[str, Pattern],
+                    anti_patterns: Mapping[str, AntiPattern] | None = None) -> Catalogue:
         ordered = dict(sorted(patterns.items()))
-        return cls(definitions, MappingProxyType(ordered))
+        anti_ordered = dict(sorted((anti_patterns or {}).items()))
+        return cls(definitions, MappingProxyType(ordered), MappingProxyType(anti_ordered))
+
+    @cached_property
+    def entries(self) -> Mapping[str, Bundle]:
+        """Patterns and anti-patterns together, by slug: the nodes of relation graphs."""
+        return MappingProxyType(dict(sorted({**self.patterns, **self.anti_patterns}.items())))
 
     @property
     def categories(self) -> tuple[Category, ...]:
@@ -45,6 +58,18 @@ class Catalogue:
     def in_category(self, category_id: str) -> list[Pattern]:
         return [p for p in self.patterns.values() if p.category == category_id]
 
+    def anti_patterns_in_category(self, category_id: str) -> list[AntiPattern]:
+        return [a for a in self.anti_patterns.values() if a.category == category_id]
+
+    def producing(self, symptom_id: str) -> list[AntiPattern]:
+        """Anti-patterns that produce a symptom, those naming it earlier first."""
+        found = [a for a in self.anti_patterns.values() if symptom_id in a.symptoms]
+        return sorted(found, key=lambda a: (a.symptoms.index(symptom_id), a.title.casefold()))
+
+    def refactored_from(self, slug: str) -> list[AntiPattern]:
+        """Anti-patterns that list ``slug`` in ``refactor_to``: the reverse is derived, never written."""
+        return [a for a in self.anti_patterns.values() if any(step.pattern == slug for step in a.refactor_to)]
+
     def with_tag(self, tag: str) -> list[Pattern]:
         return [p for p in self.patterns.values() if tag in p.tags]
 
@@ -55,15 +80,20 @@ class Catalogue:
         return [s for s in self.definitions.series if slug in s.patterns]
 
     def relation_edges(self) -> list[RelationEdge]:
-        return [RelationEdge(p.slug, r.pattern, r.type)
-                for p in self.patterns.values() for r in p.relations if r.pattern in self.patterns]
+        """Every typed relation between bundles of this catalogue, ``refactor_to`` included."""
+        entries = self.entries
+        edges = [RelationEdge(p.slug, r.pattern, r.type)
+                 for p in entries.values() for r in p.relations if r.pattern in entries]
+        edges += [RelationEdge(a.slug, step.pattern, REFACTOR_TO)
+                  for a in self.anti_patterns.values() for step in a.refactor_to if step.pattern in entries]
+        return edges
 
-    def related(self, slug: str) -> dict[str, list[Pattern]]:
-        """Patterns related to ``slug``, grouped by relation type, in both directions."""
-        groups: dict[str, list[Pattern]] = defaultdict(list)
-        for relation in self.patterns[slug].relations:
-            if relation.pattern in self.patterns:
-                groups[relation.type].append(self.patterns[relation.pattern])
+    def related(self, slug: str) -> dict[str, list[Bundle]]:
+        """Bundles ``slug`` relates to, grouped by relation type."""
+        groups: dict[str, list[Bundle]] = defaultdict(list)
+        for relation in self.entries[slug].relations:
+            if relation.pattern in self.entries:
+                groups[relation.type].append(self.entries[relation.pattern])
         return dict(groups)
 
     def alternative_groups(self) -> list[list[Pattern]]:
@@ -110,6 +140,7 @@ class Catalogue:
         return related
 
     def neighbourhood(self, slug: str) -> Catalogue:
-        """The pattern and every pattern it relates to or that relates to it."""
+        """The bundle and every bundle it relates to or that relates to it."""
         near = {slug} | self._related_to.get(slug, set())
-        return Catalogue.from_models(self.definitions, {s: self.patterns[s] for s in near})
+        return Catalogue.from_models(self.definitions, {s: self.patterns[s] for s in near if s in self.patterns},
+                                     {s: self.anti_patterns[s] for s in near if s in self.anti_patterns})

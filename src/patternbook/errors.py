@@ -80,6 +80,7 @@ CODES: dict[str, str] = {
     "PB308": "catalogue vocabulary has a duplicate id",
     "PB309": "pattern relates to no other pattern while the catalogue holds others",
     "PB310": "two sources would be published at one site path",
+    "PB311": "relation joins the wrong kinds of bundle (pattern / anti-pattern)",
     # diagrams
     "PB501": "unknown diagram node kind",
     "PB502": "diagram reference does not resolve",

@@ -134,7 +134,7 @@ def build_library(settings: LibrarySettings, progress: Callable[[int, int], None
     invalid = _invalid_bundles(report)
     if report.catalogue is None or (report.errors and not settings.tolerate_invalid):
         raise ValidationFailed(report.errors)
-    catalogue = Catalogue.from_models(report.catalogue, report.patterns)
+    catalogue = Catalogue.from_models(report.catalogue, report.patterns, report.anti_patterns)
     options = SiteOptions(today=today, edit_url_template=settings.edit_url_template)
     graphs = render_relation_graphs(catalogue, settings.cache_dir)
     plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
@@ -155,10 +155,10 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGra
 
 def render_diagram_assets(catalogue: Catalogue, cache_dir: Path,
                           progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
-    """Every pattern diagram as an SVG file, keyed by its path in the site."""
+    """Every diagram of every pattern and anti-pattern as an SVG file, keyed by its path in the site."""
     from patternbook.diagrams import render_pattern_diagram_files
 
-    rendered = render_pattern_diagram_files(list(catalogue.patterns.values()), cache_dir=cache_dir,
+    rendered = render_pattern_diagram_files(list(catalogue.entries.values()), cache_dir=cache_dir,
                                             progress=progress)
     return {diagram_asset_path(slug, diagram_id): path for (slug, diagram_id), path in rendered.items()}
 

@@ -123,6 +123,81 @@ diagrams:
 """
 
 
+def _anti_pattern_yaml(title: str, category: str) -> str:
+    f = _fill
+    return f"""{SCHEMA_MODELINE}
+kind: anti-pattern
+title: {json.dumps(title)}
+summary: {f("one line, 30-200 characters, on what the anti-pattern looks like and why it hurts")}
+category: {category}
+tags: [{f("1-8 tag ids from catalogue.yaml")}]
+status: draft
+owners: [{f("who keeps this page true, e.g. @org/team")}]
+last_reviewed: {f("the date of your review, YYYY-MM-DD")}
+review_interval_days: 180
+
+harms:
+  reliability: {f("one line on how the shape erodes this pillar; keep only the pillars it erodes")}
+
+pressure:
+  force: {f("why teams fall into it: the pressure that makes the shape look right at the time")}
+
+signals:
+  - {f("an observable sign that a system is in this anti-pattern")}
+  - {f("another observable sign")}
+symptoms: [{f("symptom ids from catalogue.yaml that this shape produces")}]
+
+failure_edges:  # in order: the first one is what breaks first
+  - fails: {f("what breaks first in production")}
+    trigger: {f("what sets it off")}
+    blast_radius: {f("who and what is affected")}
+    detection: {f("the metric, alarm or signal that tells you, by name")}
+    mitigation: {f("what limits the damage while you are still in it")}
+    recovery: {f("how you get back to normal")}
+  - fails: {f("what breaks next")}
+    trigger: {f("what sets it off")}
+    blast_radius: {f("who and what is affected")}
+    detection: {f("the metric, alarm or signal that tells you, by name")}
+    mitigation: {f("what limits the damage while you are still in it")}
+    recovery: {f("how you get back to normal")}
+  - fails: {f("what breaks after that")}
+    trigger: {f("what sets it off")}
+    blast_radius: {f("who and what is affected")}
+    detection: {f("the metric, alarm or signal that tells you, by name")}
+    mitigation: {f("what limits the damage while you are still in it")}
+    recovery: {f("how you get back to normal")}
+
+refactor_to:  # the first step first; each must name a pattern of this catalogue
+  - pattern: {f("the slug of a pattern to refactor toward")}
+    why: {f("what moving to it removes of this anti-pattern, and where to start")}
+
+tolerable_when:
+  - {f("a situation where living with this shape is a reasonable choice")}
+
+diagrams:
+  - id: overview
+    title: {f("what the diagram shows")}
+    caption: {f("one sentence under the diagram")}
+    alt: {f("the picture in words, for screen readers")}
+    direction: LR
+    nodes:
+      - {{id: client, label: Client, kind: onprem.client.Client}}
+      - {{id: service, label: {f("a component")}, kind: {f("a node kind such as aws.compute.Lambda")}}}
+    edges:
+      - {{from: client, to: service, label: request}}
+"""
+
+
+def _anti_pattern_md() -> str:
+    sections = {
+        "Shape": "describe the shape as it is found in production: its components, how requests or data move "
+                 "through it, and what a newcomer would notice first",
+        "Way out": "give the order of work that leaves the shape: the first safe step, the patterns it moves "
+                   "toward, and how to tell that each step has worked",
+    }
+    return "\n".join(f"## {title}\n\n{SCAFFOLD_MARKER}: {text}.\n" for title, text in sections.items())
+
+
 def _solution_md() -> str:
     sections = {
         "Components": "name each component of the pattern and what it is responsible for, with the managed "
@@ -136,9 +211,12 @@ def _solution_md() -> str:
 
 
 def scaffold_bundle(catalogue_root: Path, catalogue: CatalogueFile, slug: str, *, title: str | None,
-                    category: str) -> Path:
+                    category: str, kind: str = "pattern") -> Path:
     """Write ``catalogue_root/slug/`` with both bundle files; refuse to overwrite.
-    The JSON Schema its modeline names is written too when the repository lacks it."""
+    ``kind`` is ``pattern`` or ``anti-pattern``. The JSON Schema its modeline names
+    is written too when the repository lacks it."""
+    import re
+
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or len(slug) > 64:
         raise UsageError(f"'{slug}' is not a slug: use lowercase letters, digits and single hyphens")
     categories = [c.id for c in catalogue.categories]
@@ -151,9 +229,11 @@ def scaffold_bundle(catalogue_root: Path, catalogue: CatalogueFile, slug: str, *
         raise UsageError(f"{target} already exists")
     target.mkdir()
     write_editor_schema(catalogue_root.parent, replace=False)
-    (target / PATTERN_FILE).write_text(_pattern_yaml(title or slug.replace("-", " ").capitalize(), category),
+    title = title or slug.replace("-", " ").capitalize()
+    anti = kind == "anti-pattern"
+    (target / PATTERN_FILE).write_text((_anti_pattern_yaml if anti else _pattern_yaml)(title, category),
                                        encoding="utf-8")
-    (target / SOLUTION_FILE).write_text(_solution_md(), encoding="utf-8")
+    (target / SOLUTION_FILE).write_text(_anti_pattern_md() if anti else _solution_md(), encoding="utf-8")
     return target
 
 

@@ -32,6 +32,34 @@ def test_facet_narrows_the_list_and_the_url_carries_it(page: object, site_url: s
     assert page.locator("[data-pb-item]:visible").count() == len(titles)
 
 
+def test_kind_facet_shows_only_anti_patterns_each_marked_as_such(page: object, site_url: str) -> None:
+    page.goto(site_url + "discover/patterns/")
+    page.wait_for_load_state("networkidle")
+    total = page.locator("[data-pb-item]").count()
+    _focus_and(page, "input[name=kind][value=anti-pattern]", "Space")
+    visible = page.locator("[data-pb-item]:visible")
+    assert 5 <= visible.count() < total
+    assert "kind=anti-pattern" in page.url
+    assert visible.locator(".pb-kind--anti-pattern").count() == visible.count()
+    titles = visible.locator("a").all_inner_texts()
+    assert "Chain of synchronous calls" in titles and "Circuit breaker" not in titles
+    badge = visible.first.locator(".pb-kind--anti-pattern")
+    assert badge.inner_text() == "Anti-pattern"
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(142, 27, 27)"
+    # Anti-patterns have no pillar they serve: asking for one leaves none of them.
+    _focus_and(page, "input[name=pillar][value=reliability]", "Space")
+    assert page.locator("[data-pb-item]:visible").count() == 0
+    _focus_and(page, "input[name=pillar][value=reliability]", "Space")
+
+    visible.first.locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+    head = page.locator(".pb-meta--anti-pattern")
+    assert head.evaluate("e => getComputedStyle(e).borderLeftColor") == "rgb(183, 28, 28)"
+    page.locator(".pb-anti-pattern-note a[href=\"#refactor-toward\"]").click()
+    assert page.locator("#refactor-toward").is_visible()
+    assert page.locator(".pb-card--refactor").count() >= 2
+
+
 def test_without_javascript_the_full_list_shows(browser: object, site_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()

@@ -94,7 +94,7 @@ def test_dark_scheme_keeps_the_diagram_legible(page: object, site_url: str) -> N
 def test_small_screen_has_no_horizontal_scroll(browser: object, site_url: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     tab = context.new_page()
-    for path in ("", PATTERN, "categories/reliability/"):
+    for path in ("", PATTERN, "categories/reliability/", "patterns/built-for-scale-that-never-comes/"):
         tab.goto(site_url + path)
         tab.wait_for_load_state("networkidle")
         overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -106,7 +106,8 @@ def test_small_screen_has_no_horizontal_scroll(browser: object, site_url: str) -
 
 @pytest.mark.parametrize("path", ["", "categories/reliability/", PATTERN, "discover/patterns/", "discover/pillars/",
                                   "discover/finder/", "series/reliability-foundations/", "discover/relations/",
-                                  "compare/blue-green-deployment-vs-canary-with-slo-rollback/"])
+                                  "compare/blue-green-deployment-vs-canary-with-slo-rollback/",
+                                  "patterns/synchronous-call-chain/", "categories/integration/"])
 def test_no_serious_or_critical_accessibility_violations(page: object, site_url: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -43,6 +43,11 @@ def hostile_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = copy_project(tmp_path_factory.mktemp("hostile") / "library")
     bundle = project / "patterns" / "bulkhead" / "pattern.yaml"
     bundle.write_text(_poison(bundle.read_text()))
+    anti_pattern = project / "patterns" / "synchronous-call-chain" / "pattern.yaml"
+    poisoned = _poison(anti_pattern.read_text()).replace('title: "Bulkhead', 'title: "Call chain', 1)
+    poisoned = re.sub(r"(?m)^(    why: )(.*)$", lambda m: m.group(1) + json.dumps(f"{m.group(2)} {PAYLOADS[0]}"),
+                      poisoned)
+    anti_pattern.write_text(poisoned)
     solution = project / "patterns" / "bulkhead" / "solution.md"
     solution.write_text(solution.read_text()
                         + "\nSee `<script>alert(7)</script>` and [docs](https://example.test/'onmouseover='alert(8)).\n")
@@ -64,7 +69,9 @@ def test_no_payload_executes_anywhere(browser: object, hostile_site_url: str) ->
     tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.add_init_script("window.__executed = []; window.alert = (m) => window.__executed.push(String(m));")
-    for path in ("patterns/bulkhead/", "", "categories/reliability/", "tags/"):
+    for path in ("patterns/bulkhead/", "", "categories/reliability/", "tags/", "patterns/synchronous-call-chain/",
+                 "patterns/queue-based-load-leveling/", "categories/integration/", "discover/patterns/",
+                 "discover/finder/", "discover/pillars/"):
         tab.goto(hostile_site_url + path)
         tab.wait_for_load_state("networkidle")
         tab.mouse.move(300, 300)
@@ -81,5 +88,9 @@ def test_no_payload_executes_anywhere(browser: object, hostile_site_url: str) ->
     tab.goto(hostile_site_url + "patterns/bulkhead/")
     html = tab.content()
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 4  # the payloads are on the page, as text
+    assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+    tab.goto(hostile_site_url + "patterns/synchronous-call-chain/")
+    html = tab.content()
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 8  # signals, refactor cards, summary
     assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
     context.close()

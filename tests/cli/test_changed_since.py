@@ -42,11 +42,19 @@ def test_changed_since_checks_only_touched_bundles_and_their_relations(repositor
     assert "PB303" in out and "2 bundles" in out  # the edited bundle and the one it relates to
 
 
+def test_changed_since_follows_refactor_to(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An edited anti-pattern is checked with the patterns it refactors toward, which must still exist."""
+    anti = repository / "neighbour-anti-pattern" / "pattern.yaml"
+    anti.write_text(anti.read_text().replace("review_interval_days: 180", "review_interval_days: 181"))
+    assert main(["validate", str(repository), "--changed-since", "HEAD", "--today", FIXED_TODAY, "--strict"]) == 0
+    assert "2 bundles valid" in capsys.readouterr().out  # the edited anti-pattern and neighbour-pattern
+
+
 def test_changed_catalogue_file_checks_everything(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
     catalogue = repository / "catalogue.yaml"
     catalogue.write_text(catalogue.read_text() + "\n")
     assert main(["validate", str(repository), "--changed-since", "HEAD", "--today", FIXED_TODAY]) == 0
-    assert "3 bundles valid" in capsys.readouterr().out
+    assert "4 bundles valid" in capsys.readouterr().out
 
 
 def test_unknown_ref_is_a_usage_error(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,6 +34,22 @@ def test_scaffold_fails_with_fill_this_in_on_every_placeholder(catalogue_dir: Pa
     assert len(solution_sections) == 3
 
 
+def test_anti_pattern_scaffold_fails_only_on_its_placeholders(catalogue_dir: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "retry-everywhere", "--kind", "anti-pattern", "--category", "reliability",
+                 "--catalogue", str(catalogue_dir)]) == 0
+    bundle = catalogue_dir / "retry-everywhere"
+    pattern_text = (bundle / "pattern.yaml").read_text()
+    assert "\nkind: anti-pattern\n" in pattern_text and "\ncost:" not in pattern_text
+    capsys.readouterr()
+    report = validate_paths([bundle])
+    assert {d.code for d in report.errors} == {"PB205"}
+    placeholder_lines = {number for number, line in enumerate(pattern_text.splitlines(), 1) if "TODO(fill in)" in line}
+    assert {d.line for d in report.errors if d.path.endswith("pattern.yaml")} == placeholder_lines
+    assert {d.field for d in report.errors} >= {"refactor_to[0].pattern", "signals[0]", "harms.reliability"}
+    assert len([d for d in report.errors if d.path.endswith("solution.md")]) == 2  # Shape and Way out
+
+
 def test_text_report_quotes_the_line_with_a_caret(catalogue_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["new", "edge-cache", "--category", "reliability", "--catalogue", str(catalogue_dir)])
     capsys.readouterr()

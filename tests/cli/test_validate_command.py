@@ -26,7 +26,7 @@ def _with_case(catalogue: Path, kind: str, name: str) -> Path:
 def test_valid_catalogue_exits_zero(catalogue_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _with_case(catalogue_dir, "positive", "minimal-valid")
     assert main(["validate", str(catalogue_dir), "--today", FIXED_TODAY, "--strict"]) == 0
-    assert capsys.readouterr().out.strip() == "3 bundles valid"
+    assert capsys.readouterr().out.strip() == "4 bundles valid"
 
 
 def test_invalid_bundle_exits_one_with_position(catalogue_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,7 +102,9 @@ def test_schema_command_prints_json_schema(capsys: pytest.CaptureFixture[str]) -
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert "failure_edges" in schema["required"] and "when_not_to_use" in schema["required"]
+    pattern = schema["$defs"]["PatternFile"]
+    assert "failure_edges" in pattern["required"] and "when_not_to_use" in pattern["required"]
+    assert "refactor_to" in schema["$defs"]["AntiPatternFile"]["required"]
 
 
 def _run(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:

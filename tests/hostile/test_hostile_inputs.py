@@ -26,7 +26,8 @@ pytestmark = pytest.mark.site
 CASES = Path(__file__).parents[1] / "validation" / "cases" / "negative"
 #: Neighbour names of the fixture catalogue, mapped onto the shipped catalogue.
 FIXTURE_TO_SHIPPED = {"spikes-overwhelm": "traffic-spikes-overwhelm", "neighbour-pattern": "queue-based-load-leveling",
-                      "neighbor-pattern": "queue-based-load-levelling"}
+                      "neighbor-pattern": "queue-based-load-levelling",
+                      "neighbour-anti-pattern": "synchronous-call-chain"}
 POSITION = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<column>\d+): (?:warning )?(?P<code>PB\d{3})", re.M)
 
 

@@ -44,6 +44,32 @@ def test_every_pattern_has_a_page_with_the_five_answers(built_site: Path) -> Non
     assert re.search(r"\d+ min read", html)
 
 
+def test_anti_pattern_pages_render_distinctly_from_pattern_pages(built_site: Path) -> None:
+    html = (built_site / "patterns" / "synchronous-call-chain" / "index.html").read_text()
+    headings = re.findall(r'<h2 id="([^"]+)"', html)
+    assert headings[:6] == ["what-it-looks-like", "why-teams-fall-into-it", "signals-that-you-are-in-it",
+                            "how-it-fails", "when-living-with-it-is-reasonable", "refactor-toward"]
+    assert not {"cost", "operations", "companion-repositories", "pressure"} & set(headings)
+    assert '<span class="pb-badge pb-kind pb-kind--anti-pattern">Anti-pattern</span>' in html
+    assert 'class="pb-meta pb-meta--anti-pattern"' in html
+    assert "Breaks first" in html
+    # Each refactoring target is a card that links to a real pattern page of this site.
+    targets = re.findall(r'<a class="pb-card pb-card--refactor" href="\.\./([a-z0-9-]+)/">', html)
+    assert targets[:2] == ["queue-based-load-leveling", "event-bus-fan-out"]
+    assert all((built_site / "patterns" / slug / "index.html").is_file() for slug in targets)
+    # The neighbourhood graph draws the anti-pattern as a red octagon and links the way out.
+    graph = html[html.index('class="pb-graph pb-neighbourhood"'):]
+    assert 'fill="#fdecea"' in graph.lower() and 'stroke="#b03a2e"' in graph.lower()
+    assert ">Anti&#45;pattern</text>" in graph and ">refactor to</text>" in graph  # dot escapes the hyphen
+    # The pattern it refactors toward says so, and the stylesheet styles the badge.
+    target = (built_site / "patterns" / "queue-based-load-leveling" / "index.html").read_text()
+    assert "Anti-patterns it helps you leave" in target and "../synchronous-call-chain/" in target
+    css = (built_site / "assets" / "stylesheets" / "patternbook.css").read_text()
+    assert ".pb-kind--anti-pattern" in css and ".pb-meta--anti-pattern" in css
+    catalogue = (built_site / "catalogue.json").read_text()
+    assert '"kind": "anti-pattern"' in catalogue and '"anti_patterns": [' in catalogue
+
+
 def test_companion_cards_link_the_tree_at_the_pinned_commit(built_site: Path) -> None:
     """A reader lands on exactly the code the description was checked against."""
     pattern = validate_paths([PROJECT / "patterns"]).patterns["circuit-breaker"]

@@ -13,7 +13,7 @@ from tests.conftest import PROJECT
 
 def _shipped() -> Catalogue:
     report = validate_paths([PROJECT / "patterns"])
-    return Catalogue.from_models(report.catalogue, report.patterns)
+    return Catalogue.from_models(report.catalogue, report.patterns, report.anti_patterns)
 
 
 def test_catalogue_json_validates_against_its_schema() -> None:
@@ -25,6 +25,10 @@ def test_catalogue_json_validates_against_its_schema() -> None:
     jsonschema.validate(document, schema)
     assert len(document["patterns"]) >= 30
     assert {"slug", "failure_edges", "cost", "solution"} <= set(document["patterns"][0])
+    assert len(document["anti_patterns"]) >= 5
+    assert {p["kind"] for p in document["patterns"]} == {"pattern"}
+    assert {a["kind"] for a in document["anti_patterns"]} == {"anti-pattern"}
+    assert all(a["refactor_to"] and "cost" not in a for a in document["anti_patterns"])
 
 
 def test_symptom_ranking_puts_the_most_direct_answer_first() -> None:

@@ -23,7 +23,7 @@ def catalogue(catalogue_dir: Path) -> Catalogue:
     shutil.copytree(CASES / "positive" / "minimal-valid", catalogue_dir / "minimal-valid")
     report = validate_paths([catalogue_dir], today=datetime.date.fromisoformat(FIXED_TODAY))
     assert report.ok
-    return Catalogue.from_models(report.catalogue, report.patterns)
+    return Catalogue.from_models(report.catalogue, report.patterns, report.anti_patterns)
 
 
 def _plan(catalogue: Catalogue, today: str):

@@ -55,6 +55,7 @@ SCHEMA_EXPRESSIBLE = [
     "missing-failure-edges", "one-failure-edge", "misspelled-field", "bad-status", "too-few-when-not-to-use",
     "too-short-force", "wrong-type-list", "yaml11-boolean", "yaml11-sexagesimal", "yaml11-float",
     "slug-in-yaml", "diagram-traversal-id", "not-a-mapping",
+    "unknown-kind", "anti-pattern-with-cost", "anti-pattern-without-way-out",
 ]
 
 
@@ -65,3 +66,26 @@ def test_jsonschema_rejects_the_negative_fixtures_it_can_express() -> None:
     cases = PROJECT / "tests" / "validation" / "cases" / "negative"
     for name in SCHEMA_EXPRESSIBLE:
         assert list(validator.iter_errors(_document(cases / name))), name
+
+
+def test_jsonschema_accepts_the_positive_fixtures_of_both_kinds() -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(json.loads(COMMITTED.read_text()))
+    positive = sorted((PROJECT / "tests" / "validation" / "cases" / "positive").iterdir())
+    kinds = set()
+    for case in positive:
+        document = _document(case)
+        kinds.add(document.get("kind", "pattern"))
+        assert [e.message for e in validator.iter_errors(document)] == [], case.name
+    assert kinds == {"pattern", "anti-pattern"}
+
+
+def test_editors_choose_the_kind_before_the_fields() -> None:
+    """An ``if``/``then``/``else`` on ``kind``, so yaml-language-server offers one kind's fields."""
+    schema = pattern_json_schema()
+    assert schema["if"] == {"properties": {"kind": {"const": "anti-pattern"}}, "required": ["kind"]}
+    assert schema["then"] == {"$ref": "#/$defs/AntiPatternFile"}
+    assert schema["else"] == {"$ref": "#/$defs/PatternFile"}
+    anti = schema["$defs"]["AntiPatternFile"]["properties"]
+    assert {"refactor_to", "signals", "harms"} <= set(anti) and not {"cost", "operations"} & set(anti)

@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("slug", metavar="SLUG", help="the pattern's folder name, kebab-case")
     new.add_argument("--title", help="the pattern's title (default: from the slug)")
     new.add_argument("--category", required=True, help="a category id from catalogue.yaml")
+    new.add_argument("--kind", choices=("pattern", "anti-pattern"), default="pattern",
+                     help="a pattern to adopt (default) or an anti-pattern to recognise and leave")
     new.add_argument("--catalogue", type=Path, default=Path("patterns"), metavar="DIR",
                      help="the catalogue folder (default: patterns)")
 
@@ -118,7 +120,8 @@ def _run_new(arguments: argparse.Namespace) -> int:
     catalogue, _ = validate_catalogue_file(load_catalogue_source(root).document)
     if catalogue is None:
         raise UsageError(f"{root / CATALOGUE_FILE} does not validate; run 'patternbook validate' first")
-    target = scaffold_bundle(root, catalogue, arguments.slug, title=arguments.title, category=arguments.category)
+    target = scaffold_bundle(root, catalogue, arguments.slug, title=arguments.title, category=arguments.category,
+                             kind=arguments.kind)
     print(f"created {target}/pattern.yaml and solution.md; replace every 'TODO(fill in)', then run:\n"
           f"  patternbook validate {target}")
     return EXIT_OK
@@ -214,8 +217,10 @@ def _changed_paths(paths: list[Path], ref: str) -> list[Path]:
     wanted = set(changed)
     for folder in changed:
         document = load_bundle(folder).pattern
-        relations = document.data.get("relations") if document and isinstance(document.data, dict) else None
-        for relation in relations if isinstance(relations, list) else []:
+        data = document.data if document and isinstance(document.data, dict) else {}
+        # An anti-pattern's refactor_to names patterns just as relations do.
+        links = [item for key in ("relations", "refactor_to") if isinstance(data.get(key), list) for item in data[key]]
+        for relation in links:
             target = relation.get("pattern") if isinstance(relation, dict) else None
             if isinstance(target, str) and (root / target).is_dir():
                 wanted.add(root / target)

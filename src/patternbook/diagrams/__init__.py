@@ -20,7 +20,7 @@ from patternbook.catalogue import Catalogue
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound, GraphvizRenderError
 from patternbook.diagrams.render import GraphJob, render_graph_files, render_graphs
-from patternbook.schema import Pattern
+from patternbook.schema import Bundle
 
 #: Above this many patterns, or this many relations, the catalogue-wide
 #: relation graph is not drawn: ``dot`` needs minutes for it (120 patterns with
@@ -45,13 +45,13 @@ __all__ = [
 ]
 
 
-def render_pattern_diagrams(patterns: Iterable[Pattern], cache_dir: Path,
+def render_pattern_diagrams(patterns: Iterable[Bundle], cache_dir: Path,
                             progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], bytes]:
     """Every diagram of every pattern as SVG bytes, keyed by (slug, diagram id)."""
     return {key: path.read_bytes() for key, path in render_pattern_diagram_files(patterns, cache_dir, progress).items()}
 
 
-def render_pattern_diagram_files(patterns: Iterable[Pattern], cache_dir: Path,
+def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
                                  progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], Path]:
     """Every diagram of every pattern as a verified SVG file in the cache, keyed by (slug, diagram id)."""
     keys: list[tuple[str, str]] = []
@@ -75,15 +75,14 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_l
     patterns or :data:`MAX_RELATION_GRAPH_EDGES` relations, or when ``dot`` does
     not finish it in time; each pattern's neighbourhood still shows.
     """
-    slugs = list(catalogue.patterns)
+    slugs = list(catalogue.entries)
     jobs = [_relation_job(catalogue.neighbourhood(slug), neighbourhood_link, f"relations-{slug}",
-                          f"Patterns related to {catalogue.patterns[slug].title}") for slug in slugs]
+                          f"Patterns related to {catalogue.entries[slug].title}") for slug in slugs]
     neighbourhoods = dict(zip(slugs, (svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)), strict=True))
     edges = len({(e.source, e.target, e.type) for e in catalogue.relation_edges()})
     if len(slugs) > MAX_RELATION_GRAPH_PATTERNS or edges > MAX_RELATION_GRAPH_EDGES:
         return None, neighbourhoods
-    whole = _relation_job(catalogue, catalogue_link, "patternbook-relations",
-                          f"Relations between the {len(slugs)} patterns of the catalogue")
+    whole = _relation_job(catalogue, catalogue_link, "patternbook-relations", _whole_graph_title(catalogue))
     return _optional_graph(whole, cache_dir), neighbourhoods
 
 
@@ -103,12 +102,19 @@ def _optional_graph(job: GraphJob, cache_dir: Path) -> str | None:
         return None
 
 
+def _whole_graph_title(catalogue: Catalogue) -> str:
+    title = f"Relations between the {len(catalogue.patterns)} patterns"
+    if catalogue.anti_patterns:
+        title += f" and {len(catalogue.anti_patterns)} anti-patterns"
+    return title + " of the catalogue"
+
+
 def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: str, title: str) -> GraphJob:
     """A relation graph identified by what it draws (patterns, categories, relations,
     links), so a warm rebuild need not build its DOT text to find it in the cache."""
     identity = json.dumps([
         element_id, title, [c.id for c in catalogue.categories],
-        [(p.slug, p.title, p.category, link(p.slug)) for p in catalogue.patterns.values()],
+        [(p.slug, p.kind, p.title, p.category, link(p.slug)) for p in catalogue.entries.values()],
         sorted((e.source, e.target, e.type) for e in catalogue.relation_edges()),
     ])
 

@@ -36,6 +36,7 @@ from patternbook.schema.diagram_kinds import known_node_kinds
 from patternbook.validation.cross_bundle import SYMMETRIC_RELATIONS
 
 __all__ = [
+    "ANTI_PATTERN_NODE_LABEL",
     "RELATION_GRAPH_ID",
     "BuiltGraph",
     "build_diagram_graph",
@@ -64,7 +65,18 @@ _RELATION_STYLES: dict[str, tuple[str, str, bool]] = {
     "requires": ("solid", "#2D3436", True),
     "part_of": ("solid", "#1E7D55", True),
     "supersedes": ("bold", "#7D3C98", True),
+    # Anti-patterns: the way out is drawn bold and green, ties between anti-patterns in red.
+    "refactor_to": ("bold", "#1E7D55", True),
+    "found_with": ("dotted", "#B03A2E", False),
+    "leads_to": ("dashed", "#B03A2E", True),
 }
+
+#: How an anti-pattern node differs from a pattern node, so it reads as one
+#: without colour too: an octagon with a heavy red outline and the word
+#: "Anti-pattern" above its title.
+_ANTI_PATTERN_NODE = {"shape": "octagon", "fillcolor": "#FDECEA", "color": "#B03A2E", "penwidth": "2",
+                      "style": "filled"}
+ANTI_PATTERN_NODE_LABEL = "Anti-pattern"
 
 #: Pale fills for the relation graph, one per category in catalogue order;
 #: all light, so the dark label text stays readable on the white card.
@@ -98,7 +110,7 @@ def pattern_page_link(slug: str) -> str:
     return f"../{slug}/"
 
 
-def _label(text: str, wrap: int | None = None) -> str:
+def _label(text: str, wrap: int | None = None, heading: str | None = None) -> str:
     """Contributor text as a DOT label that can only ever mean that text.
 
     Every line is escaped with :func:`~patternbook.escaping.dot_string`, the
@@ -108,6 +120,8 @@ def _label(text: str, wrap: int | None = None) -> str:
     otherwise pass through as an HTML-like label that can carry links).
     """
     lines = (textwrap.wrap(text, wrap) or [text]) if wrap else [text]
+    if heading is not None:  # joined here, before the marking: a joined label loses graphviz's marker
+        lines = [heading, *lines]
     return graphviz.nohtml("\\n".join(dot_string(line) for line in lines))
 
 
@@ -168,7 +182,7 @@ def build_diagram_graph(slug: str, diagram: Diagram) -> BuiltGraph:
 
 def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = pattern_page_link,
                          element_id: str = "patternbook-relations") -> BuiltGraph:
-    """Patterns as nodes (linking to their pages), typed relations as edges.
+    """Patterns and anti-patterns as nodes (linking to their pages), typed relations as edges.
 
     Symmetric relations (``complements``, ``alternative_to``,
     ``conflicts_with``) are listed by both patterns but drawn once, undirected.
@@ -186,7 +200,7 @@ def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = patt
         if (source, target, relation.type) not in seen and source != target:
             seen.add((source, target, relation.type))
             edges.append((source, target, relation.type))
-    links = {slug: link(slug) for slug in catalogue.patterns}
+    links = {slug: link(slug) for slug in catalogue.entries}
 
     def build() -> diagrams.Diagram:
         drawing = diagrams.Diagram(
@@ -202,6 +216,9 @@ def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = patt
                        fillcolor=fills.get(pattern.category, _CATEGORY_FILLS[0]))
             for slug, pattern in catalogue.patterns.items()
         }
+        for slug, anti_pattern in catalogue.anti_patterns.items():
+            label = _label(anti_pattern.title, wrap=24, heading=ANTI_PATTERN_NODE_LABEL)
+            nodes[slug] = Node(label, nodeid=slug, href=links[slug], target="_top", **_ANTI_PATTERN_NODE)
         for source, target, relation_type in sorted(edges):
             style, colour, directed = _RELATION_STYLES[relation_type]
             nodes[source].connect(nodes[target], Edge(
@@ -210,7 +227,7 @@ def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = patt
         return drawing
 
     drawing = _isolated(build)
-    title = f"Relations between the {len(catalogue.patterns)} patterns of the catalogue"
+    title = f"Relations between the {len(catalogue.entries)} patterns and anti-patterns of the catalogue"
     return BuiltGraph(DotGraph(RELATION_GRAPH_ID, drawing.dot.source), element_id, title,
                       links=frozenset(links.values()))
 

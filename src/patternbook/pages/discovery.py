@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from patternbook.catalogue import Catalogue
 from patternbook.escaping import front_matter, strict_json
-from patternbook.schema import PILLARS, Pattern
+from patternbook.schema import KINDS, PILLARS, AntiPattern, Pattern
 
 __all__ = ["RelationGraphs", "catalogue_document", "catalogue_document_schema", "comparison_id", "discovery_pages"]
 
@@ -27,8 +27,13 @@ class RelationGraphs:
     """Per pattern slug: its own neighbourhood, links relative to the pattern page."""
 
 
-def _facets(pattern: Pattern) -> dict[str, list[str]]:
+def _facets(pattern: Pattern | AntiPattern) -> dict[str, list[str]]:
+    if isinstance(pattern, AntiPattern):
+        # Pillar and IaC facets mean "serves" and "ships code in": an anti-pattern has neither.
+        return {"kind": ["anti-pattern"], "category": [pattern.category], "pillar": [], "status": [pattern.status],
+                "iac": [], "tag": list(pattern.tags)}
     return {
+        "kind": ["pattern"],
         "category": [pattern.category],
         "pillar": list(pattern.pillars.served()),
         "status": [pattern.status],
@@ -47,34 +52,40 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
                     graphs: RelationGraphs) -> list[tuple[str, str]]:
     """(docs path, Markdown) for every discovery page."""
     patterns = sorted(catalogue.patterns.values(), key=lambda p: p.title.casefold())
+    anti_patterns = sorted(catalogue.anti_patterns.values(), key=lambda a: a.title.casefold())
+    listed: list[Pattern | AntiPattern] = sorted([*patterns, *anti_patterns], key=lambda p: p.title.casefold())
     categories = {c.id: c for c in catalogue.categories}
     pages: list[tuple[str, str]] = []
 
-    facet_values: dict[str, list[str]] = {"category": [c.id for c in catalogue.categories],
+    facet_values: dict[str, list[str]] = {"kind": list(KINDS), "category": [c.id for c in catalogue.categories],
                                           "pillar": list(PILLARS),
                                           "status": ["draft", "reviewed", "proven", "deprecated"]}
     facet_values["iac"] = sorted({r.iac for p in patterns for r in p.repositories})
-    facet_values["tag"] = sorted({t for p in patterns for t in p.tags})
-    present = {name: {v for p in patterns for v in _facets(p)[name]} for name in facet_values}
+    facet_values["tag"] = sorted({t for p in listed for t in p.tags})
+    present = {name: {v for p in listed for v in _facets(p)[name]} for name in facet_values}
+    if not anti_patterns:
+        del facet_values["kind"]  # one kind only: a facet with a single box filters nothing
     pages.append(("discover/patterns.md", render(
         "discover/patterns.md.j2",
-        items=[(p, f"../../patterns/{p.slug}/", _facets(p)) for p in patterns],
+        items=[(p, f"../../patterns/{p.slug}/", _facets(p)) for p in listed],
         facets={name: [v for v in values if v in present[name]] for name, values in facet_values.items()},
         categories=categories)))
 
     pages.append(("discover/pillars.md", render(
         "discover/pillars.md.j2", pillars=PILLARS,
-        rows=[(p, f"../../patterns/{p.slug}/", p.pillars.served()) for p in patterns])))
+        rows=[(p, f"../../patterns/{p.slug}/", p.pillars.served()) for p in patterns],
+        harm_rows=[(a, f"../../patterns/{a.slug}/", a.harms.served()) for a in anti_patterns])))
 
     if graphs.catalogue:
         pages.append(("discover/relations.md", render(
             "discover/relations.md.j2", svg=Markup(graphs.catalogue), edge_count=len(catalogue.relation_edges()),
-            pattern_count=len(patterns))))
+            pattern_count=len(patterns), anti_pattern_count=len(anti_patterns))))
 
-    symptoms = [(s, [(p, f"../../patterns/{p.slug}/") for p in catalogue.ranked_for_symptom(s.id)])
+    symptoms = [(s, [(p, f"../../patterns/{p.slug}/") for p in catalogue.ranked_for_symptom(s.id)],
+                 [(a, f"../../patterns/{a.slug}/") for a in catalogue.producing(s.id)])
                 for s in catalogue.symptoms]
     pages.append(("discover/finder.md", render("discover/finder.md.j2",
-                                               symptoms=[(s, found) for s, found in symptoms if found])))
+                                               symptoms=[entry for entry in symptoms if entry[1] or entry[2]])))
 
     series_entries = []
     for series in catalogue.series:
@@ -134,12 +145,17 @@ def discovery_nav(catalogue: Catalogue, has_graph: bool) -> list[dict[str, Any]]
 
 
 def catalogue_document(catalogue: Catalogue) -> dict[str, Any]:
-    """``catalogue.json``: the validated catalogue as data for other tools."""
+    """``catalogue.json``: the validated catalogue as data for other tools.
+
+    Anti-patterns get their own list, so a tool reading ``patterns`` for costs or
+    repositories never meets an entry without them; both carry ``kind``.
+    """
     return {
         "categories": [c.model_dump(mode="json") for c in catalogue.categories],
         "series": [s.model_dump(mode="json") for s in catalogue.series],
         "symptoms": [s.model_dump(mode="json") for s in catalogue.symptoms],
         "patterns": [p.model_dump(mode="json", by_alias=True) for p in catalogue.patterns.values()],
+        "anti_patterns": [a.model_dump(mode="json", by_alias=True) for a in catalogue.anti_patterns.values()],
     }
 
 
@@ -154,6 +170,7 @@ def catalogue_document_schema() -> dict[str, Any]:
         series: list[Series]
         symptoms: list[Symptom]
         patterns: list[Pattern]
+        anti_patterns: list[AntiPattern]
 
     schema = CatalogueDocument.model_json_schema(by_alias=True, mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

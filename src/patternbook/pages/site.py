@@ -18,6 +18,7 @@ from markupsafe import Markup
 from patternbook.catalogue import Catalogue
 from patternbook.errors import Diagnostic, ValidationFailed
 from patternbook.escaping import front_matter, markdown_inline, nav_title
+from patternbook.loader import SourceText, parse_markdown
 from patternbook.pages.discovery import (
     RelationGraphs,
     as_json,
@@ -27,7 +28,7 @@ from patternbook.pages.discovery import (
     discovery_pages,
 )
 from patternbook.pages.prose import render_prose
-from patternbook.schema import PILLARS, Pattern
+from patternbook.schema import PILLARS, AntiPattern, Bundle
 
 __all__ = [
     "RELATION_TITLES",
@@ -38,6 +39,7 @@ __all__ = [
     "diagram_asset_path",
     "pattern_page_path",
     "plan_site",
+    "prose_sections",
 ]
 
 WORDS_PER_MINUTE = 220
@@ -51,7 +53,10 @@ RELATION_TITLES = {
     "part_of": "Part of",
     "conflicts_with": "Conflicts with",
     "supersedes": "Supersedes",
+    "found_with": "Often found with",
+    "leads_to": "Tends to grow into",
 }
+KIND_TITLES = {"pattern": "Pattern", "anti-pattern": "Anti-pattern"}
 IAC_TITLES = {
     "terraform": "Terraform", "opentofu": "OpenTofu", "cdk": "AWS CDK", "cdktf": "CDK for Terraform",
     "cloudformation": "CloudFormation", "sam": "AWS SAM", "pulumi": "Pulumi", "bicep": "Bicep", "arm": "ARM",
@@ -93,7 +98,9 @@ def diagram_asset_path(slug: str, diagram_id: str) -> str:
     return f"assets/diagrams/{slug}--{diagram_id}.svg"
 
 
-def _words(pattern: Pattern) -> int:
+def _words(pattern: Bundle) -> int:
+    if isinstance(pattern, AntiPattern):
+        return _anti_pattern_words(pattern)
     texts: list[str] = [pattern.summary, pattern.pressure.force, pattern.solution, *pattern.pressure.signals,
                         *pattern.when_to_use, *pattern.when_not_to_use, pattern.cost.estimate.assumptions]
     for edge in pattern.failure_edges:
@@ -104,7 +111,16 @@ def _words(pattern: Pattern) -> int:
     return sum(len(text.split()) for text in texts)
 
 
-def reading_minutes(pattern: Pattern) -> int:
+def _anti_pattern_words(anti_pattern: AntiPattern) -> int:
+    texts: list[str] = [anti_pattern.summary, anti_pattern.pressure.force, anti_pattern.solution,
+                        *anti_pattern.signals, *anti_pattern.tolerable_when,
+                        *(step.why for step in anti_pattern.refactor_to)]
+    for edge in anti_pattern.failure_edges:
+        texts += [edge.fails, edge.trigger, edge.blast_radius, edge.detection, edge.mitigation, edge.recovery]
+    return sum(len(text.split()) for text in texts)
+
+
+def reading_minutes(pattern: Bundle) -> int:
     return max(1, math.ceil(_words(pattern) / WORDS_PER_MINUTE))
 
 
@@ -140,7 +156,7 @@ class _Renderer:
         self.environment.filters["money"] = _money
         self.environment.globals.update(
             STATUS_TITLES=STATUS_TITLES, PILLAR_TITLES=PILLAR_TITLES, RELATION_TITLES=RELATION_TITLES,
-            IAC_TITLES=IAC_TITLES)
+            IAC_TITLES=IAC_TITLES, KIND_TITLES=KIND_TITLES)
 
     def render(self, template: str, **context: Any) -> str:
         return self.environment.get_template(template).render(**context)
@@ -177,6 +193,44 @@ def _claim(origins: dict[str, str], path: str, origin: str) -> None:
         raise ValidationFailed([Diagnostic(path, 1, 1, "PB310",
                                            f"{origin} and {origins[path]} would both be published as {path}")])
     origins[path] = origin
+
+
+def prose_sections(markdown_text: str) -> dict[str, str]:
+    """A validated ``solution.md`` as its ``##`` sections (title → Markdown body), so a
+    page can place each section under its own heading."""
+    document = parse_markdown(SourceText(Path("solution.md"), "solution.md", markdown_text))
+    return {section.title.casefold(): section.body for section in document.sections if section.level == 2}
+
+
+def _anti_pattern_page(catalogue: Catalogue, anti_pattern: AntiPattern, renderer: _Renderer, options: SiteOptions,
+                       categories: dict[str, Any], neighbourhoods: dict[str, str]) -> GeneratedPage:
+    """An anti-pattern's page: what it looks like, why teams fall into it, how it
+    fails, the signals, and the way out. No cost, operations or repositories:
+    nobody runs an anti-pattern on purpose."""
+    due = anti_pattern.last_reviewed + datetime.timedelta(days=anti_pattern.review_interval_days)
+    sections = prose_sections(anti_pattern.solution)
+    edit_url = options.edit_url_template.replace("{slug}", anti_pattern.slug) if options.edit_url_template else None
+    diagrams = [(d, "../../" + diagram_asset_path(anti_pattern.slug, d.id)) for d in anti_pattern.diagrams]
+    content = renderer.render(
+        "anti-pattern.md.j2",
+        pattern=anti_pattern,
+        category=categories[anti_pattern.category],
+        stale=due < options.today,
+        due=due,
+        reading_minutes=reading_minutes(anti_pattern),
+        shape_html=Markup(render_prose(sections.get("shape", ""), demote_headings=0)),
+        way_out_html=Markup(render_prose(sections.get("way out", ""), demote_headings=0)),
+        overview=[d for d in diagrams if d[0].role == "overview"],
+        before_after=[d for d in diagrams if d[0].role != "overview"],
+        refactor_to=[(step, catalogue.patterns[step.pattern], f"../{step.pattern}/")
+                     for step in anti_pattern.refactor_to if step.pattern in catalogue.patterns],
+        related={kind: [(a, f"../{a.slug}/") for a in group]
+                 for kind, group in catalogue.related(anti_pattern.slug).items()},
+        neighbourhood=Markup(neighbourhoods[anti_pattern.slug]) if anti_pattern.slug in neighbourhoods else None,
+        edit_url=edit_url,
+    )
+    front = {"title": anti_pattern.title, "description": anti_pattern.summary, "tags": list(anti_pattern.tags)}
+    return GeneratedPage(pattern_page_path(anti_pattern.slug), front_matter(front) + content, edit_url)
 
 
 def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOptions,
@@ -216,6 +270,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
             overview=[d for d in diagrams if d[0].role == "overview"],
             before_after=[d for d in diagrams if d[0].role != "overview"],
             related=related,
+            refactored_from=[(a, f"../{a.slug}/") for a in catalogue.refactored_from(pattern.slug)],
             series=_series_steps(catalogue, pattern.slug),
             neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
             edit_url=edit_url,
@@ -223,14 +278,19 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
         front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
         pages.append(GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url))
 
+    for anti_pattern in catalogue.anti_patterns.values():
+        pages.append(_anti_pattern_page(catalogue, anti_pattern, renderer, options, categories, neighbourhoods))
+
     for slug, diagnostics in sorted((invalid or {}).items()):
         content = renderer.render("invalid-pattern.md.j2", slug=slug, diagnostics=diagnostics)
         pages.append(GeneratedPage(pattern_page_path(slug), front_matter({"title": slug}) + content))
 
     for category in catalogue.categories:
         members = sorted(catalogue.in_category(category.id), key=lambda p: p.title.casefold())
+        anti_members = sorted(catalogue.anti_patterns_in_category(category.id), key=lambda a: a.title.casefold())
         content = renderer.render("category.md.j2", category=category,
-                                  patterns=[(p, f"../../patterns/{p.slug}/") for p in members])
+                                  patterns=[(p, f"../../patterns/{p.slug}/") for p in members],
+                                  anti_patterns=[(a, f"../../patterns/{a.slug}/") for a in anti_members])
         front = {"title": category.title, "description": category.description}
         pages.append(GeneratedPage(f"categories/{category.id}.md", front_matter(front) + content))
 
@@ -240,6 +300,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
         categories=[(c, len(catalogue.in_category(c.id)), f"categories/{c.id}/") for c in catalogue.categories],
         recent=[(p, f"patterns/{p.slug}/") for p in recent[:RECENTLY_REVIEWED]],
         pattern_count=len(catalogue.patterns),
+        anti_pattern_count=len(catalogue.anti_patterns),
     )
     origins = {}
     for page in pages:

@@ -1,9 +1,17 @@
 """pydantic models of the bundle contract. No file I/O here: the loader reads,
 the schema only says what is valid."""
 
+from patternbook.schema.anti_pattern import (
+    ANTI_PATTERN_RELATION_TYPES,
+    AntiPattern,
+    AntiPatternFile,
+    AntiPatternRelation,
+    RefactorStep,
+)
 from patternbook.schema.catalogue_file import CatalogueFile, Category, Series, Symptom
 from patternbook.schema.diagram import Diagram, DiagramCluster, DiagramEdge, DiagramNode
 from patternbook.schema.pattern import (
+    KINDS,
     PILLARS,
     Cost,
     CostDriver,
@@ -22,8 +30,14 @@ from patternbook.schema.text import SCAFFOLD_MARKER
 from patternbook.schema.vocabulary import Vocabulary, did_you_mean
 
 __all__ = [
+    "ANTI_PATTERN_RELATION_TYPES",
+    "KINDS",
     "PILLARS",
     "SCAFFOLD_MARKER",
+    "AntiPattern",
+    "AntiPatternFile",
+    "AntiPatternRelation",
+    "Bundle",
     "CatalogueFile",
     "Category",
     "Cost",
@@ -39,6 +53,7 @@ __all__ = [
     "PatternFile",
     "Pillars",
     "Pressure",
+    "RefactorStep",
     "Reference",
     "Relation",
     "Repository",
@@ -50,15 +65,35 @@ __all__ = [
 ]
 
 
+#: A validated bundle of either kind.
+Bundle = Pattern | AntiPattern
+
+
 def pattern_json_schema() -> dict:
     """The JSON Schema of ``pattern.yaml`` for editors, generated from the models.
 
-    ``version`` names the Patternbook release the schema belongs to, so a
-    catalogue can tell a schema file written by an older release.
+    Both kinds share one file name, so the schema chooses with ``if``/``then``/
+    ``else`` on ``kind`` rather than a ``oneOf``: an editor (yaml-language-server)
+    evaluates the condition and offers only the chosen kind's fields, and a
+    mistake is reported against that kind alone instead of "matches no
+    alternative". Leaving ``kind`` out means a pattern. ``version`` names the
+    Patternbook release the schema belongs to, so a catalogue can tell a schema
+    file written by an older release.
     """
+    from pydantic.json_schema import models_json_schema
+
     from patternbook import __version__
 
-    generated = PatternFile.model_json_schema(by_alias=True)
-    generated.pop("title", None)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Patternbook pattern.yaml",
-            "version": __version__, **generated}
+    _, definitions = models_json_schema([(PatternFile, "validation"), (AntiPatternFile, "validation")],
+                                        by_alias=True, ref_template="#/$defs/{model}")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Patternbook pattern.yaml",
+        "version": __version__,
+        "description": "A pattern, or with 'kind: anti-pattern' an anti-pattern.",
+        "type": "object",
+        "if": {"properties": {"kind": {"const": "anti-pattern"}}, "required": ["kind"]},
+        "then": {"$ref": "#/$defs/AntiPatternFile"},
+        "else": {"$ref": "#/$defs/PatternFile"},
+        "$defs": definitions["$defs"],
+    }

@@ -21,7 +21,9 @@ from patternbook.schema.text import OneLine, Slug, prose, short_text
 from patternbook.schema.vocabulary import check_https_url, in_vocabulary
 
 __all__ = [
+    "KINDS",
     "PILLARS",
+    "BundleHeader",
     "Cost",
     "CostDriver",
     "CostEstimate",
@@ -41,6 +43,8 @@ __all__ = [
 ]
 
 Status = Literal["draft", "reviewed", "proven", "deprecated"]
+#: What a bundle describes: a shape to adopt, or a shape to recognise and leave.
+KINDS: tuple[str, ...] = ("pattern", "anti-pattern")
 RelationType = Literal[
     "alternative_to", "complements", "requires", "part_of", "conflicts_with", "supersedes"
 ]
@@ -233,9 +237,13 @@ class Reference(StrictModel):
     url: Annotated[str, Field(max_length=300), AfterValidator(_reference_url)]
 
 
-class PatternFile(StrictModel):
-    """The contents of ``patterns/<slug>/pattern.yaml``."""
+class BundleHeader(StrictModel):
+    """What every bundle starts with, whatever its kind: what it is called, where
+    it is filed and who keeps it true. Shared so that both kinds list, facet and
+    age the same way."""
 
+    kind: Literal["pattern", "anti-pattern"] = "pattern"
+    """``pattern`` (the default, may be left out) or ``anti-pattern``."""
     title: Title  # type: ignore[valid-type]
     summary: Summary  # type: ignore[valid-type]
     """One line: what the pattern does, for lists and search results."""
@@ -246,6 +254,13 @@ class PatternFile(StrictModel):
     owners: list[short_text(2, 80)] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
     last_reviewed: PlausibleDate
     review_interval_days: int = Field(ge=30, le=730)
+
+
+class PatternFile(BundleHeader):
+    """The contents of ``patterns/<slug>/pattern.yaml``."""
+
+    kind: Literal["pattern"] = "pattern"
+    """``pattern``, the default: a shape to adopt."""
     pillars: Pillars
     pressure: Pressure
     when_to_use: list[Sentence] = Field(min_length=2, max_length=10)  # type: ignore[valid-type]

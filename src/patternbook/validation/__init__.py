@@ -3,6 +3,7 @@ problem collected as a positioned diagnostic. Never stops at the first problem."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from collections.abc import Callable
@@ -19,21 +20,28 @@ from patternbook.loader import (
     bundle_directories,
     display_path,
     find_catalogue_root,
+    load_bundle,
     load_catalogue_source,
 )
-from patternbook.schema import CatalogueFile, Pattern, Vocabulary
+from patternbook.schema import KINDS, AntiPattern, Bundle, CatalogueFile, Pattern, Vocabulary, did_you_mean
 from patternbook.schema.diagram_kinds import node_kind_check
 from patternbook.validation.cross_bundle import (
     PatternOutline,
+    check_bundle_kinds,
     check_catalogue_vocabulary,
     check_relations,
     check_reviews,
     check_series,
+    check_series_kinds,
     check_unique_titles,
 )
 from patternbook.validation.diagram_rules import KindCheck, check_diagrams
 from patternbook.validation.field_errors import diagnostics_from_validation_error
-from patternbook.validation.markdown_rules import check_solution
+from patternbook.validation.markdown_rules import (
+    REQUIRED_ANTI_PATTERN_SECTIONS,
+    REQUIRED_SOLUTION_SECTIONS,
+    check_solution,
+)
 from patternbook.validation.parallel import check_bundles
 
 __all__ = [
@@ -57,6 +65,9 @@ class ValidationReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = True
     """Whether every bundle of the catalogue was checked (not a subset)."""
+    anti_patterns: dict[str, AntiPattern] = field(default_factory=dict)
+    """Every valid anti-pattern, by slug. Kept apart from ``patterns`` so code that
+    reads a pattern's costs, operations or repositories never meets one."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -92,14 +103,45 @@ def vocabulary_of(catalogue: CatalogueFile) -> Vocabulary:
     )
 
 
+def _kind_of(document: YamlDocument) -> tuple[str | None, list[Diagnostic]]:
+    """The bundle's kind, read before choosing a model: an unknown kind is one
+    diagnostic, not every field of the wrong model reported missing."""
+    kind = document.data.get("kind", "pattern")
+    if kind in KINDS:
+        return kind, []
+    line, column = document.position_of(("kind",))
+    return None, [Diagnostic(document.shown_as, line, column, "PB207",
+                             f"kind must be one of: {', '.join(KINDS)} (not {kind!r})", field="kind",
+                             hint=did_you_mean(str(kind), KINDS))]
+
+
+#: Fields a pattern has and an anti-pattern does not: nobody runs an anti-pattern on purpose.
+PATTERN_ONLY_FIELDS = frozenset({"pillars", "when_to_use", "when_not_to_use", "cost", "operations", "repositories"})
+
+
+def _explain_pattern_only_field(diagnostic: Diagnostic) -> Diagnostic:
+    if diagnostic.code != "PB202" or diagnostic.field not in PATTERN_ONLY_FIELDS:
+        return diagnostic
+    hint = ("an anti-pattern names the pillars it erodes under 'harms'" if diagnostic.field == "pillars" else
+            "an anti-pattern has no cost, operations, repositories or when-to-use lists; "
+            "see 'tolerable_when' and 'refactor_to'")
+    return dataclasses.replace(diagnostic, hint=hint)
+
+
 def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
-                    kind_check: KindCheck | None = node_kind_check) -> tuple[Pattern | None, list[Diagnostic]]:
+                    kind_check: KindCheck | None = node_kind_check) -> tuple[Bundle | None, list[Diagnostic]]:
     """One bundle on its own: its files, its fields, its prose and diagrams."""
     problems = list(bundle.diagnostics)
     document, solution = bundle.pattern, bundle.solution
+    kind: str | None = "pattern"
+    if document is not None and isinstance(document.data, dict):
+        kind, found = _kind_of(document)
+        problems += found
     if solution is not None:
-        problems += check_solution(solution)
-    if document is None:
+        # With an unknown kind the required sections are unknown too; the kind error says enough.
+        sections = {"pattern": REQUIRED_SOLUTION_SECTIONS, "anti-pattern": REQUIRED_ANTI_PATTERN_SECTIONS}
+        problems += check_solution(solution, sections.get(kind or "", ()))
+    if document is None or kind is None:
         return None, problems
     if not isinstance(document.data, dict):
         problems.append(Diagnostic(document.shown_as, 1, 1, "PB106",
@@ -120,10 +162,13 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
         "slug": (display_path(bundle.directory), 1, 1),
         "solution": (solution_file, 1, 1),
     }
+    model: type[Pattern] | type[AntiPattern] = AntiPattern if kind == "anti-pattern" else Pattern
     try:
-        pattern = Pattern.model_validate(data, context={"vocabulary": vocabulary})
+        pattern = model.model_validate(data, context={"vocabulary": vocabulary})
     except ValidationError as error:
-        found = diagnostics_from_validation_error(error, document, Pattern, elsewhere=elsewhere)
+        found = diagnostics_from_validation_error(error, document, model, elsewhere=elsewhere)
+        if model is AntiPattern:
+            found = [_explain_pattern_only_field(d) for d in found]
         if solution is None:  # already reported as a missing file
             found = [d for d in found if d.field != "solution"]
         if any(d.code == "PB205" and d.field == "solution" for d in problems):  # reported line by line
@@ -181,7 +226,7 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
     if catalogue is not None and source.document is not None:
         diagnostics += check_series(catalogue, source.document, known_slugs)
 
-    patterns: dict[str, Pattern] = {}
+    patterns: dict[str, Bundle] = {}
     bundles: dict[str, RawBundle] = {}
     directories = [d for d in wanted if d.is_dir() and not d.is_symlink()]
     check = functools.partial(validate_bundle, kind_check=kind_check)
@@ -198,17 +243,21 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
 
     documents = {slug: bundles[slug].pattern for slug in outlines}
     across = check_relations(outlines, documents, known_slugs)
+    across += check_bundle_kinds(outlines, documents, known_slugs, _kinds_named_by(outlines, root, known_slugs))
     across += check_reviews(outlines, documents, today)
     across += check_unique_titles(outlines, documents)
+    if catalogue is not None and source.document is not None:
+        across += check_series_kinds(catalogue, source.document, outlines)
     if strict:
         across = [d.as_error() if d.severity is Severity.WARNING else d for d in across]
         diagnostics = [d.as_error() if d.severity is Severity.WARNING else d for d in diagnostics]
     failed_files = {d.path for d in across if d.is_error}
     valid = frozenset(slug for slug in outlines if documents[slug].shown_as not in failed_files)
-    patterns = {slug: p for slug, p in patterns.items() if slug in valid}
+    anti_patterns = {slug: p for slug, p in patterns.items() if slug in valid and isinstance(p, AntiPattern)}
+    only_patterns = {slug: p for slug, p in patterns.items() if slug in valid and isinstance(p, Pattern)}
     diagnostics += across
-    return ValidationReport(root, catalogue, patterns, valid, bundles,
-                            bounded_per_file(sort_diagnostics(diagnostics)), complete)
+    return ValidationReport(root, catalogue, only_patterns, valid, bundles,
+                            bounded_per_file(sort_diagnostics(diagnostics)), complete, anti_patterns)
 
 
 #: A file built to produce thousands of problems must not produce thousands of
@@ -236,3 +285,18 @@ def bounded_per_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
                                f"{len(rest)} more problem(s) in this file are not shown; fix these first",
                                severity=Severity.ERROR if any(d.is_error for d in rest) else Severity.WARNING))
     return sort_diagnostics(kept)
+
+
+def _kinds_named_by(outlines: dict[str, PatternOutline], root: Path, known_slugs: frozenset[str]) -> dict[str, str]:
+    """The kind of every bundle the outlines point at. A bundle outside the
+    validated subset is read for its ``kind`` alone (or left out when unreadable)."""
+    kinds = {slug: outline.kind for slug, outline in outlines.items()}
+    named = {r.pattern for o in outlines.values() for r in o.relations} | {
+        t for o in outlines.values() for t in o.refactor_to}
+    for slug in sorted((named & known_slugs) - set(kinds)):
+        document = load_bundle(root / slug).pattern
+        if document is not None and isinstance(document.data, dict):
+            kind = document.data.get("kind", "pattern")
+            if kind in KINDS:
+                kinds[slug] = kind
+    return kinds

@@ -9,15 +9,17 @@ from dataclasses import dataclass
 
 from patternbook.errors import Diagnostic, Severity, field_path
 from patternbook.loader import YamlDocument
-from patternbook.schema import CatalogueFile, Pattern, did_you_mean
+from patternbook.schema import AntiPattern, CatalogueFile, Pattern, did_you_mean
 
 __all__ = [
     "SYMMETRIC_RELATIONS",
     "PatternOutline",
+    "check_bundle_kinds",
     "check_catalogue_vocabulary",
     "check_relations",
     "check_reviews",
     "check_series",
+    "check_series_kinds",
     "check_unique_titles",
     "outline_of",
     "title_skeleton",
@@ -41,16 +43,20 @@ class PatternOutline:
     last_reviewed: datetime.date
     review_interval_days: int
     relations: tuple[RelationOutline, ...]
+    kind: str = "pattern"
+    refactor_to: tuple[str, ...] = ()
+    """Slugs an anti-pattern refactors toward (empty for a pattern)."""
 
 
-def outline_of(pattern: Pattern) -> PatternOutline:
+def outline_of(pattern: Pattern | AntiPattern) -> PatternOutline:
     return PatternOutline(
         pattern.slug, pattern.title, pattern.status, pattern.superseded_by, pattern.last_reviewed,
-        pattern.review_interval_days, tuple(RelationOutline(r.type, r.pattern) for r in pattern.relations))
+        pattern.review_interval_days, tuple(RelationOutline(r.type, r.pattern) for r in pattern.relations),
+        pattern.kind, tuple(step.pattern for step in getattr(pattern, "refactor_to", ())))
 
 
 #: Relations that read the same both ways; the other pattern should say it too.
-SYMMETRIC_RELATIONS = frozenset({"alternative_to", "complements", "conflicts_with"})
+SYMMETRIC_RELATIONS = frozenset({"alternative_to", "complements", "conflicts_with", "found_with"})
 
 
 def _at(document: YamlDocument, path: tuple, code: str, message: str, *,
@@ -72,7 +78,8 @@ def check_relations(patterns: dict[str, PatternOutline], documents: dict[str, Ya
     problems: list[Diagnostic] = []
     for slug, pattern in patterns.items():
         document = documents[slug]
-        if not pattern.relations and len(known_slugs - {slug}) > 0:
+        # An anti-pattern always relates through refactor_to, which it cannot leave empty.
+        if not pattern.relations and not pattern.refactor_to and len(known_slugs - {slug}) > 0:
             others = sorted(known_slugs - {slug})
             problems.append(_at(
                 document, ("relations",), "PB309",
@@ -124,6 +131,54 @@ def check_relations(patterns: dict[str, PatternOutline], documents: dict[str, Ya
     return problems
 
 
+def check_bundle_kinds(patterns: dict[str, PatternOutline], documents: dict[str, YamlDocument],
+                       known_slugs: frozenset[str], kinds: dict[str, str]) -> list[Diagnostic]:
+    """``refactor_to`` resolves to a live pattern; relations join bundles of the same kind.
+
+    ``kinds`` holds the kind of every bundle these outlines point at, including
+    bundles outside a validated subset. The reverse of ``refactor_to`` is not
+    written on the pattern: the catalogue derives it, so it cannot drift.
+    """
+    problems: list[Diagnostic] = []
+    for slug, bundle in patterns.items():
+        document = documents[slug]
+        for index, relation in enumerate(bundle.relations):
+            other = kinds.get(relation.pattern)
+            if other is None or other == bundle.kind or relation.pattern == slug:
+                continue
+            path = ("relations", index, "pattern")
+            if bundle.kind == "pattern":
+                problems.append(_at(document, path, "PB311",
+                                    f"'{relation.pattern}' is an anti-pattern; a pattern's relations name patterns",
+                                    hint=f"{relation.pattern} links here through its own refactor_to"))
+            else:
+                problems.append(_at(document, path, "PB311",
+                                    f"'{relation.pattern}' is a pattern; {relation.type} joins anti-patterns",
+                                    hint=f"list it under refactor_to: {{pattern: {relation.pattern}, why: ...}}"))
+        seen: set[str] = set()
+        for index, target in enumerate(bundle.refactor_to):
+            path = ("refactor_to", index, "pattern")
+            if target == slug:
+                problems.append(_at(document, path, "PB307", "an anti-pattern cannot refactor toward itself"))
+            elif target not in known_slugs:
+                problems.append(_at(document, path, "PB302", f"no pattern '{target}' in this catalogue",
+                                    hint=did_you_mean(target, known_slugs)))
+            elif kinds.get(target) == "anti-pattern":
+                problems.append(_at(document, path, "PB311",
+                                    f"'{target}' is an anti-pattern; refactor_to must name a pattern",
+                                    hint=f"relate the two with {{type: leads_to, pattern: {target}}} instead"))
+            elif target in patterns and patterns[target].status == "deprecated":
+                successor = patterns[target].superseded_by
+                problems.append(_at(document, path, "PB311",
+                                    f"'{target}' is deprecated; refactor toward a live pattern",
+                                    hint=f"name its successor '{successor}'" if successor else ""))
+            if target in seen:
+                problems.append(_at(document, ("refactor_to", index), "PB207",
+                                    f"'{target}' is listed twice in refactor_to"))
+            seen.add(target)
+    return problems
+
+
 def check_reviews(patterns: dict[str, PatternOutline], documents: dict[str, YamlDocument],
                   today: datetime.date) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
@@ -154,6 +209,20 @@ def check_series(catalogue: CatalogueFile, document: YamlDocument,
             if slug in seen:
                 problems.append(_at(document, path, "PB207", f"'{slug}' appears twice in series '{series.id}'"))
             seen.add(slug)
+    return problems
+
+
+def check_series_kinds(catalogue: CatalogueFile, document: YamlDocument,
+                       patterns: dict[str, PatternOutline]) -> list[Diagnostic]:
+    """A series is a reading path through patterns; an anti-pattern in it would be skipped
+    silently by the series page, so it is an error where it is written."""
+    problems: list[Diagnostic] = []
+    for s_index, series in enumerate(catalogue.series):
+        for p_index, slug in enumerate(series.patterns):
+            if slug in patterns and patterns[slug].kind == "anti-pattern":
+                problems.append(_at(document, ("series", s_index, "patterns", p_index), "PB311",
+                                    f"series '{series.id}' lists '{slug}', an anti-pattern; series list patterns",
+                                    hint="the patterns it refactors toward link back to it"))
     return problems
 
 

@@ -18,7 +18,8 @@ from patternbook.errors import Diagnostic
 from patternbook.loader import MarkdownDocument
 from patternbook.schema import SCAFFOLD_MARKER
 
-__all__ = ["PROSE_MARKDOWN_EXTENSIONS", "REQUIRED_SOLUTION_SECTIONS", "check_solution", "url_is_allowed"]
+__all__ = ["PROSE_MARKDOWN_EXTENSIONS", "REQUIRED_ANTI_PATTERN_SECTIONS", "REQUIRED_SOLUTION_SECTIONS",
+           "check_solution", "url_is_allowed"]
 
 #: The only Python-Markdown extensions contributor prose is rendered with; the
 #: pages layer renders with exactly these, and validation parses with them too.
@@ -26,6 +27,8 @@ PROSE_MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
 
 #: ``solution.md`` must explain these three things, each under its own ``##`` heading.
 REQUIRED_SOLUTION_SECTIONS = ("Components", "Flow", "Boundaries")
+#: An anti-pattern's ``solution.md`` says what the shape looks like and how to leave it.
+REQUIRED_ANTI_PATTERN_SECTIONS = ("Shape", "Way out")
 MIN_SECTION_WORDS = 25
 
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -185,10 +188,11 @@ def _parser_problems(document: MarkdownDocument, line_problems: list[Diagnostic]
 IMAGE_POLICY = "pattern prose holds no images; draw it as a diagram in pattern.yaml instead"
 
 
-def check_solution(document: MarkdownDocument) -> list[Diagnostic]:
+def check_solution(document: MarkdownDocument,
+                   required_sections: tuple[str, ...] = REQUIRED_SOLUTION_SECTIONS) -> list[Diagnostic]:
     shown = document.shown_as
     problems: list[Diagnostic] = []
-    for title in REQUIRED_SOLUTION_SECTIONS:
+    for title in required_sections:
         section = document.section(title)
         if section is None:
             problems.append(Diagnostic(

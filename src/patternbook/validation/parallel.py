@@ -18,7 +18,7 @@ from pathlib import Path
 
 from patternbook.errors import Diagnostic
 from patternbook.loader import RawBundle, SourceText, YamlDocument, load_bundle
-from patternbook.schema import Pattern, Vocabulary
+from patternbook.schema import Bundle, Vocabulary
 from patternbook.validation.cross_bundle import PatternOutline, outline_of
 
 __all__ = ["PARALLEL_THRESHOLD", "BundleResult", "check_bundles"]
@@ -26,10 +26,10 @@ __all__ = ["PARALLEL_THRESHOLD", "BundleResult", "check_bundles"]
 #: Below this many bundles, starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 200
 #: Top-level fields the cross-bundle rules point at.
-CROSS_BUNDLE_FIELDS = frozenset({"relations", "last_reviewed", "title", "status", "superseded_by"})
+CROSS_BUNDLE_FIELDS = frozenset({"relations", "last_reviewed", "title", "status", "superseded_by", "refactor_to"})
 
-BundleResult = tuple[RawBundle, Pattern | None, PatternOutline | None, list[Diagnostic]]
-BundleCheck = Callable[[RawBundle, Vocabulary | None], tuple[Pattern | None, list[Diagnostic]]]
+BundleResult = tuple[RawBundle, Bundle | None, PatternOutline | None, list[Diagnostic]]
+BundleCheck = Callable[[RawBundle, Vocabulary | None], tuple[Bundle | None, list[Diagnostic]]]
 
 _worker_check: BundleCheck | None = None
 _worker_vocabulary: Vocabulary | None = None
