@@ -13,7 +13,11 @@ from markupsafe import Markup
 from patternbook.catalogue import Catalogue
 from patternbook.schema import PILLARS, Pattern
 
-__all__ = ["RelationGraphs", "catalogue_document", "catalogue_document_schema", "discovery_pages"]
+__all__ = ["FACET_TITLES", "RelationGraphs", "catalogue_document", "catalogue_document_schema", "discovery_pages",
+           "facet_vocabulary", "pattern_facets"]
+
+#: The facets readers filter by, in the order the facets page and search show them.
+FACET_TITLES = {"category": "Category", "pillar": "Pillar", "status": "Status", "iac": "IaC tool", "tag": "Tag"}
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,8 @@ class RelationGraphs:
     """Per pattern slug: its own neighbourhood, links relative to the pattern page."""
 
 
-def _facets(pattern: Pattern) -> dict[str, list[str]]:
+def pattern_facets(pattern: Pattern) -> dict[str, list[str]]:
+    """The values a pattern has for each facet (:data:`FACET_TITLES`)."""
     return {
         "category": [pattern.category],
         "pillar": list(pattern.pillars.served()),
@@ -34,6 +39,28 @@ def _facets(pattern: Pattern) -> dict[str, list[str]]:
         "iac": sorted({r.iac for r in pattern.repositories}),
         "tag": list(pattern.tags),
     }
+
+
+def facet_vocabulary(catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
+    """Per facet, the (value, title) pairs that at least one pattern has, in the
+    order readers see them: the facets page and the search filters share it."""
+    from patternbook.pages.site import IAC_TITLES, PILLAR_TITLES, STATUS_TITLES
+
+    patterns = list(catalogue.patterns.values())
+    ordered: dict[str, list[str]] = {
+        "category": [c.id for c in catalogue.categories],
+        "pillar": list(PILLARS),
+        "status": list(STATUS_TITLES),
+        "iac": sorted({r.iac for p in patterns for r in p.repositories}),
+        "tag": sorted({t for p in patterns for t in p.tags}),
+    }
+    present = {name: {v for p in patterns for v in pattern_facets(p)[name]} for name in ordered}
+    titles: dict[str, dict[str, str]] = {
+        "category": {c.id: c.title for c in catalogue.categories}, "pillar": PILLAR_TITLES,
+        "status": STATUS_TITLES, "iac": IAC_TITLES, "tag": {},
+    }
+    return {name: [(value, titles[name].get(value, value)) for value in values if value in present[name]]
+            for name, values in ordered.items()}
 
 
 def _operational_burden(pattern: Pattern) -> int:
@@ -49,16 +76,11 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
     categories = {c.id: c for c in catalogue.categories}
     pages: list[tuple[str, str]] = []
 
-    facet_values: dict[str, list[str]] = {"category": [c.id for c in catalogue.categories],
-                                          "pillar": list(PILLARS),
-                                          "status": ["draft", "reviewed", "proven", "deprecated"]}
-    facet_values["iac"] = sorted({r.iac for p in patterns for r in p.repositories})
-    facet_values["tag"] = sorted({t for p in patterns for t in p.tags})
-    present = {name: {v for p in patterns for v in _facets(p)[name]} for name in facet_values}
+    facets = facet_vocabulary(catalogue)
     pages.append(("discover/patterns.md", render(
         "discover/patterns.md.j2",
-        items=[(p, f"../../patterns/{p.slug}/", _facets(p)) for p in patterns],
-        facets={name: [v for v in values if v in present[name]] for name, values in facet_values.items()},
+        items=[(p, f"../../patterns/{p.slug}/", pattern_facets(p)) for p in patterns],
+        facets={name: [value for value, _ in values] for name, values in facets.items()},
         categories=categories)))
 
     pages.append(("discover/pillars.md", render(

@@ -32,6 +32,7 @@ from patternbook.schema import PILLARS, Pattern
 
 __all__ = [
     "RELATION_TITLES",
+    "STATUS_TITLES",
     "GeneratedPage",
     "RelationGraphs",
     "SiteOptions",
