@@ -20,16 +20,12 @@ from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
 from patternbook.diagrams.render import GraphJob, render_graph_files, render_graphs
 from patternbook.schema import Pattern
 
-#: Above this many patterns the catalogue-wide relation graph is not drawn.
-MAX_RELATION_GRAPH_PATTERNS = 120
-
 __all__ = [
     "DOT_STATS",
-    "MAX_RELATION_GRAPH_PATTERNS",
     "GraphvizNotFound",
+    "render_neighbourhood_graphs",
     "render_pattern_diagram_files",
     "render_pattern_diagrams",
-    "render_relation_graphs",
 ]
 
 
@@ -54,28 +50,18 @@ def render_pattern_diagram_files(patterns: Iterable[Pattern], cache_dir: Path,
     return dict(zip(keys, render_graph_files(jobs, cache_dir, progress), strict=True))
 
 
-def render_relation_graphs(catalogue: Catalogue, cache_dir: Path, *, catalogue_link: Callable[[str], str],
-                           neighbourhood_link: Callable[[str], str]) -> tuple[str | None, dict[str, str]]:
-    """The whole catalogue's relation graph, and each pattern's neighbourhood,
-    as SVG text ready to inline in a page (nodes are links).
+def render_neighbourhood_graphs(catalogue: Catalogue, cache_dir: Path, *,
+                                link: Callable[[str], str]) -> dict[str, str]:
+    """Each pattern's neighbourhood (itself and the patterns it relates to) as SVG
+    text ready to inline in its page, nodes linking through ``link``.
 
-    The whole graph is left out (``None``) above :data:`MAX_RELATION_GRAPH_PATTERNS`
-    patterns: ``dot`` needs minutes to lay out thousands of crossing edges and
-    nobody can read the result; each pattern's neighbourhood still shows.
-    """
+    The catalogue-wide graph is not drawn here: ``dot`` needs seconds for 100
+    randomly related patterns and minutes for 1,000 (see
+    :mod:`patternbook.pages.relation_map`)."""
     slugs = list(catalogue.patterns)
-    whole = len(slugs) <= MAX_RELATION_GRAPH_PATTERNS
-    jobs: list[GraphJob] = []
-    if whole:
-        jobs.append(_relation_job(catalogue, catalogue_link, "patternbook-relations",
-                                  f"Relations between the {len(slugs)} patterns of the catalogue"))
-    for slug in slugs:
-        jobs.append(_relation_job(catalogue.neighbourhood(slug), neighbourhood_link, f"relations-{slug}",
-                                  f"Patterns related to {catalogue.patterns[slug].title}"))
-    svgs = [svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)]
-    if not whole:
-        return None, dict(zip(slugs, svgs, strict=True))
-    return svgs[0], dict(zip(slugs, svgs[1:], strict=True))
+    jobs = [_relation_job(catalogue.neighbourhood(slug), link, f"relations-{slug}",
+                          f"Patterns related to {catalogue.patterns[slug].title}") for slug in slugs]
+    return dict(zip(slugs, (svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)), strict=True))
 
 
 def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: str, title: str) -> GraphJob:

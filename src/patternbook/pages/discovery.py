@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from patternbook.catalogue import Catalogue
+from patternbook.pages.relation_map import RELATION_STYLES, relation_map
 from patternbook.schema import PILLARS, Pattern
 
 __all__ = ["FACET_TITLES", "RelationGraphs", "catalogue_document", "catalogue_document_schema", "discovery_pages",
@@ -22,10 +23,8 @@ FACET_TITLES = {"category": "Category", "pillar": "Pillar", "status": "Status", 
 
 @dataclass(frozen=True)
 class RelationGraphs:
-    """Inline SVGs from the diagrams layer, handed in by the adapter (pages never render graphs)."""
+    """Inline SVGs from the diagrams layer, handed in by the adapter (pages never run Graphviz)."""
 
-    catalogue: str | None = None
-    """The whole catalogue's relation graph; node links are relative to a page one level deep."""
     neighbourhoods: dict[str, str] = field(default_factory=dict)
     """Per pattern slug: its own neighbourhood, links relative to the pattern page."""
 
@@ -87,10 +86,11 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
         "discover/pillars.md.j2", pillars=PILLARS,
         rows=[(p, f"../../patterns/{p.slug}/", p.pillars.served()) for p in patterns])))
 
-    if graphs.catalogue:
-        pages.append(("discover/relations.md", render(
-            "discover/relations.md.j2", svg=Markup(graphs.catalogue), edge_count=len(catalogue.relation_edges()),
-            pattern_count=len(patterns))))
+    drawn = relation_map(catalogue, "../../patterns/")
+    pages.append(("discover/relations.md", render(
+        "discover/relations.md.j2", svg=Markup(drawn.svg), edge_count=drawn.relation_count,
+        pattern_count=drawn.pattern_count, categories=catalogue.categories, relation_styles=RELATION_STYLES,
+        patterns=patterns)))
 
     symptoms = [(s, [(p, f"../../patterns/{p.slug}/") for p in catalogue.ranked_for_symptom(s.id)])
                 for s in catalogue.symptoms]
@@ -124,11 +124,9 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
     return pages
 
 
-def discovery_nav(catalogue: Catalogue, has_graph: bool) -> list[dict[str, Any]]:
+def discovery_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
     nav: list[dict[str, Any]] = [{"All patterns": "discover/patterns.md"}, {"Problem finder": "discover/finder.md"},
-                                 {"Pillar matrix": "discover/pillars.md"}]
-    if has_graph:
-        nav.append({"Relation graph": "discover/relations.md"})
+                                 {"Pillar matrix": "discover/pillars.md"}, {"Relation graph": "discover/relations.md"}]
     if catalogue.series:
         nav.append({"Series": "series/index.md"})
     if catalogue.alternative_groups():

@@ -244,7 +244,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
 
     nav: list[Any] = [
         {"Home": "index.md"},
-        {"Discover": discovery_nav(catalogue, has_graph=bool(graphs.catalogue))},
+        {"Discover": discovery_nav(catalogue)},
         {"Categories": [{c.title: f"categories/{c.id}.md"} for c in catalogue.categories]},
         {"Tags": "tags.md"},
     ]
