@@ -14,11 +14,11 @@ facets page's vocabularies, so search and *All patterns* narrow the same way.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import re
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +42,8 @@ SETTINGS_FILE = "patternbook-search.json"
 #: The words of the weighted fields, fetched only to correct a word the index does not hold.
 WORDS_FILE = "patternbook-words.json"
 SYNONYMS_FILE = Path(__file__).with_name("search_synonyms.txt")
+#: Seconds Pagefind may take; it indexes 1,000 records in a few seconds.
+PAGEFIND_TIMEOUT = 600
 #: Pagefind writes ready-made interfaces too; ours lives in site_overrides, so these only cost disk.
 UNUSED_PAGEFIND_FILES = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -191,14 +193,6 @@ def vocabulary_words(catalogue: Catalogue, records: list[SearchRecord]) -> list[
     return sorted(found)
 
 
-async def _write_index(records_dir: Path, output: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    config = IndexConfig(output_path=str(output), force_language="en", write_playground=False)
-    async with PagefindIndex(config) as index:
-        await index.add_directory(str(records_dir))
-
-
 def _record_file(records_dir: Path, url: str) -> Path:
     """Where Pagefind must find a record so that it derives ``url`` from the path."""
     relative = url.strip("/")
@@ -208,28 +202,38 @@ def _record_file(records_dir: Path, url: str) -> Path:
 
 
 def write_search_index(records: list[SearchRecord], output: Path) -> None:
-    """Run Pagefind (the binary inside the ``pagefind_bin`` wheel) over ``records`` into ``output``."""
+    """Run Pagefind (the binary inside the ``pagefind_bin`` wheel) over ``records`` into ``output``.
+
+    The records are written as files and the binary indexes the folder in one run.
+    Its Python API was tried first and left: it answers one request per 100 ms poll
+    (1,000 records one by one would take 100 s), and it stops the service as soon as
+    the write request is acknowledged, which under load left ``pagefind-entry.json``
+    empty. The command line exits when every file is written."""
     try:
         from pagefind.service import get_executable
     except ImportError:
         raise SearchSetupError("search needs the Pagefind package: pip install 'pagefind[bin]'") from None
-    if get_executable() is None:
+    executable = get_executable()
+    if executable is None:
         raise SearchSetupError("the Pagefind binary is missing: pip install 'pagefind[bin]' "
                                "(or set PAGEFIND_BINARY_PATH)")
     shutil.rmtree(output, ignore_errors=True)
-    # One folder of record files and one request: the Python API answers one request per
-    # 100 ms poll, so adding 1,000 records one by one would take 100 s; Pagefind reads a
-    # folder on all cores in well under a second.
     with tempfile.TemporaryDirectory(prefix="patternbook-search-") as scratch:
         records_dir = Path(scratch)
         for record in records:
             target = _record_file(records_dir, record.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(record.html, encoding="utf-8")
+        command = [str(executable), "--site", str(records_dir), "--output-path", str(output.resolve()),
+                   "--force-language", "en"]
         try:
-            asyncio.run(_write_index(records_dir, output.resolve()))
-        except Exception as error:  # the service reports its failures as plain exceptions
+            result = subprocess.run(command, capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT,
+                                    cwd=records_dir)
+        except (OSError, subprocess.TimeoutExpired) as error:
             raise SearchSetupError(f"Pagefind could not build the search index: {error}") from None
+    if result.returncode != 0 or not (output / "pagefind-entry.json").is_file():
+        raise SearchSetupError("Pagefind could not build the search index:\n"
+                               + (result.stderr or result.stdout)[-2000:])
     for name in UNUSED_PAGEFIND_FILES:
         (output / name).unlink(missing_ok=True)
 
