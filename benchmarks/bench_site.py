@@ -114,8 +114,7 @@ def browser_bytes(site: Path, material: bool, pattern: str = "synthetic-00007") 
             if material:
                 # Material fetches its whole index as the page loads; that belongs to search.
                 page_urls = [u for u in fetched if "search_index.json" not in u and "/workers/" not in u]
-                tab.locator("label.md-header__button[for=__search]").click()
-                tab.locator("input.md-search__input").click()
+                tab.keyboard.press("/")  # Material's own shortcut opens and focuses its search
                 tab.keyboard.type(QUERY, delay=30)
                 tab.locator(".md-search-result__item").first.wait_for(timeout=120_000)
             else:
