@@ -138,7 +138,7 @@ def relation_map(catalogue: Catalogue, link_prefix: str) -> RelationMap:
                      f'stroke="{colour}"{dashes}{marker}/>')
     title = f"Relations between the {len(positions)} patterns of the catalogue, grouped by category"
     svg = (f'<svg class="pb-map" xmlns="http://www.w3.org/2000/svg" viewBox="-20 -20 {width + 40:.0f} '
-           f'{total_height + 40:.0f}" role="group" aria-label="{escape(title)}" data-pb-map>'
+           f'{total_height + 40:.0f}" role="group" aria-label="{escape(title)}" data-pb-map="">'
            '<defs><marker id="pb-map-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0 0 10 5 0 10z" fill="#37474f"/></marker></defs>'
            f'<g class="pb-map-edges" aria-hidden="true">{"".join(edges)}</g>'
