@@ -131,3 +131,15 @@ def test_a_missing_pagefind_binary_is_one_message_not_a_traceback(shipped: Catal
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SearchSetupError, match="Pagefind could not build the search index"):
         write_search_index(search_records(shipped, tmp_path)[:2], tmp_path / "pagefind")
+
+
+def test_two_indexes_of_the_same_records_are_byte_identical(shipped: Catalogue, tmp_path: Path) -> None:
+    # Pagefind writes filter values in a randomly seeded hash-map order; we sort them.
+    records = search_records(shipped, tmp_path)
+    digests = []
+    for run in ("first", "second"):
+        write_search_index(records, tmp_path / run)
+        digests.append({str(p.relative_to(tmp_path / run)): p.read_bytes()
+                        for p in sorted((tmp_path / run).rglob("*")) if p.is_file()})
+    assert digests[0] == digests[1]
+    assert len(list((tmp_path / "first" / "filter").glob("*.pf_filter"))) == 5

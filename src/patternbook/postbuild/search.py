@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from patternbook.catalogue import Catalogue
 from patternbook.errors import PatternbookError
 from patternbook.pages import FACET_TITLES, STATUS_TITLES, facet_vocabulary, pattern_facets
+from patternbook.postbuild.pagefind_order import stabilise_filter_order
 from patternbook.schema import Pattern
 
 if TYPE_CHECKING:  # the package imports this module to list the step
@@ -236,6 +237,7 @@ def write_search_index(records: list[SearchRecord], output: Path) -> None:
                                + (result.stderr or result.stdout)[-2000:])
     for name in UNUSED_PAGEFIND_FILES:
         (output / name).unlink(missing_ok=True)
+    stabilise_filter_order(output)
 
 
 def search_index_step(context: PostBuildContext) -> None:
