@@ -87,8 +87,12 @@ def _gzip_size(site: Path, url: str, cache: dict[str, int]) -> int:
     return size
 
 
-def browser_bytes(site: Path, material: bool, pattern: str = "synthetic-00007") -> tuple[int, int]:
-    """(bytes to open a pattern page, further bytes until the first results of :data:`QUERY`)."""
+PAGES_MEASURED = 7
+
+
+def browser_bytes(site: Path, material: bool) -> tuple[float, int]:
+    """(median bytes to open a pattern page over :data:`PAGES_MEASURED` pages, further
+    bytes until the first results of :data:`QUERY` on the first of them)."""
     import functools
     import http.server
     import threading
@@ -103,33 +107,64 @@ def browser_bytes(site: Path, material: bool, pattern: str = "synthetic-00007") 
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     sizes: dict[str, int] = {}
+    page_bytes: list[int] = []
+    pattern_pages = sorted(p.parent.name for p in (site / "patterns").glob("*/index.html"))[:PAGES_MEASURED]
+
+    def weight(urls: list[str]) -> int:
+        return sum(_gzip_size(site, url, sizes) for url in set(urls) if url.startswith(base))
+
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-            tab = browser.new_context().new_page()
-            fetched: list[str] = []
-            tab.on("requestfinished", lambda request: fetched.append(request.url))
-            tab.goto(f"{base}patterns/{pattern}/")
-            tab.wait_for_load_state("networkidle")
-            if material:
+            for slug in reversed(pattern_pages):  # the first page, measured last, is the one searched from
+                tab = browser.new_context().new_page()
+                fetched: list[str] = []
+                tab.on("requestfinished", lambda request, into=fetched: into.append(request.url))
+                tab.goto(f"{base}patterns/{slug}/")
+                tab.wait_for_load_state("networkidle")
                 # Material fetches its whole index as the page loads; that belongs to search.
                 page_urls = [u for u in fetched if "search_index.json" not in u and "/workers/" not in u]
-                tab.keyboard.press("/")  # Material's own shortcut opens and focuses its search
-                tab.keyboard.type(QUERY, delay=30)
-                tab.locator(".md-search-result__item").first.wait_for(timeout=120_000)
-            else:
-                page_urls = list(fetched)
-                tab.keyboard.press("/")
-                tab.keyboard.type(QUERY, delay=30)
-                tab.locator(".pb-search__hit").first.wait_for(timeout=120_000)
+                page_bytes.append(weight(page_urls))
+                if slug != pattern_pages[0]:
+                    tab.context.close()
+            tab.keyboard.press("/")  # both open search with it (Material's shortcut, and ours)
+            tab.keyboard.type(QUERY, delay=30)
+            tab.locator(".md-search-result__item" if material else ".pb-search__hit").first.wait_for(
+                timeout=120_000)
             tab.wait_for_load_state("networkidle")
             tab.wait_for_timeout(500)
             browser.close()
     finally:
         server.shutdown()
-    page = sum(_gzip_size(site, url, sizes) for url in set(page_urls) if url.startswith(base))
-    every = sum(_gzip_size(site, url, sizes) for url in set(fetched) if url.startswith(base))
-    return page, every - page
+    return statistics.median(page_bytes), weight(fetched) - page_bytes[-1]
+
+
+def measure_bytes(count: int, work: Path) -> dict[str, float]:
+    """Bytes only (no timings): one build of ours and one of plain Material."""
+    project = _project(work, count)
+    _build(project / "mkdocs.yml", work / f"ours-{count}")
+    exported = work / f"exported-{count}"
+    subprocess.run([sys.executable, "-m", "patternbook", "export", str(exported)], cwd=project, check=True,
+                   capture_output=True, env=ENVIRONMENT)
+    _build(_plain_config(exported, prune=False), work / f"full-{count}")
+    ours_load, ours_search = browser_bytes(work / f"ours-{count}", material=False)
+    full_load, full_search = browser_bytes(work / f"full-{count}", material=True)
+    return {"ours_load": ours_load, "ours_search": ours_search, "full_load": full_load, "full_search": full_search}
+
+
+def _print_bytes(results: dict[int, dict[str, float]]) -> None:
+    print(f"\nIn Chromium, gzip bytes fetched (median over {PAGES_MEASURED} pattern pages; query {QUERY!r}):")
+    print(f"{'N':>6} {'ours page':>10} {'ours search':>12} {'ours total':>11} {'Material page':>14} "
+          f"{'Material search':>16} {'Material total':>15}")
+    for count, r in results.items():
+        print(f"{count:>6} {r['ours_load'] / 1024:>8.1f}KB {r['ours_search'] / 1024:>10.1f}KB "
+              f"{(r['ours_load'] + r['ours_search']) / 1024:>9.1f}KB {r['full_load'] / 1024:>12.1f}KB "
+              f"{r['full_search'] / 1024:>14.1f}KB {(r['full_load'] + r['full_search']) / 1024:>13.1f}KB")
+    sizes = sorted(results)
+    if len(sizes) >= 2:
+        small, large = results[sizes[0]], results[sizes[-1]]
+        print(f"bytes to open a pattern page N={sizes[0]}→{sizes[-1]}: ours "
+              f"{large['ours_load'] / small['ours_load']:.2f}x (target <= 1.1x)")
 
 
 def _plain_config(exported: Path, prune: bool) -> Path:
@@ -243,7 +278,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory", type=int, metavar="N", help="only: peak memory of a cold build of N patterns")
     parser.add_argument("--serve", type=int, metavar="N", help="only: edit-to-served latency with N patterns")
+    parser.add_argument("--bytes", action="store_true", help="only: page and search bytes in Chromium, no timings")
     arguments = parser.parse_args()
+    if arguments.bytes:
+        with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
+            _print_bytes({count: measure_bytes(count, Path(scratch)) for count in arguments.sizes})
+        return
     if arguments.memory or arguments.serve:
         with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
             if arguments.memory:
@@ -273,18 +313,8 @@ def main() -> None:
     for count, r in results.items():
         print(f"{count:>6} {r['ours_page'] / 1024:>13.1f} {r['full_page'] / 1024:>17.1f} "
               f"{r['prune_page'] / 1024:>15.1f} {r['ours_index']:>21.0f} {r['full_index']:>25.0f}")
-    print(f"\nIn Chromium, gzip bytes fetched (query {QUERY!r}):")
-    print(f"{'N':>6} {'ours page':>10} {'ours search':>12} {'ours total':>11} {'Material page':>14} "
-          f"{'Material search':>16} {'Material total':>15}")
-    for count, r in results.items():
-        print(f"{count:>6} {r['ours_load'] / 1024:>8.1f}KB {r['ours_search'] / 1024:>10.1f}KB "
-              f"{(r['ours_load'] + r['ours_search']) / 1024:>9.1f}KB {r['full_load'] / 1024:>12.1f}KB "
-              f"{r['full_search'] / 1024:>14.1f}KB {(r['full_load'] + r['full_search']) / 1024:>13.1f}KB")
+    _print_bytes(results)
     sizes = sorted(results)
-    if len(sizes) >= 2:
-        small, large = results[sizes[0]], results[sizes[-1]]
-        print(f"bytes to open a pattern page N={sizes[0]}→{sizes[-1]}: ours "
-              f"{large['ours_load'] / small['ours_load']:.2f}x (target <= 1.1x)")
     if len(sizes) >= 2:
         small, large = results[sizes[0]], results[sizes[-1]]
         print(f"\npage weight growth N={sizes[0]}→{sizes[-1]}: ours {large['ours_page'] / small['ours_page']:.2f}x "

@@ -11,6 +11,7 @@
   var script = document.currentScript;
   var ROOT = new URL("../../", script ? script.src : window.location.href);
   var RESULT_LIMIT = 10;
+  var TYPING_PAUSE = 200;  // ms after the last keystroke before searching
   /* Pagefind's BM25 settings. Records weight the title, summary, symptoms and pressure
      (site post-build), so a word met often in long prose must not outweigh one in a
      title: occurrences saturate quickly and long pages are barely penalised. */
@@ -219,7 +220,12 @@
     document.body.appendChild(dialog);
 
     ui = { dialog: dialog, input: input, filters: filters, status: status, list: list, chosen: {} };
-    input.addEventListener("input", run);
+    // Searching on every keystroke would fetch index chunks for every partial word typed.
+    var pause = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(pause);
+      pause = window.setTimeout(run, TYPING_PAUSE);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var first = list.querySelector("a");
