@@ -228,8 +228,8 @@ def measure_memory(count: int, work: Path) -> tuple[float, float]:
 
 
 def measure_serve(count: int, work: Path) -> tuple[float, int, int]:
-    """Seconds from saving an edit to one pattern until `mkdocs serve` shows it,
-    and the pattern pages in the served search index (all of them, or the edit lost some)."""
+    """Seconds from saving an edit to one pattern until `mkdocs serve` shows it, and the
+    records in the served search index (patterns, categories, series: none may be lost)."""
     import json
     import socket
     import urllib.request
@@ -264,9 +264,10 @@ def measure_serve(count: int, work: Path) -> tuple[float, int, int]:
         while marker not in fetch("patterns/synthetic-00001/") and time.monotonic() < deadline:
             time.sleep(0.1)
         latency = time.monotonic() - edited
-        index = json.loads(fetch("search/search_index.json") or "{}")
-        pages = {d["location"].split("#")[0] for d in index.get("docs", []) if d["location"].startswith("patterns/")}
-        return latency, len(pages), count
+        # Pagefind's entry counts every record: patterns, categories and series.
+        entry = json.loads(fetch("pagefind/pagefind-entry.json") or "{}")
+        records = sum(language["page_count"] for language in entry.get("languages", {}).values())
+        return latency, records, count
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -293,7 +294,7 @@ def main() -> None:
             if arguments.serve:
                 latency, indexed, count = measure_serve(arguments.serve, Path(scratch))
                 print(f"mkdocs serve with {count} patterns: edit shown after {latency:.1f}s; "
-                      f"search index holds {indexed} of {count} pattern pages")
+                      f"search index holds {indexed} records for {count} patterns")
         return
     results = {}
     with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
