@@ -53,10 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
                           help="check only bundles changed since the git REF (and the patterns they relate "
                                "to), plus the cross-bundle rules; everything if catalogue.yaml changed")
 
+    init = commands.add_parser(
+        "init", help="start a catalogue repository: site config, starter vocabulary, an example pattern, CI",
+        description="Write a catalogue repository into DIR (new or empty): mkdocs.yml, patterns/catalogue.yaml "
+                    "with a starter vocabulary, one example pattern, the JSON Schema for editors, "
+                    ".pre-commit-config.yaml, pull-request and deploy workflows and a README. It validates with "
+                    "--strict and builds with 'mkdocs build --strict' as written.")
+    init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="where to write the catalogue (default: the current folder, if empty)")
+    init.add_argument("--name", metavar="TEXT", help="the site's name (default: from the folder name)")
+    init.add_argument("--repo-url", metavar="URL",
+                      help="the catalogue's repository, e.g. https://github.com/org/catalogue: turns on "
+                           "'Edit this pattern' links")
+
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of pattern.yaml (for editors)",
         description="Print the JSON Schema generated from the pattern models.")
-    schema.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    schema.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="write to FILE instead of stdout (missing folders are created)")
     new = commands.add_parser(
         "new", help="scaffold a pattern bundle to fill in",
         description="Create patterns/SLUG/ with pattern.yaml and solution.md. Every value to write holds a "
@@ -68,13 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the catalogue folder (default: patterns)")
 
     links = commands.add_parser(
-        "check-links", help="check that companion repository URLs answer (needs network; opt-in)",
-        description="Send a HEAD request to every companion repository URL, at most one per --delay "
-                    "seconds, caching answers for a week. Without network the check is skipped, exit 0.")
+        "check-links", help="check companion repositories at their pinned commits (needs network; opt-in)",
+        description="For every companion repository entry, ask the GitHub API whether the repository, the "
+                    "pinned commit (ref) and the path at that commit exist, and how many commits the default "
+                    "branch has moved since the pin. At most one request per --delay seconds; answers are "
+                    "cached for a week; GITHUB_TOKEN, when set, raises the API rate limit. Exit 1 when an "
+                    "entry is broken. Without network the check is skipped, exit 0.")
     links.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="catalogue or bundles (default: patterns)")
     links.add_argument("--delay", type=float, default=1.0, help="seconds between requests (default: 1)")
     links.add_argument("--cache", type=Path, default=Path(".cache/patternbook/links.json"), metavar="FILE",
                        help="where answers are cached (default: .cache/patternbook/links.json)")
+    links.add_argument("--api-url", default=None, metavar="URL",
+                       help="base URL of the GitHub REST API (default: https://api.github.com)")
 
     export = commands.add_parser(
         "export", help="write the library as plain Markdown and assets for any mkdocs.yml engine",
@@ -94,13 +113,29 @@ def _run_new(arguments: argparse.Namespace) -> int:
 
     root = arguments.catalogue
     if not (root / CATALOGUE_FILE).is_file():
-        raise UsageError(f"{root}: not a catalogue folder (no {CATALOGUE_FILE})")
+        raise UsageError(f"{root}: not a catalogue folder (no {CATALOGUE_FILE}); run this in a catalogue "
+                         "repository, name the folder with --catalogue, or start one with 'patternbook init'")
     catalogue, _ = validate_catalogue_file(load_catalogue_source(root).document)
     if catalogue is None:
         raise UsageError(f"{root / CATALOGUE_FILE} does not validate; run 'patternbook validate' first")
     target = scaffold_bundle(root, catalogue, arguments.slug, title=arguments.title, category=arguments.category)
     print(f"created {target}/pattern.yaml and solution.md; replace every 'TODO(fill in)', then run:\n"
           f"  patternbook validate {target}")
+    return EXIT_OK
+
+
+def _run_init(arguments: argparse.Namespace) -> int:
+    from patternbook.library import build_date
+    from patternbook.scaffold import write_starter_catalogue
+
+    target = arguments.directory
+    name = arguments.name or (target.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize()
+                              or "Architecture patterns")
+    written = write_starter_catalogue(target, site_name=name, repo_url=arguments.repo_url,
+                                      today=build_date().isoformat())
+    where = "" if target.resolve() == Path.cwd().resolve() else f"  cd {target}\n"
+    print(f"wrote {len(written)} files to {target}; next:\n{where}"
+          "  patternbook validate --strict\n  mkdocs serve")
     return EXIT_OK
 
 
@@ -188,19 +223,25 @@ def _changed_paths(paths: list[Path], ref: str) -> list[Path]:
 
 
 def _run_check_links(arguments: argparse.Namespace) -> int:
-    from patternbook.cli.links import check_urls
+    from patternbook.cli.links import DEFAULT_API_URL, PinnedEntry, check_entries
     from patternbook.validation import validate_paths
 
     report = validate_paths(arguments.paths or [Path("patterns")])
-    urls = [r.url for p in report.patterns.values() for r in p.repositories]
-    results = check_urls(urls, arguments.cache, delay=arguments.delay)
+    entries = [PinnedEntry(slug, r.url, r.ref, r.path)
+               for slug, pattern in report.patterns.items() for r in pattern.repositories]
+    results = check_entries(entries, arguments.cache, api_url=arguments.api_url or DEFAULT_API_URL,
+                            delay=arguments.delay)
+    for result in results:
+        print(result.describe())
     broken = [r for r in results if r.broken]
-    skipped = [r for r in results if r.status is None]
-    for result in broken:
-        print(f"{result.url}: HTTP {result.status}")
-    if skipped:
-        print(f"network unreachable: skipped {len(skipped)} of {len(results)} link(s)", file=sys.stderr)
-    print(f"{len(results) - len(skipped)} link(s) checked, {len(broken)} broken")
+    skipped = [r for r in results if r.skipped]
+    offline = [r for r in skipped if r.skipped == "network unreachable"]
+    if offline:
+        noun = "entry" if len(results) == 1 else "entries"
+        print(f"network unreachable: skipped {len(offline)} of {len(results)} {noun}", file=sys.stderr)
+    moved = sum(1 for r in results if r.ahead_by)
+    print(f"{len(results) - len(skipped)} of {len(results)} entries checked, {len(broken)} broken, "
+          f"{moved} with a default branch that moved since the pin")
     return EXIT_INVALID if broken else EXIT_OK
 
 
@@ -211,14 +252,15 @@ def _run_schema(arguments: argparse.Namespace) -> int:
 
     text = json.dumps(pattern_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if arguments.output:
+        arguments.output.parent.mkdir(parents=True, exist_ok=True)
         arguments.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return EXIT_OK
 
 
-COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "export": _run_export,
-            "check-links": _run_check_links}
+COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "init": _run_init,
+            "export": _run_export, "check-links": _run_check_links}
 
 
 def main(argv: list[str] | None = None) -> int:
