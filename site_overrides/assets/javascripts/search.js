@@ -12,6 +12,7 @@
   var ROOT = new URL("../../", script ? script.src : window.location.href);
   var RESULT_LIMIT = 10;
   var TYPING_PAUSE = 200;  // ms after the last keystroke before searching
+  var DOUBTFUL_BELOW = 6;  // a query word with fewer hits is checked against the vocabulary
   /* Pagefind's BM25 settings. Records weight the title, summary, symptoms and pressure
      (site post-build), so a word met often in long prose must not outweigh one in a
      title: occurrences saturate quickly and long pages are barely penalised. */
@@ -139,7 +140,7 @@
       .then(function (found) {
         // A word with (almost) no hits may be misspelt, or matched only a lookalike.
         var doubtful = groups.filter(function (g, index) {
-          return Object.keys(found[index]).length < 3 && g[0].length > 3;
+          return Object.keys(found[index]).length < DOUBTFUL_BELOW && g[0].length > 3;
         });
         if (!doubtful.length) return found;
         return loadWords().then(function (vocabulary) {
