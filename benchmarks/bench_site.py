@@ -5,8 +5,13 @@
 For each catalogue size N, in one run:
   * cold build with the plugin (empty diagram cache) and warm rebuild (nothing changed);
   * the same pages exported (`patternbook export`) and built by plain MkDocs +
-    Material with its default full navigation, and with `navigation.prune`;
-  * bytes per pattern page and search-index bytes per pattern for each.
+    Material with its default full navigation, and with `navigation.prune` — Material
+    as it ships, with its own search plugin and search box;
+  * HTML bytes per pattern page and Material's search-index bytes per pattern;
+  * in Chromium (Debian's, through Playwright): every byte a reader's browser fetches to
+    open a pattern page (HTML, CSS, JS, fonts, diagram SVGs), then to get the first
+    results for a query, ours (Pagefind) beside Material's (lunr) on the same pages.
+    Bytes are gzip sizes (level 6) of each fetched file, as a static host serves them.
 Wall clock of whole `mkdocs build` processes, median of --runs. Prints ratios.
 """
 
@@ -55,13 +60,126 @@ def _build(config: Path, site: Path) -> float:
 def _weights(site: Path) -> tuple[float, float]:
     pages = list((site / "patterns").glob("*/index.html"))
     page_bytes = statistics.median(p.stat().st_size for p in pages)
-    index_bytes = (site / "search" / "search_index.json").stat().st_size / len(pages)
+    index = site / "search" / "search_index.json"
+    index_bytes = index.stat().st_size / len(pages) if index.is_file() else 0.0
     return page_bytes, index_bytes
+
+
+#: The query typed into each search: two words of the synthetic vocabulary, as a reader would.
+QUERY = "checkpoint watermark"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]
+
+
+def _gzip_size(site: Path, url: str, cache: dict[str, int]) -> int:
+    """The gzip size of the file behind ``url`` (what a static host with compression sends)."""
+    import gzip
+    from urllib.parse import unquote, urlsplit
+
+    path = unquote(urlsplit(url).path).lstrip("/")
+    if path in cache:
+        return cache[path]
+    target = site / path
+    if path == "" or path.endswith("/"):
+        target = target / "index.html"
+    size = len(gzip.compress(target.read_bytes(), compresslevel=6)) if target.is_file() else 0
+    cache[path] = size
+    return size
+
+
+PAGES_MEASURED = 7
+
+
+def browser_bytes(site: Path, material: bool) -> tuple[float, int]:
+    """(median bytes to open a pattern page over :data:`PAGES_MEASURED` pages, further
+    bytes until the first results of :data:`QUERY` on the first of them)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    sizes: dict[str, int] = {}
+    page_bytes: list[int] = []
+    pattern_pages = sorted(p.parent.name for p in (site / "patterns").glob("*/index.html"))[:PAGES_MEASURED]
+
+    def weight(urls: list[str]) -> int:
+        return sum(_gzip_size(site, url, sizes) for url in set(urls) if url.startswith(base))
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+            for slug in reversed(pattern_pages):  # the first page, measured last, is the one searched from
+                tab = browser.new_context().new_page()
+                fetched: list[str] = []
+                tab.on("requestfinished", lambda request, into=fetched: into.append(request.url))
+                tab.goto(f"{base}patterns/{slug}/")
+                tab.wait_for_load_state("networkidle")
+                # Material fetches its whole index as the page loads; that belongs to search.
+                page_urls = [u for u in fetched if "search_index.json" not in u and "/workers/" not in u]
+                page_bytes.append(weight(page_urls))
+                if slug != pattern_pages[0]:
+                    tab.context.close()
+            tab.keyboard.press("/")  # both open search with it (Material's shortcut, and ours)
+            tab.keyboard.type(QUERY, delay=30)
+            tab.locator(".md-search-result__item" if material else ".pb-search__hit").first.wait_for(
+                timeout=120_000)
+            tab.wait_for_load_state("networkidle")
+            tab.wait_for_timeout(500)
+            browser.close()
+    finally:
+        server.shutdown()
+    return statistics.median(page_bytes), weight(fetched) - page_bytes[-1]
+
+
+def measure_bytes(count: int, work: Path) -> dict[str, float]:
+    """Bytes only (no timings): one build of ours and one of plain Material."""
+    project = _project(work, count)
+    _build(project / "mkdocs.yml", work / f"ours-{count}")
+    exported = work / f"exported-{count}"
+    subprocess.run([sys.executable, "-m", "patternbook", "export", str(exported)], cwd=project, check=True,
+                   capture_output=True, env=ENVIRONMENT)
+    _build(_plain_config(exported, prune=False), work / f"full-{count}")
+    ours_load, ours_search = browser_bytes(work / f"ours-{count}", material=False)
+    full_load, full_search = browser_bytes(work / f"full-{count}", material=True)
+    return {"ours_load": ours_load, "ours_search": ours_search, "full_load": full_load, "full_search": full_search}
+
+
+def _print_bytes(results: dict[int, dict[str, float]]) -> None:
+    print(f"\nIn Chromium, gzip bytes fetched (median over {PAGES_MEASURED} pattern pages; query {QUERY!r}):")
+    print(f"{'N':>6} {'ours page':>10} {'ours search':>12} {'ours total':>11} {'Material page':>14} "
+          f"{'Material search':>16} {'Material total':>15}")
+    for count, r in results.items():
+        print(f"{count:>6} {r['ours_load'] / 1024:>8.1f}KB {r['ours_search'] / 1024:>10.1f}KB "
+              f"{(r['ours_load'] + r['ours_search']) / 1024:>9.1f}KB {r['full_load'] / 1024:>12.1f}KB "
+              f"{r['full_search'] / 1024:>14.1f}KB {(r['full_load'] + r['full_search']) / 1024:>13.1f}KB")
+    sizes = sorted(results)
+    if len(sizes) >= 2:
+        small, large = results[sizes[0]], results[sizes[-1]]
+        print(f"bytes to open a pattern page N={sizes[0]}→{sizes[-1]}: ours "
+              f"{large['ours_load'] / small['ours_load']:.2f}x (target <= 1.1x)")
 
 
 def _plain_config(exported: Path, prune: bool) -> Path:
     config = yaml.safe_load((exported / "mkdocs.yml").read_text())
     config.pop("nav", None)  # Material's default: every page in the navigation
+    # Material as it ships: its own search plugin, and its header with the search box
+    # (Patternbook's header override carries the Pagefind button instead).
+    config["plugins"] = ["search", *[p for p in config.get("plugins") or [] if p != "search"]]
+    plain_overrides = exported / "overrides-material"
+    if not plain_overrides.exists() and (exported / "overrides").is_dir():
+        shutil.copytree(exported / "overrides", plain_overrides)
+        (plain_overrides / "partials" / "header.html").unlink(missing_ok=True)
+        (plain_overrides / "assets" / "javascripts" / "search.js").write_text("")
+    if plain_overrides.exists():
+        config["theme"]["custom_dir"] = "overrides-material"
     if prune:
         # navigation.sections renders every section open, which defeats pruning; Material's
         # documented pruned setup leaves it out.
@@ -89,7 +207,10 @@ def measure(count: int, runs: int, work: Path) -> dict[str, float]:
     pruned = [_build(_plain_config(exported, prune=True), work / f"prune-{count}") for _ in range(runs)]
     full_page, full_index = _weights(work / f"full-{count}")
     prune_page, _ = _weights(work / f"prune-{count}")
+    ours_load, ours_search = browser_bytes(work / f"ours-{count}", material=False)
+    full_load, full_search = browser_bytes(work / f"full-{count}", material=True)
     return {
+        "ours_load": ours_load, "ours_search": ours_search, "full_load": full_load, "full_search": full_search,
         "cold": statistics.median(cold), "warm": statistics.median(warm),
         "full": statistics.median(full), "prune": statistics.median(pruned),
         "ours_page": ours_page, "full_page": full_page, "prune_page": prune_page,
@@ -107,8 +228,8 @@ def measure_memory(count: int, work: Path) -> tuple[float, float]:
 
 
 def measure_serve(count: int, work: Path) -> tuple[float, int, int]:
-    """Seconds from saving an edit to one pattern until `mkdocs serve` shows it,
-    and the pattern pages in the served search index (all of them, or the edit lost some)."""
+    """Seconds from saving an edit to one pattern until `mkdocs serve` shows it, and the
+    records in the served search index (patterns, categories, series: none may be lost)."""
     import json
     import socket
     import urllib.request
@@ -143,9 +264,10 @@ def measure_serve(count: int, work: Path) -> tuple[float, int, int]:
         while marker not in fetch("patterns/synthetic-00001/") and time.monotonic() < deadline:
             time.sleep(0.1)
         latency = time.monotonic() - edited
-        index = json.loads(fetch("search/search_index.json") or "{}")
-        pages = {d["location"].split("#")[0] for d in index.get("docs", []) if d["location"].startswith("patterns/")}
-        return latency, len(pages), count
+        # Pagefind's entry counts every record: patterns, categories and series.
+        entry = json.loads(fetch("pagefind/pagefind-entry.json") or "{}")
+        records = sum(language["page_count"] for language in entry.get("languages", {}).values())
+        return latency, records, count
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -157,7 +279,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory", type=int, metavar="N", help="only: peak memory of a cold build of N patterns")
     parser.add_argument("--serve", type=int, metavar="N", help="only: edit-to-served latency with N patterns")
+    parser.add_argument("--bytes", action="store_true", help="only: page and search bytes in Chromium, no timings")
     arguments = parser.parse_args()
+    if arguments.bytes:
+        with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
+            _print_bytes({count: measure_bytes(count, Path(scratch)) for count in arguments.sizes})
+        return
     if arguments.memory or arguments.serve:
         with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
             if arguments.memory:
@@ -167,7 +294,7 @@ def main() -> None:
             if arguments.serve:
                 latency, indexed, count = measure_serve(arguments.serve, Path(scratch))
                 print(f"mkdocs serve with {count} patterns: edit shown after {latency:.1f}s; "
-                      f"search index holds {indexed} of {count} pattern pages")
+                      f"search index holds {indexed} records for {count} patterns")
         return
     results = {}
     with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
@@ -187,6 +314,7 @@ def main() -> None:
     for count, r in results.items():
         print(f"{count:>6} {r['ours_page'] / 1024:>13.1f} {r['full_page'] / 1024:>17.1f} "
               f"{r['prune_page'] / 1024:>15.1f} {r['ours_index']:>21.0f} {r['full_index']:>25.0f}")
+    _print_bytes(results)
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, large = results[sizes[0]], results[sizes[-1]]

@@ -144,13 +144,11 @@ def build_library(settings: LibrarySettings, progress: Callable[[int, int], None
 
 
 def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGraphs:
-    """The catalogue's relation graph (for ``discover/relations/``) and each
-    pattern's neighbourhood (for its own page), with links relative to those pages."""
-    from patternbook.diagrams import render_relation_graphs as render
+    """Each pattern's neighbourhood (for its own page), links relative to that page.
+    The catalogue-wide graph is laid out by the pages layer, without Graphviz."""
+    from patternbook.diagrams import render_neighbourhood_graphs
 
-    whole, neighbourhoods = render(catalogue, cache_dir, catalogue_link=lambda slug: f"../../patterns/{slug}/",
-                                   neighbourhood_link=lambda slug: f"../{slug}/")
-    return RelationGraphs(whole, neighbourhoods)
+    return RelationGraphs(render_neighbourhood_graphs(catalogue, cache_dir, link=lambda slug: f"../{slug}/"))
 
 
 def render_diagram_assets(catalogue: Catalogue, cache_dir: Path,

@@ -25,7 +25,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 #: Files of the packaged theme overrides every page must link; the plugin adds
 #: them to ``extra_css``/``extra_javascript`` when a site does not list them.
 THEME_STYLESHEETS = ("assets/stylesheets/patternbook.css",)
-THEME_SCRIPTS = ("assets/javascripts/patternbook.js",)
+THEME_SCRIPTS = ("assets/javascripts/patternbook.js", "assets/javascripts/search.js")
 
 
 def _shipped(inside_package: str, in_checkout: str) -> Path:

@@ -115,7 +115,7 @@ def test_relation_graph_nodes_link_to_their_pages(page: object, site_url: str) -
     page.wait_for_load_state("networkidle")
     links = page.locator(".pb-graph svg a")
     assert links.count() >= 30
-    target = page.locator('.pb-graph svg a[*|href="../../patterns/circuit-breaker/"]').first
+    target = page.locator('.pb-graph svg a[href="../../patterns/circuit-breaker/"]').first
     target.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/patterns/circuit-breaker/")
@@ -124,3 +124,38 @@ def test_relation_graph_nodes_link_to_their_pages(page: object, site_url: str) -
     assert neighbourhood.count() >= 3
     neighbourhood.filter(has_text="Bulkhead").first.click()
     page.wait_for_url("**/patterns/bulkhead/")
+
+
+def _view_box(tab: object) -> list[float]:
+    return [float(v) for v in tab.locator("[data-pb-map]").get_attribute("viewBox").split()]
+
+
+def test_relation_graph_filters_zooms_and_centres_a_found_pattern(page: object, site_url: str) -> None:
+    page.goto(site_url + "discover/relations/")
+    page.wait_for_load_state("networkidle")
+    whole = _view_box(page)
+    page.select_option("#pb-map-category", "security")
+    visible = page.locator(".pb-map-node:visible")
+    assert visible.count() >= 2
+    assert set(visible.evaluate_all("nodes => nodes.map(n => n.dataset.category)")) == {"security"}
+    page.locator("input[name=type][value=complements]").uncheck()
+    assert page.locator('.pb-map-edge[data-type=complements]:visible').count() == 0
+    page.select_option("#pb-map-category", "")
+    page.locator("[data-zoom=reset]").click()
+    page.locator("[data-zoom=in]").click()
+    assert _view_box(page)[2] < whole[2]
+    page.locator(".pb-map-frame").focus()
+    before = _view_box(page)
+    page.keyboard.press("ArrowRight")
+    assert _view_box(page)[0] > before[0]
+    page.fill("#pb-map-find", "Dead letter queue")
+    page.keyboard.press("Enter")
+    found = page.locator(".pb-map-node--found")
+    assert found.get_attribute("data-slug") == "dead-letter-queue"
+    assert page.evaluate("document.activeElement.dataset.slug") == "dead-letter-queue"
+    box = found.locator("rect").bounding_box()
+    frame = page.locator("[data-pb-map]").bounding_box()
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert abs(centre[0] - (frame["x"] + frame["width"] / 2)) < frame["width"] * 0.1
+    assert page.locator(".pb-map-status").inner_text() == "Dead letter queue centred."
+    assert page.console_errors == []

@@ -29,29 +29,71 @@ def test_home_loads_without_console_errors_or_foreign_requests(page: object, sit
     save_screenshot(page, "home")
 
 
-def test_search_finds_a_pattern_and_opens_it(page: object, site_url: str) -> None:
-    page.goto(site_url)
-    page.wait_for_load_state("networkidle")
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("Circuit breaker", delay=20)  # Material searches on key events, not on a filled value
-    result = page.locator(".md-search-result__item a").first
-    result.wait_for(timeout=10_000)
-    assert "circuit-breaker" in result.get_attribute("href")
-    result.click()
-    page.wait_for_url("**/patterns/circuit-breaker/**")
-    assert page.locator("h1").inner_text().rstrip("¶") == "Circuit breaker"
+def _search(tab: object, query: str) -> None:
+    tab.keyboard.type(query, delay=20)
+    tab.locator(".pb-search__hit").first.wait_for(timeout=15_000)
 
 
-def test_keyboard_alone_reaches_search_and_a_result(page: object, site_url: str) -> None:
+def test_search_shows_title_summary_category_and_status_and_opens_a_result(page: object, site_url: str) -> None:
+    page.goto(site_url + PATTERN)
+    page.wait_for_load_state("networkidle")
+    page.locator("[data-pb-search-open]").click()
+    _search(page, "Circuit breaker")
+    first = page.locator(".pb-search__hit").first
+    assert first.locator(".pb-search__hit-title").inner_text() == "Circuit breaker"
+    assert first.locator(".pb-status").inner_text() in {"Draft", "Reviewed", "Proven", "Deprecated"}
+    assert first.locator(".pb-search__hit-category").inner_text() == "Reliability"
+    assert first.locator(".pb-search__hit-summary").inner_text().startswith("Stop calling a failing dependency")
+    first.locator("a").click()
+    page.wait_for_url("**/patterns/circuit-breaker/")
+    assert page.console_errors == []
+    _only_own_host(page, site_url)
+
+
+def test_keyboard_alone_searches_filters_and_opens_a_result(page: object, site_url: str) -> None:
     page.goto(site_url)
     page.wait_for_load_state("networkidle")
-    page.keyboard.press("/")  # Material's shortcut for the search field
-    page.keyboard.type("dead letter", delay=20)
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("s")  # "/" works too
+    _search(page, "queue")
+    page.keyboard.press("Tab")  # the Filters disclosure
     page.keyboard.press("Enter")
-    page.wait_for_url("**/patterns/dead-letter-queue/**")
-    assert "Dead letter" in page.locator("h1").inner_text()
+    page.keyboard.press("Tab")  # Category: Foundations
+    page.keyboard.press("Tab")  # Category: Reliability
+    page.keyboard.press("Space")
+    page.wait_for_function("""() => [...document.querySelectorAll('.pb-search__hit-category')]
+        .every(node => node.textContent === 'Reliability')""")
+    categories = page.locator(".pb-search__hit-category").all_inner_texts()
+    assert categories and set(categories) == {"Reliability"}
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")  # back to the search field
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    expected = page.locator(".pb-search__link").first.get_attribute("href")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == expected
+    page.keyboard.press("Enter")
+    page.wait_for_url("**" + expected)
+    assert page.console_errors == []
+    _only_own_host(page, site_url)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_dialog_is_accessible_in_both_schemes(browser: object, site_url: str, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    tab = context.new_page()
+    tab.goto(site_url + PATTERN)
+    tab.wait_for_load_state("networkidle")
+    tab.keyboard.press("/")
+    _search(tab, "retry storm")
+    tab.locator(".pb-search__filters summary").click()
+    dialog_background = tab.evaluate("getComputedStyle(document.querySelector('.pb-search')).backgroundColor")
+    assert (dialog_background == "rgb(255, 255, 255)") == (scheme == "light")
+    save_screenshot(tab, f"search-{scheme}")
+    results = Axe().run(tab, context=".pb-search")
+    assert [(v["id"], v["impact"]) for v in results.response["violations"]] == []
+    context.close()
 
 
 def _drawn_colours(png: bytes) -> int:

@@ -79,9 +79,10 @@ def test_no_payload_executes_anywhere(browser: object, hostile_site_url: str) ->
             link.hover()
         assert tab.evaluate("window.__executed") == [], path
     tab.goto(hostile_site_url)
-    tab.locator("input.md-search__input").click()
+    tab.wait_for_load_state("networkidle")
+    tab.keyboard.press("/")
     tab.keyboard.type("Bulkheads", delay=20)
-    tab.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    tab.locator(".pb-search__hit").first.wait_for(timeout=15_000)
     tab.wait_for_timeout(500)
     assert tab.evaluate("window.__executed") == []
     assert dialogs == [] and errors == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from patternbook.catalogue import Catalogue
-from patternbook.diagrams import DOT_STATS, GraphvizNotFound, render_pattern_diagrams, render_relation_graphs
+from patternbook.diagrams import DOT_STATS, GraphvizNotFound, render_neighbourhood_graphs, render_pattern_diagrams
 from patternbook.validation import validate_paths
 from tests.conftest import PROJECT
 
@@ -64,11 +64,8 @@ def test_svg_carries_no_script_handlers_paths_or_foreign_references(rendered: di
         assert "<!DOCTYPE" not in text and "<?xml" not in text
 
 
-def test_relation_graph_nodes_link_to_pattern_pages(catalogue: Catalogue, tmp_path: Path) -> None:
-    whole, neighbourhoods = render_relation_graphs(
-        catalogue, tmp_path, catalogue_link=lambda s: f"../../patterns/{s}/", neighbourhood_link=lambda s: f"../{s}/")
-    links = set(re.findall(r'xlink:href="([^"]*)"', whole))
-    assert links == {f"../../patterns/{slug}/" for slug in catalogue.patterns}
+def test_neighbourhood_graph_nodes_link_to_pattern_pages(catalogue: Catalogue, tmp_path: Path) -> None:
+    neighbourhoods = render_neighbourhood_graphs(catalogue, tmp_path, link=lambda s: f"../{s}/")
     assert set(neighbourhoods) == set(catalogue.patterns)
     near = set(re.findall(r'xlink:href="([^"]*)"', neighbourhoods["circuit-breaker"]))
     assert "../retry-with-backoff-and-jitter/" in near and "../circuit-breaker/" in near
@@ -138,8 +135,7 @@ def test_every_id_is_unique_across_all_diagrams_and_relation_graphs(catalogue: C
                                                                     tmp_path: Path) -> None:
     # Clusters inherit the graph's id attribute in dot unless given their own; several
     # SVGs inlined in one page must not share an id either.
-    _, neighbourhoods = render_relation_graphs(
-        catalogue, tmp_path, catalogue_link=lambda s: f"../{s}/", neighbourhood_link=lambda s: f"../{s}/")
+    neighbourhoods = render_neighbourhood_graphs(catalogue, tmp_path, link=lambda s: f"../{s}/")
     documents = [svg.decode() for svg in rendered.values()] + list(neighbourhoods.values())
     every_id = [identifier for svg in documents for identifier in _ids(svg)]
     repeated = {identifier for identifier in every_id if every_id.count(identifier) > 1}

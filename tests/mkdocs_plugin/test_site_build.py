@@ -157,7 +157,7 @@ def test_export_builds_with_plain_mkdocs_and_material(tmp_path: Path) -> None:
     import yaml
 
     config = yaml.safe_load((exported / "mkdocs.yml").read_text())
-    assert config["plugins"] == ["search", "tags"]
+    assert config["plugins"] == ["tags"]  # search is Patternbook's post-build stage, not a MkDocs plugin
     site = tmp_path / "plain-site"
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=exported,
                            capture_output=True, text=True, timeout=300)

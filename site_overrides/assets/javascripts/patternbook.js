@@ -82,10 +82,162 @@
     apply();
   }
 
+  /* The relation graph: filter by category and relation type, pan and zoom by pointer,
+     wheel or keyboard, and find a pattern to centre it. The SVG is complete without
+     this: every node is already a link. */
+  function relationMap(controls) {
+    var svg = document.querySelector("[data-pb-map]");
+    var frame = svg && svg.closest(".pb-map-frame");
+    if (!svg || !frame) return;
+    var full = svg.viewBox.baseVal;
+    var home = { x: full.x, y: full.y, width: full.width, height: full.height };
+    var view = Object.assign({}, home);
+    var nodes = Array.prototype.slice.call(svg.querySelectorAll(".pb-map-node"));
+    var edges = Array.prototype.slice.call(svg.querySelectorAll(".pb-map-edge"));
+    var blocks = Array.prototype.slice.call(svg.querySelectorAll(".pb-map-block"));
+    var status = controls.querySelector(".pb-map-status");
+    var category = controls.querySelector("#pb-map-category");
+    var find = controls.querySelector("#pb-map-find");
+    var bySlug = {};
+    nodes.forEach(function (node) { bySlug[node.getAttribute("data-slug")] = node; });
+
+    function show() {
+      svg.setAttribute("viewBox", [view.x, view.y, view.width, view.height].join(" "));
+    }
+    function zoom(factor, cx, cy) {
+      var width = Math.min(home.width * 1.5, Math.max(200, view.width * factor));
+      var height = view.height * (width / view.width);
+      cx = cx === undefined ? view.x + view.width / 2 : cx;
+      cy = cy === undefined ? view.y + view.height / 2 : cy;
+      view = { x: cx - (cx - view.x) * (width / view.width), y: cy - (cy - view.y) * (height / view.height),
+               width: width, height: height };
+      show();
+    }
+    function pan(dx, dy) {
+      view.x += dx * view.width;
+      view.y += dy * view.height;
+      show();
+    }
+    function centreOn(node) {
+      var box = node.getBBox();
+      var width = Math.min(home.width, 1400), height = width * (home.height / home.width);
+      view = { x: box.x + box.width / 2 - width / 2, y: box.y + box.height / 2 - height / 2,
+               width: width, height: height };
+      show();
+      nodes.forEach(function (other) { other.classList.toggle("pb-map-node--found", other === node); });
+      node.focus();
+    }
+    function filter() {
+      var types = Array.prototype.slice.call(controls.querySelectorAll("input[name=type]:checked"))
+        .map(function (box) { return box.value; });
+      var only = category.value;
+      var visible = {};
+      nodes.forEach(function (node) {
+        var shown = !only || node.getAttribute("data-category") === only;
+        node.style.display = shown ? "" : "none";
+        if (shown) visible[node.getAttribute("data-slug")] = true;
+      });
+      blocks.forEach(function (block) {
+        block.style.opacity = !only || block.getAttribute("data-category") === only ? "" : "0.25";
+      });
+      var count = 0;
+      edges.forEach(function (edge) {
+        var shown = types.indexOf(edge.getAttribute("data-type")) !== -1 &&
+          (visible[edge.getAttribute("data-from")] || visible[edge.getAttribute("data-to")]);
+        edge.style.display = shown ? "" : "none";
+        if (shown) count += 1;
+      });
+      status.textContent = Object.keys(visible).length + " patterns and " + count + " relations shown.";
+      if (only) {
+        var block = svg.querySelector('.pb-map-block[data-category="' + only + '"]');
+        if (block) {
+          var box = block.getBBox();
+          view = { x: box.x - 20, y: box.y - 20, width: box.width + 40,
+                   height: (box.width + 40) * (home.height / home.width) };
+          if (view.height < box.height + 40) {
+            view.height = box.height + 40;
+            view.width = view.height * (home.width / home.height);
+          }
+          show();
+        }
+      }
+    }
+
+    controls.addEventListener("change", function (event) { if (event.target !== find) filter(); });
+    controls.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var wanted = find.value.trim().toLowerCase();
+      var option = Array.prototype.slice.call(controls.querySelectorAll("#pb-map-titles option"))
+        .filter(function (o) { return o.value.toLowerCase() === wanted; })[0] ||
+        Array.prototype.slice.call(controls.querySelectorAll("#pb-map-titles option"))
+          .filter(function (o) { return wanted && o.value.toLowerCase().indexOf(wanted) !== -1; })[0];
+      if (!option) { status.textContent = "No pattern is called that."; return; }
+      var node = bySlug[option.getAttribute("data-slug")];
+      if (category.value && node.getAttribute("data-category") !== category.value) {
+        category.value = "";
+        filter();
+      }
+      status.textContent = option.value + " centred.";
+      centreOn(node);
+    });
+    controls.querySelectorAll("[data-zoom]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var how = button.getAttribute("data-zoom");
+        if (how === "reset") { view = Object.assign({}, home); show(); }
+        else zoom(how === "in" ? 0.7 : 1 / 0.7);
+      });
+    });
+    frame.addEventListener("keydown", function (event) {
+      var steps = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, -0.1], ArrowDown: [0, 0.1] };
+      if (event.target !== frame) return;  // arrows on a focused node are the browser's
+      if (steps[event.key]) { event.preventDefault(); pan(steps[event.key][0], steps[event.key][1]); }
+      else if (event.key === "+" || event.key === "=") { event.preventDefault(); zoom(0.7); }
+      else if (event.key === "-") { event.preventDefault(); zoom(1 / 0.7); }
+    });
+    // Keyboard focus on a node outside the view brings it into view.
+    svg.addEventListener("focusin", function (event) {
+      var node = event.target.closest && event.target.closest(".pb-map-node");
+      if (!node) return;
+      var box = node.getBBox();
+      if (box.x < view.x || box.y < view.y || box.x + box.width > view.x + view.width ||
+          box.y + box.height > view.y + view.height) {
+        view.x = box.x + box.width / 2 - view.width / 2;
+        view.y = box.y + box.height / 2 - view.height / 2;
+        show();
+      }
+    });
+    svg.addEventListener("wheel", function (event) {
+      event.preventDefault();
+      var point = svg.createSVGPoint();
+      point.x = event.clientX;
+      point.y = event.clientY;
+      var at = point.matrixTransform(svg.getScreenCTM().inverse());
+      zoom(event.deltaY > 0 ? 1.15 : 1 / 1.15, at.x, at.y);
+    }, { passive: false });
+    var dragging = null;
+    svg.addEventListener("pointerdown", function (event) {
+      if (event.target.closest(".pb-map-node")) return;
+      dragging = { x: event.clientX, y: event.clientY };
+      svg.setPointerCapture(event.pointerId);
+    });
+    svg.addEventListener("pointermove", function (event) {
+      if (!dragging) return;
+      var scale = view.width / svg.getBoundingClientRect().width;
+      view.x -= (event.clientX - dragging.x) * scale;
+      view.y -= (event.clientY - dragging.y) * scale;
+      dragging = { x: event.clientX, y: event.clientY };
+      show();
+    });
+    svg.addEventListener("pointerup", function () { dragging = null; });
+    controls.hidden = false;
+    filter();
+  }
+
   function start() {
     document.querySelectorAll("[data-pb-facets]").forEach(facets);
     document.querySelectorAll("[data-pb-sortable]").forEach(sortable);
     document.querySelectorAll("[data-pb-finder]").forEach(finder);
+    document.querySelectorAll("[data-pb-map-controls]").forEach(relationMap);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

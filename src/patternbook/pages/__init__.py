@@ -1,9 +1,17 @@
 """Validated patterns → page Markdown. Contributor text is always data here:
 it is escaped into our templates, never evaluated as one."""
 
-from patternbook.pages.discovery import RelationGraphs, catalogue_document, catalogue_document_schema
+from patternbook.pages.discovery import (
+    FACET_TITLES,
+    RelationGraphs,
+    catalogue_document,
+    catalogue_document_schema,
+    facet_vocabulary,
+    pattern_facets,
+)
 from patternbook.pages.prose import render_prose
 from patternbook.pages.site import (
+    STATUS_TITLES,
     GeneratedPage,
     SiteOptions,
     SitePlan,
@@ -15,6 +23,8 @@ from patternbook.pages.site import (
 )
 
 __all__ = [
+    "FACET_TITLES",
+    "STATUS_TITLES",
     "GeneratedPage",
     "RelationGraphs",
     "SiteOptions",
@@ -22,6 +32,8 @@ __all__ = [
     "catalogue_document",
     "catalogue_document_schema",
     "diagram_asset_path",
+    "facet_vocabulary",
+    "pattern_facets",
     "pattern_page_path",
     "plan_site",
     "reading_minutes",

@@ -12,22 +12,26 @@ from markupsafe import Markup
 
 from patternbook.catalogue import Catalogue
 from patternbook.escaping import front_matter, strict_json
+from patternbook.pages.relation_map import RELATION_STYLES, relation_map
 from patternbook.schema import KINDS, PILLARS, AntiPattern, Pattern
 
-__all__ = ["RelationGraphs", "catalogue_document", "catalogue_document_schema", "comparison_id", "discovery_pages"]
+__all__ = ["FACET_TITLES", "RelationGraphs", "catalogue_document", "catalogue_document_schema", "comparison_id",
+           "discovery_pages", "facet_vocabulary", "pattern_facets"]
+
+#: The facets readers filter by, in the order the facets page and search show them.
+FACET_TITLES = {"category": "Category", "pillar": "Pillar", "status": "Status", "iac": "IaC tool", "tag": "Tag"}
 
 
 @dataclass(frozen=True)
 class RelationGraphs:
-    """Inline SVGs from the diagrams layer, handed in by the adapter (pages never render graphs)."""
+    """Inline SVGs from the diagrams layer, handed in by the adapter (pages never run Graphviz)."""
 
-    catalogue: str | None = None
-    """The whole catalogue's relation graph; node links are relative to a page one level deep."""
     neighbourhoods: dict[str, str] = field(default_factory=dict)
     """Per pattern slug: its own neighbourhood, links relative to the pattern page."""
 
 
-def _facets(pattern: Pattern | AntiPattern) -> dict[str, list[str]]:
+def pattern_facets(pattern: Pattern | AntiPattern) -> dict[str, list[str]]:
+    """The values a bundle has for each facet (:data:`FACET_TITLES`, plus its kind)."""
     if isinstance(pattern, AntiPattern):
         # Pillar and IaC facets mean "serves" and "ships code in": an anti-pattern has neither.
         return {"kind": ["anti-pattern"], "category": [pattern.category], "pillar": [], "status": [pattern.status],
@@ -40,6 +44,28 @@ def _facets(pattern: Pattern | AntiPattern) -> dict[str, list[str]]:
         "iac": sorted({r.iac for r in pattern.repositories}),
         "tag": list(pattern.tags),
     }
+
+
+def facet_vocabulary(catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
+    """Per facet, the (value, title) pairs that at least one pattern has, in the
+    order readers see them: the facets page and the search filters share it."""
+    from patternbook.pages.site import IAC_TITLES, PILLAR_TITLES, STATUS_TITLES
+
+    patterns = list(catalogue.patterns.values())
+    ordered: dict[str, list[str]] = {
+        "category": [c.id for c in catalogue.categories],
+        "pillar": list(PILLARS),
+        "status": list(STATUS_TITLES),
+        "iac": sorted({r.iac for p in patterns for r in p.repositories}),
+        "tag": sorted({t for p in patterns for t in p.tags}),
+    }
+    present = {name: {v for p in patterns for v in pattern_facets(p)[name]} for name in ordered}
+    titles: dict[str, dict[str, str]] = {
+        "category": {c.id: c.title for c in catalogue.categories}, "pillar": PILLAR_TITLES,
+        "status": STATUS_TITLES, "iac": IAC_TITLES, "tag": {},
+    }
+    return {name: [(value, titles[name].get(value, value)) for value in values if value in present[name]]
+            for name, values in ordered.items()}
 
 
 def _operational_burden(pattern: Pattern) -> int:
@@ -57,18 +83,13 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
     categories = {c.id: c for c in catalogue.categories}
     pages: list[tuple[str, str]] = []
 
-    facet_values: dict[str, list[str]] = {"kind": list(KINDS), "category": [c.id for c in catalogue.categories],
-                                          "pillar": list(PILLARS),
-                                          "status": ["draft", "reviewed", "proven", "deprecated"]}
-    facet_values["iac"] = sorted({r.iac for p in patterns for r in p.repositories})
-    facet_values["tag"] = sorted({t for p in listed for t in p.tags})
-    present = {name: {v for p in listed for v in _facets(p)[name]} for name in facet_values}
-    if not anti_patterns:
-        del facet_values["kind"]  # one kind only: a facet with a single box filters nothing
+    facets = {name: [value for value, _ in values] for name, values in facet_vocabulary(catalogue).items()}
+    if anti_patterns:  # with one kind only, a kind facet would filter nothing
+        facets = {"kind": list(KINDS), **facets}
     pages.append(("discover/patterns.md", render(
         "discover/patterns.md.j2",
-        items=[(p, f"../../patterns/{p.slug}/", _facets(p)) for p in listed],
-        facets={name: [v for v in values if v in present[name]] for name, values in facet_values.items()},
+        items=[(p, f"../../patterns/{p.slug}/", pattern_facets(p)) for p in listed],
+        facets=facets,
         categories=categories)))
 
     pages.append(("discover/pillars.md", render(
@@ -76,10 +97,11 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
         rows=[(p, f"../../patterns/{p.slug}/", p.pillars.served()) for p in patterns],
         harm_rows=[(a, f"../../patterns/{a.slug}/", a.harms.served()) for a in anti_patterns])))
 
-    if graphs.catalogue:
-        pages.append(("discover/relations.md", render(
-            "discover/relations.md.j2", svg=Markup(graphs.catalogue), edge_count=len(catalogue.relation_edges()),
-            pattern_count=len(patterns), anti_pattern_count=len(anti_patterns))))
+    drawn = relation_map(catalogue, "../../patterns/")
+    pages.append(("discover/relations.md", render(
+        "discover/relations.md.j2", svg=Markup(drawn.svg), edge_count=drawn.relation_count,
+        pattern_count=drawn.pattern_count, categories=catalogue.categories, relation_styles=RELATION_STYLES,
+        patterns=patterns, anti_pattern_count=len(anti_patterns))))
 
     symptoms = [(s, [(p, f"../../patterns/{p.slug}/") for p in catalogue.ranked_for_symptom(s.id)],
                  [(a, f"../../patterns/{a.slug}/") for a in catalogue.producing(s.id)])
@@ -132,11 +154,9 @@ def comparison_id(slugs: list[str]) -> str:
     return joined[:MAX_COMPARISON_ID - 18].rstrip("-") + "--" + digest
 
 
-def discovery_nav(catalogue: Catalogue, has_graph: bool) -> list[dict[str, Any]]:
+def discovery_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
     nav: list[dict[str, Any]] = [{"All patterns": "discover/patterns.md"}, {"Problem finder": "discover/finder.md"},
-                                 {"Pillar matrix": "discover/pillars.md"}]
-    if has_graph:
-        nav.append({"Relation graph": "discover/relations.md"})
+                                 {"Pillar matrix": "discover/pillars.md"}, {"Relation graph": "discover/relations.md"}]
     if catalogue.series:
         nav.append({"Series": "series/index.md"})
     if catalogue.alternative_groups():

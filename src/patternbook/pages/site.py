@@ -32,6 +32,7 @@ from patternbook.schema import PILLARS, AntiPattern, Bundle
 
 __all__ = [
     "RELATION_TITLES",
+    "STATUS_TITLES",
     "GeneratedPage",
     "RelationGraphs",
     "SiteOptions",
@@ -316,7 +317,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
 
     nav: list[Any] = [
         {"Home": "index.md"},
-        {"Discover": discovery_nav(catalogue, has_graph=bool(graphs.catalogue))},
+        {"Discover": discovery_nav(catalogue)},
         {"Categories": [{nav_title(c.title): f"categories/{c.id}.md"} for c in catalogue.categories]},
         {"Tags": "tags.md"},
     ]

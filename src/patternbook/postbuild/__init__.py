@@ -35,7 +35,11 @@ class PostBuildContext:
 
 PostBuildStep = Callable[[PostBuildContext], None]
 
-POST_BUILD_STEPS: list[PostBuildStep] = []
+from patternbook.postbuild.search import search_index_step  # noqa: E402  (the steps need the context above)
+
+POST_BUILD_STEPS: list[PostBuildStep] = [
+    search_index_step,
+]
 
 
 def run_post_build(context: PostBuildContext) -> None:
