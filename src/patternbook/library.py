@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patternbook.catalogue import Catalogue
-from patternbook.errors import Diagnostic, ValidationFailed
+from patternbook.errors import Diagnostic, UsageError, ValidationFailed
+from patternbook.history import CatalogueHistory, read_catalogue_history
 from patternbook.pages import RelationGraphs, SiteOptions, SitePlan, diagram_asset_path, plan_site
 from patternbook.validation import ValidationReport, validate_paths
 
-__all__ = ["LibraryBuild", "LibrarySettings", "SiteConfig", "build_date", "build_library", "export_library",
-           "read_site_config"]
+__all__ = ["PREVIEW_VARIABLE", "LibraryBuild", "LibrarySettings", "SiteConfig", "build_date", "build_library",
+           "export_library", "preview_pull_request", "read_site_config"]
+
+#: Set to a pull request's number to build a preview of it: every page gets ``noindex``
+#: and a visible banner (the plugin's ``preview_pull_request`` option does the same).
+PREVIEW_VARIABLE = "PATTERNBOOK_PREVIEW_PR"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class LibrarySettings:
     tolerate_invalid: bool = False
     """While serving: a bundle that fails validation gets a page showing its
     diagnostics instead of stopping the build."""
+    preview_pull_request: str | None = None
+    """Build a preview of this pull request (see :data:`PREVIEW_VARIABLE`)."""
 
 
 @dataclass
@@ -41,6 +48,10 @@ class LibraryBuild:
     plan: SitePlan
     assets: dict[str, Path] = field(default_factory=dict)
     """Generated files by site path (diagram SVGs in the cache), copied, never held in memory."""
+    catalogue: Catalogue | None = None
+    history: CatalogueHistory | None = None
+    preview_pull_request: str | None = None
+    """The pull request this build previews, if it is a preview."""
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -57,6 +68,17 @@ def build_date() -> datetime.date:
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
     return datetime.date.today()
+
+
+def preview_pull_request(configured: str | int | None = None) -> str | None:
+    """The pull request number a preview build is for: the configured one, else
+    :data:`PREVIEW_VARIABLE`; None for a normal build."""
+    value = str(configured if configured not in (None, "") else os.environ.get(PREVIEW_VARIABLE, "")).strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        raise UsageError(f"{PREVIEW_VARIABLE} / preview_pull_request must be a pull request number, not '{value}'")
+    return value
 
 
 def _invalid_bundles(report: ValidationReport) -> dict[str, list[Diagnostic]]:
@@ -76,17 +98,19 @@ def build_library(settings: LibrarySettings, progress: Callable[[int, int], None
     ``tolerate_invalid`` is set and the catalogue file itself is sound.
     """
     today = build_date()
+    preview = preview_pull_request(settings.preview_pull_request)  # a bad value fails before any work
     report = validate_paths([settings.patterns_dir], today=today)
     invalid = _invalid_bundles(report)
     if report.catalogue is None or (report.errors and not settings.tolerate_invalid):
         raise ValidationFailed(report.errors)
     catalogue = Catalogue.from_models(report.catalogue, report.patterns)
-    options = SiteOptions(today=today, edit_url_template=settings.edit_url_template)
+    history = read_catalogue_history(settings.patterns_dir)
+    options = SiteOptions(today=today, edit_url_template=settings.edit_url_template, history=history)
     graphs = render_relation_graphs(catalogue, settings.cache_dir)
     plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
                      about_page=settings.about_page, graphs=graphs)
     assets = render_diagram_assets(catalogue, settings.cache_dir, progress)
-    return LibraryBuild(report, plan, assets)
+    return LibraryBuild(report, plan, assets, catalogue, history, preview)
 
 
 def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGraphs:
@@ -122,8 +146,6 @@ def read_site_config(config_file: Path) -> SiteConfig:
     """Read ``mkdocs.yml`` without MkDocs (safe YAML; ``!ENV`` and other tags are refused)."""
     import yaml
 
-    from patternbook.errors import UsageError
-
     try:
         raw = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
@@ -140,6 +162,7 @@ def read_site_config(config_file: Path) -> SiteConfig:
         cache_dir=root / options.get("cache_dir", ".cache/patternbook"),
         edit_url_template=options.get("edit_url_template"),
         about_page="about.md" if (docs_dir / "about.md").is_file() else None,
+        preview_pull_request=options.get("preview_pull_request"),
     )
     return SiteConfig(config_file, raw, settings)
 
@@ -151,8 +174,6 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
     import shutil
 
     import yaml
-
-    from patternbook.errors import UsageError
 
     exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(
         encoding="utf-8", errors="replace").startswith(EXPORT_MARKER)

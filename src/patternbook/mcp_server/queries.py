@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from patternbook.catalogue import Catalogue
+from patternbook.pages.agents import pattern_document
 from patternbook.schema import PILLARS, Pattern
 
 __all__ = [
@@ -113,27 +114,9 @@ def search_patterns(catalogue: Catalogue, query: str = "", *, category: str | No
 
 
 def get_pattern(catalogue: Catalogue, slug: str) -> dict[str, Any]:
-    """One pattern with its five answers first, then everything else it says."""
-    pattern = _pattern_or_error(catalogue, slug)
-    data = pattern.model_dump(mode="json", exclude={"diagrams"})
-    edges = data.pop("failure_edges")
-    return {
-        **pattern_card(pattern),
-        "answers": {
-            "pressure": data.pop("pressure"),
-            "when_not_to_use": data.pop("when_not_to_use"),
-            "failure_edges": [{"order": index + 1, "breaks_first": index == 0, **edge}
-                              for index, edge in enumerate(edges)],
-            "cost": data.pop("cost"),
-            "operations": data.pop("operations"),
-        },
-        "when_to_use": data.pop("when_to_use"),
-        "solution_markdown": data.pop("solution"),
-        "pillar_reasons": pattern.pillars.served(),
-        "diagrams": [{"id": d.id, "title": d.title, "caption": d.caption} for d in pattern.diagrams],
-        **{key: data[key] for key in ("owners", "last_reviewed", "review_interval_days", "superseded_by",
-                                      "repositories", "relations", "references", "known_uses")},
-    }
+    """One pattern with its five answers first, then everything else it says
+    (the same document as the ``patterns/<slug>.json`` file beside its page)."""
+    return {**pattern_document(_pattern_or_error(catalogue, slug)), "path": PAGE_PATH.format(slug=slug)}
 
 
 def find_by_symptom(catalogue: Catalogue, symptom: str) -> dict[str, Any]:

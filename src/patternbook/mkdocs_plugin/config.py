@@ -17,3 +17,6 @@ class PatternbookConfig(Config):
     """Rendered diagrams, keyed by a hash of every input; safe to delete."""
     edit_url_template = option.Optional(option.Type(str))
     """Link for "Edit this pattern"; ``{slug}`` is replaced by the pattern's slug."""
+    preview_pull_request = option.Optional(option.Type(int))
+    """Build a preview of this pull request: ``noindex`` and a visible banner on every page.
+    The ``PATTERNBOOK_PREVIEW_PR`` environment variable does the same without editing mkdocs.yml."""

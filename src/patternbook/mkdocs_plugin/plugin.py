@@ -55,6 +55,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             edit_url_template=self.config.edit_url_template,
             about_page="about.md" if (Path(config.docs_dir) / "about.md").is_file() else None,
             tolerate_invalid=self.serving,
+            preview_pull_request=self.config.preview_pull_request,
         )
         self.cache_dir = settings.cache_dir
         self.watched = [settings.patterns_dir, settings.templates_dir]
@@ -110,7 +111,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.build is not None:
-            run_post_build(PostBuildContext(Path(config.site_dir), self.build, config.site_url or None))
+            run_post_build(PostBuildContext(Path(config.site_dir), self.build, config.site_url or None,
+                                            config.site_name, config.site_description or None))
         if self.staging_dir is None or self.site_dir is None:
             return
         _swap_into_place(self.staging_dir, self.site_dir)
