@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="$PROJECT_DIR/.venv"
+VENV="${PATTERNBOOK_VENV:-$PROJECT_DIR/.venv}"
+LOCK="$PROJECT_DIR/requirements/lock.txt"
 PYTHON="${PYTHON:-python3}"
 
 log() { printf '[patternbook] %s\n' "$*" >&2; }
@@ -31,18 +32,31 @@ ensure_system_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# ensure_venv EXTRAS : create .venv and install the project (editable) with EXTRAS,
-# again only when pyproject.toml changed since the last install.
+# pip_install ARGS... : pip without the machine's own find-links, extra indexes and constraints,
+# so the lock alone decides what is installed (and every file is checked against its hash).
+pip_install() {
+  PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= PIP_CONSTRAINT= \
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input "$@"
+}
+
+# ensure_venv : create .venv and install the locked dependency tree (runtime, test tools and
+# engines, every file checked against its hash) plus the project itself (editable, without
+# build isolation, so the build backend comes from the lock too). Runs again only when the
+# lock or pyproject.toml changed since the last install.
 ensure_venv() {
-  local extras="${1:-}" stamp
+  local stamp
   if [ ! -x "$VENV/bin/python" ]; then
     log "creating $VENV"
     "$PYTHON" -m venv "$VENV"
   fi
-  stamp="$VENV/.installed-$(sha256sum "$PROJECT_DIR/pyproject.toml" | cut -c1-16)-${extras:-base}"
+  stamp="$VENV/.installed-$(cat "$LOCK" "$PROJECT_DIR/pyproject.toml" | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    log "installing Python packages${extras:+ ($extras)}"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$PROJECT_DIR${extras:+[$extras]}"
+    log "installing the locked Python packages (requirements/lock.txt)"
+    rm -f "$VENV"/.installed-*
+    pip_install --require-hashes --no-deps -r "$LOCK"
+    pip_install --no-deps --no-build-isolation -e "$PROJECT_DIR"
+    "$VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null \
+      || { "$VENV/bin/python" -m pip check; log "the lock is inconsistent: run bash scripts/lock"; return 1; }
     touch "$stamp"
   fi
 }

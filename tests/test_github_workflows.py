@@ -6,6 +6,9 @@ pattern pull request cannot change the build without a maintainer."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,10 @@ from tests.conftest import PROJECT
 GITHUB = PROJECT / ".github"
 PULL_REQUEST_WORKFLOW = GITHUB / "workflows" / "pull-request.yml"
 DEPLOY_WORKFLOW = GITHUB / "workflows" / "deploy.yml"
-WORKFLOWS = (PULL_REQUEST_WORKFLOW, DEPLOY_WORKFLOW)
+DRIFT_WORKFLOW = GITHUB / "workflows" / "drift.yml"
+WORKFLOWS = (PULL_REQUEST_WORKFLOW, DEPLOY_WORKFLOW, DRIFT_WORKFLOW)
+#: The Debian image the README's commands are promised to work on.
+CONTAINER = "python:3.11-slim-bookworm"
 
 #: Paths a pattern pull request must not be able to change without a maintainer.
 GUARDED_PATHS = (
@@ -30,6 +36,8 @@ GUARDED_PATHS = (
     "scripts/",
     "schema/",
     "patterns/catalogue.yaml",
+    "requirements/",
+    ".pre-commit-config.yaml",
 )
 
 
@@ -137,21 +145,29 @@ def test_validate_step_writes_github_annotations(pull_request: dict[str, Any]) -
     assert "--strict" in step["run"]
 
 
-def test_pull_request_installs_the_project_python_and_graphviz(pull_request: dict[str, Any]) -> None:
-    setups = [step for step in steps(pull_request) if step.get("uses", "").startswith("actions/setup-python@")]
-    assert setups
-    assert all(str(step["with"]["python-version"]) == "3.11" for step in setups)
-    lines = run_lines(pull_request)
-    assert "pip install -e ." in lines
-    assert any("apt-get install" in line and "graphviz" in line for line in lines)
+@pytest.mark.parametrize(("path", "command"), [(PULL_REQUEST_WORKFLOW, "bash scripts/test"),
+                                             (PULL_REQUEST_WORKFLOW, "bash scripts/build"),
+                                             (DEPLOY_WORKFLOW, "bash scripts/build"),
+                                             (DRIFT_WORKFLOW, "bash scripts/drift")],
+                         ids=lambda value: getattr(value, "name", value))
+def test_workflows_run_the_readme_commands(path: Path, command: str) -> None:
+    """CI runs what the README tells a contributor to run, nothing it installs by itself."""
+    workflow = load_workflow(path)
+    assert command in run_lines(workflow)
+    lines = run_lines(workflow)
+    assert not any(line.startswith("pip install") for line in lines)
+    assert not any("setup-python" in action for action in uses(workflow))
 
 
-@pytest.mark.parametrize("name", ["pull_request", "deploy"])
-def test_build_is_strict(name: str, request: pytest.FixtureRequest) -> None:
-    workflow = request.getfixturevalue(name)
-    step = step_running(workflow, "mkdocs build")
-    assert "mkdocs build --strict" in step["run"]
-    assert str(step.get("env", {}).get("NO_MKDOCS_2_WARNING")) == "1"
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_jobs_that_run_commands_run_in_the_debian_container(path: Path) -> None:
+    for name, job in load_workflow(path)["jobs"].items():
+        if any("run" in step for step in job.get("steps", [])):
+            assert job.get("container") == CONTAINER, name
+
+
+def test_the_build_script_is_strict() -> None:
+    assert "--strict" in (PROJECT / "scripts" / "build").read_text(encoding="utf-8")
 
 
 def test_pull_request_uploads_the_built_site(pull_request: dict[str, Any]) -> None:
@@ -173,7 +189,7 @@ def test_pull_request_summarises_the_catalogue_diff(pull_request: dict[str, Any]
 
 
 def test_pull_request_site_is_built_as_a_preview(pull_request: dict[str, Any]) -> None:
-    step = step_running(pull_request, "mkdocs build")
+    step = step_running(pull_request, "scripts/build")
     assert step["env"]["PATTERNBOOK_PREVIEW_PR"] == "${{ github.event.pull_request.number }}"
 
 
@@ -183,12 +199,38 @@ def test_deploy_builds_with_the_whole_history(deploy: dict[str, Any]) -> None:
     assert "PATTERNBOOK_PREVIEW_PR" not in str(deploy)
 
 
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>\S+?)@(?P<ref>\S+)\s*(?:#\s*(?P<tag>\S+))?\s*$")
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_actions_are_official_and_pinned_to_a_major_version(path: Path) -> None:
-    for action in uses(load_workflow(path)):
-        name, _, version = action.partition("@")
-        assert name.startswith("actions/"), action
-        assert re.fullmatch(r"v\d+", version), action
+def test_actions_are_official_and_pinned_to_a_commit_with_its_tag(path: Path) -> None:
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if re.match(r"^\s*(-\s+)?uses:", line)]
+    assert len(lines) == len(uses(load_workflow(path)))
+    for line in lines:
+        match = USES_LINE.match(line)
+        assert match, line
+        assert match["action"].startswith("actions/"), line
+        assert re.fullmatch(r"[0-9a-f]{40}", match["ref"]), f"not pinned to a full commit SHA: {line}"
+        assert match["tag"] and re.fullmatch(r"v\d+(\.\d+)*", match["tag"]), f"no release tag comment: {line}"
+
+
+def test_zizmor_finds_nothing_of_medium_severity_or_above() -> None:
+    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or "zizmor"
+    result = subprocess.run([zizmor, "--offline", "--min-severity", "medium", "--no-progress", str(GITHUB)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout + result.stderr
+
+
+def test_dependabot_keeps_actions_and_the_lock_fresh() -> None:
+    config = load_yaml(GITHUB / "dependabot.yml")
+    ecosystems = {update["package-ecosystem"] for update in config["updates"]}
+    assert {"github-actions", "pip"} <= ecosystems
+
+
+def test_drift_workflow_runs_weekly() -> None:
+    on = triggers(load_workflow(DRIFT_WORKFLOW))
+    assert on["schedule"] and all(entry["cron"].split()[4] != "*" for entry in on["schedule"])
 
 
 # --- the deploy workflow --------------------------------------------------------
@@ -289,7 +331,8 @@ def test_pre_commit_config_parses() -> None:
         assert repo["hooks"], repo["repo"]
         assert all(hook.get("id") for hook in repo["hooks"])
     ruff = repos["https://github.com/astral-sh/ruff-pre-commit"]
-    assert re.fullmatch(r"v\d+\.\d+\.\d+", ruff["rev"])
+    locked = re.search(r"^ruff==(\S+)", (PROJECT / "requirements" / "lock.txt").read_text(encoding="utf-8"), re.M)
+    assert ruff["rev"] == f"v{locked[1]}", "the pre-commit ruff must be the locked ruff"
     local = {hook["id"]: hook for hook in repos["local"]["hooks"]}
     validate = local["patternbook-validate"]
     assert validate["entry"] == "patternbook validate patterns --strict"

@@ -7,7 +7,10 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from patternbook.loader import MAX_FILE_BYTES, load_bundle, parse_yaml, read_source_text
+from patternbook.loader.yaml_document import MAX_DEPTH, find_excess_nesting
 from patternbook.validation import validate_paths
 
 CASE = Path(__file__).parents[1] / "validation" / "cases" / "positive" / "minimal-valid"
@@ -43,13 +46,39 @@ def test_oversized_file_is_refused_quickly(catalogue_dir: Path) -> None:
     assert f"{MAX_FILE_BYTES:,}" in diagnostics[0].message
 
 
-def test_deep_nesting_stops_at_the_limit(tmp_path: Path) -> None:
+DEEP_DOCUMENTS = {
+    # name: (text, where the 25th collection opens)
+    "flow, far beyond libyaml's own limit": ("a: " + "[" * 5000 + "]" * 5000 + "\n", (1, 27)),
+    "flow, within libyaml's limit": ("a: " + "[" * 30 + "]" * 30 + "\n", (1, 27)),
+    "block mappings": ("".join(" " * depth + f"k{depth}:\n" for depth in range(30)) + " " * 30 + "v\n", (25, 25)),
+    "compact sequences": ("x:\n  " + "- " * 3000 + "v\n", (2, 49)),
+    "mixed block and flow": ("a:\n  b:\n    c: " + "{k: " * 40 + "v" + "}" * 40 + "\n", (3, 92)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_DOCUMENTS))
+def test_deep_nesting_is_our_pb101_whatever_libyaml_says(tmp_path: Path, name: str) -> None:
+    text, position = DEEP_DOCUMENTS[name]
     deep = tmp_path / "deep.yaml"
-    deep.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    deep.write_text(text)
     diagnostics: list = []
     source = read_source_text(deep, diagnostics)
     assert parse_yaml(source, diagnostics) is None
-    assert diagnostics[0].code == "PB101" and "nested more than" in diagnostics[0].message
+    assert [(d.code, d.message, (d.line, d.column)) for d in diagnostics] == [
+        ("PB101", f"nested more than {MAX_DEPTH} levels deep", position)]
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_DOCUMENTS))
+def test_the_text_scan_agrees_with_the_event_check(name: str) -> None:
+    """The scan that stands in when libyaml gives up finds the same place as the event loop."""
+    text, position = DEEP_DOCUMENTS[name]
+    assert find_excess_nesting(text) == position
+
+
+def test_the_text_scan_ignores_brackets_in_quotes_comments_and_block_scalars() -> None:
+    shallow = ("a: '" + "[" * 100 + "'\nb: \"" + "{" * 100 + "\"\n# " + "[" * 100 + "\n"
+               "c: |\n  " + "[" * 100 + "\n  " + "- " * 100 + "x\nd: [1, [2, [3]]]\n")
+    assert find_excess_nesting(shallow) is None
 
 
 def test_every_value_has_its_position(tmp_path: Path) -> None:

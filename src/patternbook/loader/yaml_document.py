@@ -9,6 +9,7 @@ another. Every value's start is recorded by its path (``("failure_edges", 0,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ import yaml
 from patternbook.errors import Diagnostic, field_path
 from patternbook.loader.source import SourceText
 
-__all__ = ["MAX_DEPTH", "Position", "YamlDocument", "parse_yaml"]
+__all__ = ["MAX_DEPTH", "Position", "YamlDocument", "find_excess_nesting", "parse_yaml"]
 
 #: Hand-written bundles nest five or six levels; deeper is abuse.
 MAX_DEPTH = 24
@@ -204,14 +205,20 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
                     problem((mark.line + 1, mark.column + 1), "PB101",
                             "a bundle file holds exactly one YAML document")
                     break
-    except yaml.MarkedYAMLError as error:
+    except yaml.YAMLError as error:
+        # libyaml has nesting limits of its own whose wording and depth change between releases;
+        # a document nested beyond ours is reported by our rule, whatever libyaml said.
+        too_deep = find_excess_nesting(source.text)
+        if too_deep is not None:
+            problem(too_deep, "PB101", f"nested more than {MAX_DEPTH} levels deep")
+            return None
+        if not isinstance(error, yaml.MarkedYAMLError):  # reader errors carry no mark in the C parser
+            diagnostics.append(Diagnostic(shown, 1, 1, "PB101", str(error).splitlines()[0]))
+            return None
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = error.problem or error.context or "invalid YAML"
         diagnostics.append(Diagnostic(shown, line, column, "PB101", reason))
-        return None
-    except yaml.YAMLError as error:  # reader errors carry no mark in the C parser
-        diagnostics.append(Diagnostic(shown, 1, 1, "PB101", str(error).splitlines()[0]))
         return None
     finally:
         loader.dispose()
@@ -220,6 +227,67 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
         return None
     document.data = root
     return document
+
+
+_BLOCK_SCALAR_HEADER = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def find_excess_nesting(text: str, limit: int = MAX_DEPTH) -> Position | None:
+    """Where a collection opens deeper than ``limit`` levels, judged from the text alone.
+
+    The event loop above enforces the same limit on documents libyaml can parse; this scan
+    serves documents libyaml gives up on, so the rule and its position never depend on the
+    parser's own limits. It follows block indentation (compact ``- - x`` sequences included),
+    flow brackets outside quotes and comments, and skips block scalars. It is an
+    approximation of YAML's grammar that only runs on text libyaml already rejected.
+    """
+    block: list[int] = []  # columns of the open block collections
+    flow = 0
+    scalar_indent: int | None = None  # inside a block scalar: its parent's column
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        column = len(line) - len(stripped)
+        if scalar_indent is not None:
+            if not stripped or column > scalar_indent:
+                continue
+            scalar_indent = None
+        index = column
+        if flow == 0:
+            if not stripped or stripped.startswith("#"):
+                continue
+            while block and block[-1] > column:
+                block.pop()
+            if not block or block[-1] < column:
+                block.append(column)
+                if len(block) > limit:
+                    return number, column + 1
+            while line.startswith("- ", index) and line[index + 2:index + 3] not in ("", " ", "#"):
+                index += 2
+                block.append(index)
+                if len(block) > limit:
+                    return number, index + 1
+        quote = ""
+        while index < len(line):
+            char = line[index]
+            if quote:
+                if char == "\\" and quote == '"':
+                    index += 1
+                elif char == quote:
+                    quote = ""
+            elif char in "'\"" and (index == 0 or line[index - 1] in " [{,:"):
+                quote = char
+            elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+                break
+            elif char in "[{":
+                flow += 1
+                if len(block) + flow > limit:
+                    return number, index + 1
+            elif char in "]}":
+                flow = max(flow - 1, 0)
+            index += 1
+        if flow == 0 and _BLOCK_SCALAR_HEADER.search(line):
+            scalar_indent = column
+    return None
 
 
 def _child_path(frame: _Frame) -> PathKey:
