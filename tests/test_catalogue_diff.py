@@ -71,6 +71,10 @@ def history(catalogue_dir: Path) -> tuple[Path, list[str]]:
          "    pattern: neighbour-pattern\n  - type: complements\n    pattern: other-neighbour-renamed\n")
     edit(catalogue_dir / "minimal-valid" / "solution.md", "The producer sends a message and returns at once.",
          "The producer sends a message with an idempotency key and returns at once, before any work is done.")
+    edit(catalogue_dir / "catalogue.yaml", "tags: [resilience, queues, latency]",
+         "tags: [resilience, queues, latency, idempotency]")
+    edit(catalogue_dir / "catalogue.yaml", "patterns: [neighbour-pattern, other-neighbour]",
+         "patterns: [other-neighbour-renamed, neighbour-pattern]")
     git("mv", "catalogue/other-neighbour", "catalogue/other-neighbour-renamed", cwd=repository)
     shutil.copytree(catalogue_dir / "minimal-valid", catalogue_dir / "brand-new")
     edit(catalogue_dir / "brand-new" / "pattern.yaml", "title: Minimal valid pattern", "title: Brand new pattern")
@@ -108,6 +112,9 @@ def test_edits_renames_and_additions_are_named_field_by_field(history: tuple[Pat
     assert "repository https://github.com/aws-samples/serverless-patterns ref moved: (none) → 4f2a9c1d" in found
     assert "prose section “Flow” changed (+10/−1 words)" in found
     assert not any("Components" in m or "Boundaries" in m for m in found)
+    assert [c.message for c in result.vocabulary] == [
+        "tags: idempotency added",
+        "series basics: patterns neighbour-pattern, other-neighbour → other-neighbour-renamed, neighbour-pattern"]
     # The neighbour still points at the old slug: the reviewer sees the relation it broke.
     assert "relation broken: complements other-neighbour, which is not in the catalogue" in messages(
         result, "neighbour-pattern")

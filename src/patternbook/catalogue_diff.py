@@ -54,6 +54,8 @@ class Side:
     patterns: dict[str, dict[str, Any]]
     """slug → the pattern as JSON-like data (validated model when it validates, raw YAML otherwise)."""
     invalid: frozenset[str] = frozenset()
+    vocabulary: dict[str, Any] = field(default_factory=dict)
+    """``catalogue.yaml`` as data: categories, tags, symptoms, series, repository hosts."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class CatalogueDiff:
     changed: list[PatternChanges] = field(default_factory=list)
     """Renamed patterns come first, with ``renamed_from`` set, then edited ones, by slug."""
     unchanged: int = 0
+    vocabulary: list[FieldChange] = field(default_factory=list)
+    """What changed in ``catalogue.yaml``: ids added or removed, series reordered."""
 
     @property
     def renamed(self) -> list[PatternChanges]:
@@ -90,7 +94,7 @@ class CatalogueDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.vocabulary)
 
 
 # --- reading each side --------------------------------------------------------------
@@ -138,7 +142,8 @@ def read_side(catalogue_root: Path, label: str, commit: str | None = None) -> Si
         patterns[directory.name] = data
         if not valid:
             invalid.add(directory.name)
-    return Side(label, commit, patterns, frozenset(invalid))
+    raw = source.document.data if source.document is not None and isinstance(source.document.data, dict) else {}
+    return Side(label, commit, patterns, frozenset(invalid), json.loads(json.dumps(raw, default=str)))
 
 
 def _resolve_commit(top: Path, ref: str) -> str:
@@ -491,7 +496,36 @@ def diff_catalogues(base: Side, head: Side) -> CatalogueDiff:
             result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), broken))
             result.unchanged -= 1
     result.changed.sort(key=lambda c: (c.renamed_from is None, c.slug))
+    result.vocabulary = _vocabulary_changes(base.vocabulary, head.vocabulary)
     return result
+
+
+def _vocabulary_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    """Closed vocabularies in ``catalogue.yaml``: what a pattern may now name, or no longer may."""
+    changes: list[FieldChange] = []
+    for name in ("categories", "tags", "symptoms", "series", "repository_hosts"):
+        def ids(document: dict[str, Any], name: str = name) -> dict[str, Any]:
+            return {str(_dict(item).get("id")) if isinstance(item, dict) else str(item): item
+                    for item in _list(document.get(name))}
+
+        before, after = ids(old), ids(new)
+        changes += [FieldChange(name, "added", f"{name}: {key} added", None, after[key])
+                    for key in sorted(set(after) - set(before))]
+        changes += [FieldChange(name, "removed", f"{name}: {key} removed", before[key])
+                    for key in sorted(set(before) - set(after))]
+        for key in sorted(set(before) & set(after)):
+            if before[key] == after[key]:
+                continue
+            if name == "series" and _dict(before[key]).get("patterns") != _dict(after[key]).get("patterns"):
+                changes.append(FieldChange(name, "changed", f"series {key}: patterns "
+                                           f"{', '.join(map(str, _list(_dict(before[key]).get('patterns'))))} → "
+                                           f"{', '.join(map(str, _list(_dict(after[key]).get('patterns'))))}",
+                                           _dict(before[key]).get("patterns"), _dict(after[key]).get("patterns")))
+            else:
+                size = _size(before[key], after[key])
+                changes.append(FieldChange(name, "changed", f"{name}: {key} reworded ({size})",
+                                           before[key], after[key]))
+    return changes
 
 
 # --- reporting ----------------------------------------------------------------------
@@ -518,6 +552,7 @@ def _render_text(diff: CatalogueDiff) -> str:
         head = f"~ {entry.slug}: renamed from {entry.renamed_from}" if entry.renamed_from else f"~ {entry.slug}"
         lines.append(head)
         lines += [f"    {change.message}" for change in entry.changes]
+    lines += [f"* catalogue.yaml: {change.message}" for change in diff.vocabulary]
     lines += [f"! {slug}: does not validate in {_side_label(diff.head)}" for slug in sorted(diff.head.invalid)]
     return "\n".join(lines) + "\n"
 
@@ -546,6 +581,9 @@ def _render_markdown(diff: CatalogueDiff) -> str:
             lines.append("")
             lines += [f"- {_md(change.message)}" for change in entry.changes] or ["- no field changed"]
             lines.append("")
+    if diff.vocabulary:
+        lines += ["### Catalogue vocabulary (`catalogue.yaml`)", ""]
+        lines += [f"- {_md(change.message)}" for change in diff.vocabulary] + [""]
     if diff.head.invalid:
         lines += ["### Not valid in the head", ""] + [f"- `{slug}` (run `patternbook validate`)"
                                                       for slug in sorted(diff.head.invalid)] + [""]
@@ -566,6 +604,8 @@ def diff_document(diff: CatalogueDiff) -> dict[str, Any]:
         "changed": [{"slug": c.slug, "title": c.title, "renamed_from": c.renamed_from,
                      "changes": [{"field": f.field, "kind": f.kind, "message": f.message, "old": f.old, "new": f.new}
                                  for f in c.changes]} for c in diff.changed],
+        "vocabulary": [{"field": f.field, "kind": f.kind, "message": f.message, "old": f.old, "new": f.new}
+                       for f in diff.vocabulary],
     }
 
 
