@@ -168,3 +168,41 @@ def test_a_preview_number_that_is_not_a_number_fails_the_build(tmp_path: Path) -
     result = mkdocs_build(project, tmp_path / "site", env={"PATTERNBOOK_PREVIEW_PR": "42; rm -rf /"})
     assert result.returncode != 0
     assert "must be a pull request number" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.browser
+def test_the_preview_banner_is_visible_above_the_header_in_chromium(preview_site: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, save_screenshot
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(preview_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            for width in (1280, 375):
+                tab = browser.new_page(viewport={"width": width, "height": 800})
+                tab.goto(f"http://127.0.0.1:{server.server_address[1]}/patterns/minimal-valid/")
+                banner = tab.locator(".pb-preview-banner")
+                assert banner.is_visible()
+                assert banner.inner_text().startswith("Preview of pull request 42")
+                box, header = banner.bounding_box(), tab.locator(".md-header").bounding_box()
+                assert box is not None and header is not None
+                assert box["y"] == 0 and box["height"] >= 20 and box["width"] == width
+                assert header["y"] >= box["y"] + box["height"] - 1  # the banner covers nothing
+                colour = banner.evaluate("element => getComputedStyle(element).backgroundColor")
+                assert colour == "rgb(183, 28, 28)"
+                save_screenshot(tab, f"preview-banner-{width}")
+                tab.close()
+            browser.close()
+    finally:
+        server.shutdown()
