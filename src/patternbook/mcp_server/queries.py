@@ -125,7 +125,7 @@ def find_by_symptom(catalogue: Catalogue, symptom: str) -> dict[str, Any]:
     if symptom in known:
         chosen = [known[symptom]]
     else:
-        words = set(_words(symptom))
+        words = {word for word in _words(symptom) if len(word) > 2}  # "a", "is", "we" match everything
         overlap = [(len(words & set(_words(f"{s.title} {s.id.replace('-', ' ')}"))), s) for s in catalogue.symptoms]
         best = max((count for count, _ in overlap), default=0)
         if best == 0:
