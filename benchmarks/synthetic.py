@@ -104,6 +104,7 @@ def pattern_yaml(index: int, count: int, rng: random.Random) -> str:
         "repositories:",
         "  - url: https://github.com/aws-samples/serverless-patterns",
         "    iac: sam",
+        "    ref: fb7b5d06c27d8abb1bd35e52ab7523acf4baab7b",
         f"    description: {_quoted(_sentence(rng, 10))}",
         "relations:",
         *[f"  - {{type: requires, pattern: synthetic-{other:05d}}}" for other in others or [index]],

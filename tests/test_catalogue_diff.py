@@ -66,7 +66,8 @@ def history(catalogue_dir: Path) -> tuple[Path, list[str]]:
     edit(pattern, "    high: 40\n", "    high: 60\n")
     edit(pattern, "status: reviewed", "status: proven")
     edit(pattern, "last_reviewed: 2026-10-01", "last_reviewed: 2026-11-15")
-    edit(pattern, "    iac: sam\n", "    iac: sam\n    ref: 4f2a9c1d\n")
+    edit(pattern, "    ref: fb7b5d06c27d8abb1bd35e52ab7523acf4baab7b\n",
+         "    ref: 4f2a9c1d4f2a9c1d4f2a9c1d4f2a9c1d4f2a9c1d\n")
     edit(pattern, "    pattern: neighbour-pattern\n",
          "    pattern: neighbour-pattern\n  - type: complements\n    pattern: other-neighbour-renamed\n")
     edit(catalogue_dir / "minimal-valid" / "solution.md", "The producer sends a message and returns at once.",
@@ -109,7 +110,7 @@ def test_edits_renames_and_additions_are_named_field_by_field(history: tuple[Pat
     assert "status reviewed → proven" in found
     assert "re-reviewed: 2026-10-01 → 2026-11-15" in found
     assert "relation added: complements other-neighbour-renamed" in found
-    assert "repository https://github.com/aws-samples/serverless-patterns ref moved: (none) → 4f2a9c1d" in found
+    assert "repository https://github.com/aws-samples/serverless-patterns ref moved: fb7b5d06c2 → 4f2a9c1d4f" in found
     assert "prose section “Flow” changed (+10/−1 words)" in found
     assert not any("Components" in m or "Boundaries" in m for m in found)
     assert [c.message for c in result.vocabulary] == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -46,5 +47,11 @@ def test_shipped_catalogue_meets_the_content_bar() -> None:
         assert len(pattern.relations) >= 2, pattern.slug
         assert pattern.cost.estimate.high > 0, pattern.slug
         assert pattern.diagrams, pattern.slug
+        assert pattern.cost.estimate.as_of and pattern.cost.estimate.assumptions, pattern.slug
+        assert pattern.operations.runbooks and pattern.operations.skills, pattern.slug
+        for repository in pattern.repositories:
+            # Pinned: the description was checked at this commit and the page links the tree there.
+            assert re.fullmatch(r"[0-9a-f]{40}", repository.ref), (pattern.slug, repository.url)
+            assert f"/tree/{repository.ref}" in repository.tree_url, (pattern.slug, repository.url)
     before_after = {d.role for d in report.patterns["cross-account-cross-region-dr"].diagrams}
     assert {"before", "after"} <= before_after

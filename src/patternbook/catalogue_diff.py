@@ -340,6 +340,13 @@ def _relation_changes(old: Any, new: Any, head_slugs: set[str], base_slugs: set[
     return changes
 
 
+def _short_ref(ref: Any) -> str:
+    """A commit SHA as git shows it short; tags and branches as written."""
+    if not ref:
+        return "(none)"
+    return str(ref)[:10] if re.fullmatch(r"[0-9a-f]{40}", str(ref)) else str(ref)
+
+
 def _repository_changes(old: Any, new: Any) -> list[FieldChange]:
     def key(repository: Any) -> tuple[str, str]:
         repository = _dict(repository)
@@ -365,7 +372,7 @@ def _repository_changes(old: Any, new: Any) -> list[FieldChange]:
     for url_path in sorted(set(before) & set(after)):
         old_repository, new_repository = before[url_path], after[url_path]
         if old_repository.get("ref") != new_repository.get("ref"):
-            was, now = old_repository.get("ref") or "(none)", new_repository.get("ref") or "(none)"
+            was, now = _short_ref(old_repository.get("ref")), _short_ref(new_repository.get("ref"))
             changes.append(FieldChange("repositories", "moved", f"repository {url_path[0]} ref moved: {was} → {now}",
                                        old_repository.get("ref"), new_repository.get("ref")))
         rest = sorted(k for k in set(old_repository) | set(new_repository)

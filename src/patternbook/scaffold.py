@@ -90,7 +90,9 @@ operations:
 repositories:
   - url: {f("https URL of a real public repository with the infrastructure code")}
     iac: terraform
-    description: {f("one line on what the repository deploys")}
+    ref: {f("the full 40-character commit SHA you read the code at (git rev-parse HEAD)")}
+    path: {f("the folder holding this pattern's code; delete the line for the whole repository")}
+    description: {f("one line on what the repository deploys, true at that commit")}
 
 relations:
   - type: complements

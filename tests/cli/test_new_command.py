@@ -25,6 +25,8 @@ def test_scaffold_fails_with_fill_this_in_on_every_placeholder(catalogue_dir: Pa
     report = validate_paths([bundle])
     assert {d.code for d in report.errors} == {"PB205"}
     assert all("fill this in" in d.message for d in report.errors)
+    # The companion repository's pinned commit is a placeholder too: no scaffold merges unpinned.
+    assert {"repositories[0].ref", "repositories[0].path"} <= {d.field for d in report.errors}
     placeholder_lines = {number for number, line in enumerate(pattern_text.splitlines(), 1) if "TODO(fill in)" in line}
     reported_lines = {d.line for d in report.errors if d.path.endswith("pattern.yaml")}
     assert reported_lines == placeholder_lines

@@ -86,7 +86,7 @@ def test_missing_inverse_relation_is_a_warning(catalogue_dir: Path, capsys: pyte
     neighbour.write_text(neighbour.read_text().replace("type: complements", "type: alternative_to"))
     assert main(["validate", str(catalogue_dir), "--today", FIXED_TODAY]) == 0
     out = capsys.readouterr().out
-    assert ("catalogue/other-neighbour/pattern.yaml:69:14: warning PB303 relations[0].pattern: "
+    assert ("catalogue/other-neighbour/pattern.yaml:70:14: warning PB303 relations[0].pattern: "
             "alternative_to neighbour-pattern is not mirrored") in out
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project, mkdocs_build
+from patternbook.validation import validate_paths
+from tests.conftest import PROJECT, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.site
 
@@ -28,6 +29,15 @@ def test_every_pattern_has_a_page_with_the_five_answers(built_site: Path) -> Non
     assert "Breaks first" in html
     assert "Edit this pattern" in html and "/edit/main/patterns/circuit-breaker/pattern.yaml" in html
     assert re.search(r"\d+ min read", html)
+
+
+def test_companion_cards_link_the_tree_at_the_pinned_commit(built_site: Path) -> None:
+    """A reader lands on exactly the code the description was checked against."""
+    pattern = validate_paths([PROJECT / "patterns"]).patterns["circuit-breaker"]
+    html = (built_site / "patterns" / "circuit-breaker" / "index.html").read_text()
+    for repository in pattern.repositories:
+        assert f'href="{repository.tree_url}"' in html
+        assert f">{repository.ref[:7]}</code>" in html
 
 
 def test_home_lists_categories_with_counts_and_recent_reviews(built_site: Path) -> None:

@@ -68,13 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the catalogue folder (default: patterns)")
 
     links = commands.add_parser(
-        "check-links", help="check that companion repository URLs answer (needs network; opt-in)",
-        description="Send a HEAD request to every companion repository URL, at most one per --delay "
-                    "seconds, caching answers for a week. Without network the check is skipped, exit 0.")
+        "check-links", help="check companion repositories at their pinned commits (needs network; opt-in)",
+        description="For every companion repository entry, ask the GitHub API whether the repository, the "
+                    "pinned commit (ref) and the path at that commit exist, and how many commits the default "
+                    "branch has moved since the pin. At most one request per --delay seconds; answers are "
+                    "cached for a week; GITHUB_TOKEN, when set, raises the API rate limit. Exit 1 when an "
+                    "entry is broken. Without network the check is skipped, exit 0.")
     links.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="catalogue or bundles (default: patterns)")
     links.add_argument("--delay", type=float, default=1.0, help="seconds between requests (default: 1)")
     links.add_argument("--cache", type=Path, default=Path(".cache/patternbook/links.json"), metavar="FILE",
                        help="where answers are cached (default: .cache/patternbook/links.json)")
+    links.add_argument("--api-url", default=None, metavar="URL",
+                       help="base URL of the GitHub REST API (default: https://api.github.com)")
 
     export = commands.add_parser(
         "export", help="write the library as plain Markdown and assets for any mkdocs.yml engine",
@@ -227,19 +232,25 @@ def _changed_paths(paths: list[Path], ref: str) -> list[Path]:
 
 
 def _run_check_links(arguments: argparse.Namespace) -> int:
-    from patternbook.cli.links import check_urls
+    from patternbook.cli.links import DEFAULT_API_URL, PinnedEntry, check_entries
     from patternbook.validation import validate_paths
 
     report = validate_paths(arguments.paths or [Path("patterns")])
-    urls = [r.url for p in report.patterns.values() for r in p.repositories]
-    results = check_urls(urls, arguments.cache, delay=arguments.delay)
+    entries = [PinnedEntry(slug, r.url, r.ref, r.path)
+               for slug, pattern in report.patterns.items() for r in pattern.repositories]
+    results = check_entries(entries, arguments.cache, api_url=arguments.api_url or DEFAULT_API_URL,
+                            delay=arguments.delay)
+    for result in results:
+        print(result.describe())
     broken = [r for r in results if r.broken]
-    skipped = [r for r in results if r.status is None]
-    for result in broken:
-        print(f"{result.url}: HTTP {result.status}")
-    if skipped:
-        print(f"network unreachable: skipped {len(skipped)} of {len(results)} link(s)", file=sys.stderr)
-    print(f"{len(results) - len(skipped)} link(s) checked, {len(broken)} broken")
+    skipped = [r for r in results if r.skipped]
+    offline = [r for r in skipped if r.skipped == "network unreachable"]
+    if offline:
+        noun = "entry" if len(results) == 1 else "entries"
+        print(f"network unreachable: skipped {len(offline)} of {len(results)} {noun}", file=sys.stderr)
+    moved = sum(1 for r in results if r.ahead_by)
+    print(f"{len(results) - len(skipped)} of {len(results)} entries checked, {len(broken)} broken, "
+          f"{moved} with a default branch that moved since the pin")
     return EXIT_INVALID if broken else EXIT_OK
 
 

@@ -180,11 +180,27 @@ class Operations(StrictModel):
 class Repository(StrictModel):
     url: Annotated[str, Field(max_length=300), AfterValidator(_repository_url)]
     iac: IacTool
-    ref: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")] | None = None
+    ref: Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")]
+    """The full commit SHA (40 lowercase hex digits) at which the description was checked.
+
+    A branch or tag moves under the description; a commit does not, so the page links the
+    tree at this commit and ``check-links`` reports how far the default branch has moved."""
     path: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$"),
                     AfterValidator(_no_traversal)] | None = None
     """Folder inside the repository that holds this pattern's code."""
     description: Summary  # type: ignore[valid-type]
+
+    @property
+    def short_ref(self) -> str:
+        """The abbreviated SHA shown on pages, as git and GitHub abbreviate it."""
+        return self.ref[:7]
+
+    @property
+    def tree_url(self) -> str:
+        """The repository's tree at the pinned commit (and path): what the description was read from."""
+        base = self.url.rstrip("/").removesuffix(".git")
+        separator = "/-/tree/" if base.startswith("https://gitlab.com/") else "/tree/"
+        return f"{base}{separator}{self.ref}" + (f"/{self.path.strip('/')}" if self.path else "")
 
 
 class Relation(StrictModel):

@@ -36,6 +36,12 @@ _CUSTOM_CODES = {
     "too_short": "PB208",
 }
 
+_REF_HINT = ("pin the full 40-character commit SHA the description was checked at, "
+             "as 'git rev-parse HEAD' prints it; a branch or tag moves")
+
+#: Hints for a field that is missing, where the fix is not obvious from its name.
+_MISSING_HINTS = {"ref": _REF_HINT}
+
 _PATTERN_HINTS = {
     "slug": "use kebab-case: lowercase letters, digits and single hyphens",
     "pattern": "use the slug (folder name) of a pattern",
@@ -43,7 +49,7 @@ _PATTERN_HINTS = {
     "id": "start with a lowercase letter; then lowercase letters, digits, '-' or '_' (at most 40)",
     "kind": "write provider.group.Class, for example aws.compute.Lambda",
     "currency": "use an ISO 4217 code such as USD or EUR",
-    "ref": "a branch, tag or commit: letters, digits, '.', '_', '/', '-'",
+    "ref": _REF_HINT,
     "path": "a relative folder inside the repository",
 }
 
@@ -155,7 +161,7 @@ def _describe(item: dict[str, Any], kind: str, path: tuple[Any, ...], rest: tupl
         return "PB205", "still holds the scaffold placeholder; fill this in", _scaffold_hint(value)
     if kind == "missing":
         name = rest[0] if rest else (path[-1] if path else "")
-        return "PB201", f"required field '{name}' is missing", ""
+        return "PB201", f"required field '{name}' is missing", _MISSING_HINTS.get(str(name), "")
     if kind == "extra_forbidden":
         parent = _model_at(model, path[:-1])
         hint = did_you_mean(str(path[-1]), _field_names(parent)) if parent else ""

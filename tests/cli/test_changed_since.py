@@ -1,18 +1,14 @@
-"""``validate --changed-since`` against a real git history, and ``check-links``
-against a real local HTTP server and an unreachable network."""
+"""``validate --changed-since`` against a real git history (``check-links`` is in test_check_links.py)."""
 
 from __future__ import annotations
 
-import http.server
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
 from patternbook.cli import main
-from patternbook.cli.links import check_urls
 from tests.conftest import FIXED_TODAY
 
 CASES = Path(__file__).parents[1] / "validation" / "cases"
@@ -56,36 +52,3 @@ def test_changed_catalogue_file_checks_everything(repository: Path, capsys: pyte
 def test_unknown_ref_is_a_usage_error(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(repository), "--changed-since", "no-such-ref"]) == 2
     assert "git diff" in capsys.readouterr().err
-
-
-class _StatusHandler(http.server.BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:
-        self.send_response(404 if "missing" in self.path else 200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def test_check_links_reports_broken_links_and_caches(tmp_path: Path) -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _StatusHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    cache = tmp_path / "links.json"
-    try:
-        results = check_urls([f"{base}/owner/repo", f"{base}/owner/missing"], cache, delay=0)
-        assert {(r.url.rsplit("/", 1)[1], r.status, r.broken) for r in results} == {
-            ("repo", 200, False), ("missing", 404, True)}
-        again = check_urls([f"{base}/owner/repo"], cache, delay=0)
-        assert again[0].cached and again[0].status == 200
-    finally:
-        server.shutdown()
-
-
-def test_check_links_skips_cleanly_without_network(tmp_path: Path) -> None:
-    # This machine reaches no host but package registries, so github.com is unreachable here,
-    # as on any offline machine; a free local port stands in where it is not.
-    results = check_urls(["https://127.0.0.1:9/unreachable", "https://127.0.0.1:9/other"], tmp_path / "c.json",
-                         delay=0, timeout=2)
-    assert [r.status for r in results] == [None, None]
-    assert not any(r.broken for r in results)
