@@ -5,6 +5,7 @@ list, each tool called with good and with bad input."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import subprocess
 import sys
@@ -64,7 +65,10 @@ def answers() -> dict[str, Any]:
             recorded[key] = await client.call_tool(tool, arguments)
         return recorded
 
-    return asyncio.run(_session(script))
+    # A thread of its own: in a worker where the Chromium tests already run Playwright's sync API,
+    # the main thread has an event loop running and asyncio.run() would refuse to start.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _session(script)).result(timeout=300)
 
 
 def test_initialize_names_the_server_and_lists_every_tool(answers: dict[str, Any]) -> None:
