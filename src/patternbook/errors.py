@@ -77,6 +77,7 @@ CODES: dict[str, str] = {
     "PB306": "superseded_by is wrong for the status",
     "PB307": "pattern relates to itself",
     "PB308": "catalogue vocabulary has a duplicate id",
+    "PB309": "pattern relates to no other pattern while the catalogue holds others",
     # diagrams
     "PB501": "unknown diagram node kind",
     "PB502": "diagram reference does not resolve",

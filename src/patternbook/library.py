@@ -20,7 +20,8 @@ from patternbook.pages import RelationGraphs, SiteOptions, SitePlan, diagram_ass
 from patternbook.validation import ValidationReport, validate_paths
 
 __all__ = ["PREVIEW_VARIABLE", "LibraryBuild", "LibrarySettings", "SiteConfig", "build_date", "build_library",
-           "export_library", "preview_pull_request", "read_site_config"]
+           "edit_url_template", "export_library", "own_templates_dir", "preview_pull_request", "read_site_config",
+           "require_material_theme"]
 
 #: Set to a pull request's number to build a preview of it: every page gets ``noindex``
 #: and a visible banner (the plugin's ``preview_pull_request`` option does the same).
@@ -30,7 +31,8 @@ PREVIEW_VARIABLE = "PATTERNBOOK_PREVIEW_PR"
 @dataclass(frozen=True)
 class LibrarySettings:
     patterns_dir: Path
-    templates_dir: Path
+    templates_dir: Path | None
+    """The catalogue's own templates, each replacing the packaged one of the same name; None: packaged only."""
     cache_dir: Path
     edit_url_template: str | None = None
     about_page: str | None = None
@@ -59,6 +61,59 @@ class LibraryBuild:
 
 
 EXPORT_MARKER = "# Exported by `patternbook export`"
+
+#: Where MkDocs points "edit" links when ``repo_url`` is on a known host and ``edit_uri`` is unset.
+DEFAULT_EDIT_URIS = {"github.com": "edit/master/docs/", "gitlab.com": "edit/master/docs/",
+                     "bitbucket.org": "src/default/docs/"}
+
+
+def own_templates_dir(root: Path, configured: str | None) -> Path | None:
+    """The catalogue's own templates folder. ``templates/`` is used when it
+    exists; a folder named in the configuration must exist."""
+    from patternbook.errors import UsageError
+
+    if configured is None:
+        default = root / "templates"
+        return default if default.is_dir() else None
+    folder = root / configured
+    if not folder.is_dir():
+        raise UsageError(f"templates_dir '{configured}' is not a folder next to mkdocs.yml; create it, or remove "
+                         "the option to use the packaged templates")
+    return folder
+
+
+def edit_url_template(repo_url: str | None, edit_uri: str | None, docs_dir: Path, patterns_dir: Path) -> str | None:
+    """The "Edit this pattern" link for ``{slug}``, from the site's own ``repo_url`` and ``edit_uri``.
+
+    ``edit_uri`` points at the docs folder in the repository (MkDocs' meaning),
+    so the pattern file is reached by its path relative to the docs folder:
+    ``https://github.com/org/repo/edit/main/docs/`` + ``../patterns/{slug}/pattern.yaml``.
+    """
+    from urllib.parse import urljoin, urlsplit
+
+    from patternbook.loader import PATTERN_FILE
+
+    if not repo_url:
+        return None
+    if edit_uri is None:
+        edit_uri = DEFAULT_EDIT_URIS.get((urlsplit(repo_url).hostname or "").lower())
+    if not edit_uri:
+        return None
+    base = edit_uri if "://" in edit_uri else repo_url.rstrip("/") + "/" + edit_uri.lstrip("/")
+    if not base.endswith("/"):
+        base += "/"
+    relative = os.path.relpath(patterns_dir / "{slug}" / PATTERN_FILE, docs_dir).replace(os.sep, "/")
+    return urljoin(base, relative)
+
+
+def require_material_theme(theme: object) -> None:
+    """The packaged overrides are Material partials; under another theme the pages would lose their styling."""
+    from patternbook.errors import UsageError
+
+    name = theme.get("name") if isinstance(theme, dict) else theme
+    if name != "material":
+        raise UsageError(f"Patternbook needs Material for MkDocs, but the theme is {name!r}; "
+                         "set 'theme: {name: material}' in mkdocs.yml")
 
 
 def build_date() -> datetime.date:
@@ -146,21 +201,28 @@ def read_site_config(config_file: Path) -> SiteConfig:
     """Read ``mkdocs.yml`` without MkDocs (safe YAML; ``!ENV`` and other tags are refused)."""
     import yaml
 
+    if not config_file.is_file():
+        raise UsageError(f"{config_file}: no such file; run this in a catalogue repository (one is started with "
+                         "'patternbook init') or name the site configuration with --config")
     try:
         raw = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise UsageError(f"{config_file}: cannot read the site configuration: {error}") from None
+    if not isinstance(raw, dict):
+        raise UsageError(f"{config_file}: the site configuration must be a mapping of settings")
     options: dict = {}
     for entry in raw.get("plugins") or []:
         if isinstance(entry, dict) and "patternbook" in entry:
             options = entry["patternbook"] or {}
     root = config_file.resolve().parent
     docs_dir = root / raw.get("docs_dir", "docs")
+    patterns_dir = root / options.get("patterns_dir", "patterns")
     settings = LibrarySettings(
-        patterns_dir=root / options.get("patterns_dir", "patterns"),
-        templates_dir=root / options.get("templates_dir", "templates"),
+        patterns_dir=patterns_dir,
+        templates_dir=own_templates_dir(root, options.get("templates_dir")),
         cache_dir=root / options.get("cache_dir", ".cache/patternbook"),
-        edit_url_template=options.get("edit_url_template"),
+        edit_url_template=options.get("edit_url_template") or edit_url_template(
+            raw.get("repo_url"), raw.get("edit_uri"), docs_dir, patterns_dir),
         about_page="about.md" if (docs_dir / "about.md").is_file() else None,
         preview_pull_request=options.get("preview_pull_request"),
     )
@@ -175,6 +237,7 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
 
     import yaml
 
+    require_material_theme(site.raw.get("theme"))
     exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(
         encoding="utf-8", errors="replace").startswith(EXPORT_MARKER)
     if target.exists() and any(target.iterdir()) and not exported_before:
@@ -203,13 +266,27 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
     config["nav"] = build.plan.nav
     config["plugins"] = [p for p in site.raw.get("plugins") or []
                          if not (p == "patternbook" or (isinstance(p, dict) and "patternbook" in p))]
-    theme = dict(config.get("theme") or {})
+    # The packaged overrides, then the site's own custom_dir file by file on top: the same
+    # search order the plugin gives Material.
+    from patternbook.resources import THEME_SCRIPTS, THEME_STYLESHEETS, packaged_theme_overrides
+
+    theme = config.get("theme")
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
+    shutil.copytree(packaged_theme_overrides(), target / "overrides")
     custom_dir = theme.get("custom_dir")
     if custom_dir and (root / custom_dir).is_dir():
-        shutil.copytree(root / custom_dir, target / "overrides")
-        theme["custom_dir"] = "overrides"
-        config["theme"] = theme
+        shutil.copytree(root / custom_dir, target / "overrides", dirs_exist_ok=True)
+    theme["custom_dir"] = "overrides"
+    config["theme"] = theme
+    config["extra_css"] = _with_entries(config.get("extra_css"), THEME_STYLESHEETS)
+    config["extra_javascript"] = _with_entries(config.get("extra_javascript"), THEME_SCRIPTS)
     (target / "mkdocs.yml").write_text(
         EXPORT_MARKER + ": a plain site, no Patternbook plugin needed.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return build
+
+
+def _with_entries(listed: object, required: tuple[str, ...]) -> list:
+    entries = list(listed) if isinstance(listed, list) else []
+    present = {entry if isinstance(entry, str) else (entry or {}).get("path") for entry in entries}
+    return entries + [path for path in required if path not in present]

@@ -1,4 +1,4 @@
-"""``patternbook new``: a bundle to fill in.
+"""``patternbook new``: a bundle to fill in; ``patternbook init``: a catalogue repository to start from.
 
 Every value the generator cannot know holds the scaffold marker, which fails
 validation with "fill this in" for that field, so an untouched scaffold can
@@ -8,15 +8,26 @@ never be merged. The guidance after the marker says what belongs there.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from patternbook.errors import UsageError
 from patternbook.loader import PATTERN_FILE, SOLUTION_FILE
 from patternbook.schema import SCAFFOLD_MARKER, CatalogueFile, did_you_mean
 
-__all__ = ["scaffold_bundle"]
+__all__ = ["EDITOR_SCHEMA", "HOOK_REV", "scaffold_bundle", "write_editor_schema", "write_starter_catalogue"]
 
+#: Where editors look for the JSON Schema, relative to the repository that holds the catalogue
+#: folder; the modeline of every ``pattern.yaml`` (``patterns/<slug>/``) points here.
+EDITOR_SCHEMA = Path("schema") / "pattern.schema.json"
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../../schema/pattern.schema.json"
+
+#: The commit of this repository that catalogues' ``.pre-commit-config.yaml`` names as ``rev``
+#: until releases are tagged. It must hold ``.pre-commit-hooks.yaml`` and the relation rule that
+#: lets a one-pattern catalogue validate (tests/test_starter.py checks both).
+HOOK_REV = "dadfde423220d5705f01564fb346ab66b1547bcd"
+
+STARTER = Path(__file__).resolve().parent / "starter"
 
 
 def _fill(guidance: str) -> str:
@@ -94,7 +105,7 @@ repositories:
     path: {f("the folder holding this pattern's code; delete the line for the whole repository")}
     description: {f("one line on what the repository deploys, true at that commit")}
 
-relations:
+relations:  # optional while this is the only pattern; remove the entry if nothing relates yet
   - type: complements
     pattern: {f("the slug of a related pattern")}
 
@@ -126,9 +137,8 @@ def _solution_md() -> str:
 
 def scaffold_bundle(catalogue_root: Path, catalogue: CatalogueFile, slug: str, *, title: str | None,
                     category: str) -> Path:
-    """Write ``catalogue_root/slug/`` with both bundle files; refuse to overwrite."""
-    import re
-
+    """Write ``catalogue_root/slug/`` with both bundle files; refuse to overwrite.
+    The JSON Schema its modeline names is written too when the repository lacks it."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or len(slug) > 64:
         raise UsageError(f"'{slug}' is not a slug: use lowercase letters, digits and single hyphens")
     categories = [c.id for c in catalogue.categories]
@@ -140,7 +150,57 @@ def scaffold_bundle(catalogue_root: Path, catalogue: CatalogueFile, slug: str, *
     if target.exists():
         raise UsageError(f"{target} already exists")
     target.mkdir()
+    write_editor_schema(catalogue_root.parent, replace=False)
     (target / PATTERN_FILE).write_text(_pattern_yaml(title or slug.replace("-", " ").capitalize(), category),
                                        encoding="utf-8")
     (target / SOLUTION_FILE).write_text(_solution_md(), encoding="utf-8")
     return target
+
+
+def write_editor_schema(repository: Path, *, replace: bool) -> Path:
+    """Put the JSON Schema where the modelines of ``pattern.yaml`` files point,
+    so editors complete and check fields in any catalogue repository, not only in
+    Patternbook's own. An existing file is kept unless ``replace`` is set."""
+    import shutil
+
+    from patternbook.resources import packaged_pattern_schema
+
+    target = repository / EDITOR_SCHEMA
+    if replace or not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(packaged_pattern_schema(), target)
+    return target
+
+
+def write_starter_catalogue(target: Path, *, site_name: str, repo_url: str | None, today: str) -> list[Path]:
+    """Write a catalogue repository that validates with ``--strict`` and builds
+    with ``mkdocs build --strict`` as it is. Refuses a folder that holds anything."""
+    from patternbook import __version__
+
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} exists and is not an empty folder; choose a new or empty folder for the catalogue")
+    if repo_url is not None and not re.fullmatch(r"https://[^\s/]+/\S+", repo_url):
+        raise UsageError(f"'{repo_url}' is not a repository URL; give one such as https://github.com/org/catalogue")
+    if repo_url:
+        repository = (f"# Where the catalogue lives: \"Edit this pattern\" links are built from these (edit_uri\n"
+                      f"# points at the docs folder of the default branch).\nrepo_url: {repo_url.rstrip('/')}\n"
+                      "edit_uri: edit/main/docs/\n")
+    else:
+        repository = ("# Uncomment to turn on \"Edit this pattern\" links (edit_uri points at the docs folder):\n"
+                      "# repo_url: https://github.com/your-org/your-catalogue\n# edit_uri: edit/main/docs/\n")
+    values = {"@@SITE_NAME_YAML@@": json.dumps(site_name, ensure_ascii=False), "@@SITE_NAME@@": site_name,
+              "@@REPOSITORY@@": repository, "@@VERSION@@": __version__,
+              "@@HOOK_REV@@": HOOK_REV, "@@TODAY@@": today}
+    written: list[Path] = []
+    for source in sorted(path for path in STARTER.rglob("*") if path.is_file()):
+        if "__pycache__" in source.parts:
+            continue
+        text = source.read_text(encoding="utf-8")
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
+        destination = target / source.relative_to(STARTER)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(text, encoding="utf-8")
+        written.append(destination)
+    written.append(write_editor_schema(target, replace=True))
+    return written

@@ -53,10 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
                           help="check only bundles changed since the git REF (and the patterns they relate "
                                "to), plus the cross-bundle rules; everything if catalogue.yaml changed")
 
+    init = commands.add_parser(
+        "init", help="start a catalogue repository: site config, starter vocabulary, an example pattern, CI",
+        description="Write a catalogue repository into DIR (new or empty): mkdocs.yml, patterns/catalogue.yaml "
+                    "with a starter vocabulary, one example pattern, the JSON Schema for editors, "
+                    ".pre-commit-config.yaml, pull-request and deploy workflows and a README. It validates with "
+                    "--strict and builds with 'mkdocs build --strict' as written.")
+    init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="where to write the catalogue (default: the current folder, if empty)")
+    init.add_argument("--name", metavar="TEXT", help="the site's name (default: from the folder name)")
+    init.add_argument("--repo-url", metavar="URL",
+                      help="the catalogue's repository, e.g. https://github.com/org/catalogue: turns on "
+                           "'Edit this pattern' links")
+
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of pattern.yaml (for editors)",
         description="Print the JSON Schema generated from the pattern models.")
-    schema.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    schema.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="write to FILE instead of stdout (missing folders are created)")
     new = commands.add_parser(
         "new", help="scaffold a pattern bundle to fill in",
         description="Create patterns/SLUG/ with pattern.yaml and solution.md. Every value to write holds a "
@@ -138,13 +152,29 @@ def _run_new(arguments: argparse.Namespace) -> int:
 
     root = arguments.catalogue
     if not (root / CATALOGUE_FILE).is_file():
-        raise UsageError(f"{root}: not a catalogue folder (no {CATALOGUE_FILE})")
+        raise UsageError(f"{root}: not a catalogue folder (no {CATALOGUE_FILE}); run this in a catalogue "
+                         "repository, name the folder with --catalogue, or start one with 'patternbook init'")
     catalogue, _ = validate_catalogue_file(load_catalogue_source(root).document)
     if catalogue is None:
         raise UsageError(f"{root / CATALOGUE_FILE} does not validate; run 'patternbook validate' first")
     target = scaffold_bundle(root, catalogue, arguments.slug, title=arguments.title, category=arguments.category)
     print(f"created {target}/pattern.yaml and solution.md; replace every 'TODO(fill in)', then run:\n"
           f"  patternbook validate {target}")
+    return EXIT_OK
+
+
+def _run_init(arguments: argparse.Namespace) -> int:
+    from patternbook.library import build_date
+    from patternbook.scaffold import write_starter_catalogue
+
+    target = arguments.directory
+    name = arguments.name or (target.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize()
+                              or "Architecture patterns")
+    written = write_starter_catalogue(target, site_name=name, repo_url=arguments.repo_url,
+                                      today=build_date().isoformat())
+    where = "" if target.resolve() == Path.cwd().resolve() else f"  cd {target}\n"
+    print(f"wrote {len(written)} files to {target}; next:\n{where}"
+          "  patternbook validate --strict\n  mkdocs serve")
     return EXIT_OK
 
 
@@ -261,14 +291,15 @@ def _run_schema(arguments: argparse.Namespace) -> int:
 
     text = json.dumps(pattern_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if arguments.output:
+        arguments.output.parent.mkdir(parents=True, exist_ok=True)
         arguments.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return EXIT_OK
 
 
-COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "export": _run_export,
-            "check-links": _run_check_links, "mcp": _run_mcp, "diff": _run_diff}
+COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "init": _run_init,
+            "export": _run_export, "check-links": _run_check_links, "mcp": _run_mcp, "diff": _run_diff}
 
 
 def main(argv: list[str] | None = None) -> int:

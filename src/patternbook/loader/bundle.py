@@ -60,14 +60,16 @@ def find_catalogue_root(path: Path) -> Path:
     holding ``catalogue.yaml``, either ``path`` itself or a bundle's parent."""
     path = path.resolve() if not path.is_symlink() else path.absolute()
     if not path.exists():
-        raise UsageError(f"{display_path(path)}: no such file or directory")
+        raise UsageError(f"{display_path(path)}: no such file or directory; run this in a catalogue repository "
+                         "or name its patterns folder (start one with 'patternbook init')")
     if path.is_file():
         path = path.parent
     for candidate in (path, path.parent):
         if (candidate / CATALOGUE_FILE).is_file():
             return candidate
     raise UsageError(
-        f"{display_path(path)}: not a catalogue (no {CATALOGUE_FILE}) nor a bundle inside one")
+        f"{display_path(path)}: not a catalogue (no {CATALOGUE_FILE}) nor a bundle inside one; name the folder "
+        f"that holds {CATALOGUE_FILE} (start one with 'patternbook init')")
 
 
 def bundle_directories(root: Path, diagnostics: list[Diagnostic]) -> list[Path]:

@@ -20,7 +20,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from patternbook.errors import PatternbookError, ValidationFailed
-from patternbook.library import LibraryBuild, LibrarySettings, build_library
+from patternbook.library import (
+    LibraryBuild,
+    LibrarySettings,
+    build_library,
+    edit_url_template,
+    own_templates_dir,
+    require_material_theme,
+)
 from patternbook.mkdocs_plugin.config import PatternbookConfig
 from patternbook.mkdocs_plugin.page_cache import PageCache
 from patternbook.postbuild import PostBuildContext, run_post_build
@@ -39,6 +46,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         self.watched: list[Path] = []
         self.page_cache: PageCache | None = None
         self.generated: set[str] = set()
+        self.edit_urls: dict[str, str | None] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance across `mkdocs serve` rebuilds.
@@ -48,17 +56,24 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path or ".").resolve().parent
-        settings = LibrarySettings(
-            patterns_dir=root / self.config.patterns_dir,
-            templates_dir=root / self.config.templates_dir,
-            cache_dir=root / self.config.cache_dir,
-            edit_url_template=self.config.edit_url_template,
-            about_page="about.md" if (Path(config.docs_dir) / "about.md").is_file() else None,
-            tolerate_invalid=self.serving,
-            preview_pull_request=self.config.preview_pull_request,
-        )
+        patterns_dir = root / self.config.patterns_dir
+        try:
+            require_material_theme(config.theme.name)
+            settings = LibrarySettings(
+                patterns_dir=patterns_dir,
+                templates_dir=own_templates_dir(root, self.config.templates_dir),
+                cache_dir=root / self.config.cache_dir,
+                edit_url_template=self.config.edit_url_template or edit_url_template(
+                    config.repo_url, config.edit_uri, Path(config.docs_dir), patterns_dir),
+                about_page="about.md" if (Path(config.docs_dir) / "about.md").is_file() else None,
+                tolerate_invalid=self.serving,
+                preview_pull_request=self.config.preview_pull_request,
+            )
+        except PatternbookError as error:
+            raise PluginError(str(error)) from None
+        _use_packaged_theme(config)
         self.cache_dir = settings.cache_dir
-        self.watched = [settings.patterns_dir, settings.templates_dir]
+        self.watched = [settings.patterns_dir, *([settings.templates_dir] if settings.templates_dir else [])]
         try:
             self.build = build_library(settings)
         except ValidationFailed as failure:
@@ -86,12 +101,16 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             files.append(File.generated(config, page.path, content=page.content))
         for path, source in self.build.assets.items():
             files.append(File.generated(config, path, abs_src_path=str(source)))
+        self.edit_urls = {page.path: page.edit_url for page in self.build.plan.pages}
         # Pages other plugins rewrite from their Markdown (Material's tags listing) are left to them.
         self.generated = {page.path for page in self.build.plan.pages if "<!-- material/" not in page.content}
         self.page_cache = PageCache(self.cache_dir / "pages", config, files)
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if page.file.src_uri in self.edit_urls:
+            # MkDocs would point at docs/<page>.md, which does not exist: a generated page is edited at its source.
+            page.edit_url = self.edit_urls[page.file.src_uri]
         if self.page_cache is None or page.file.src_uri not in self.generated:
             return None
         # A cached page is converted from nothing; on_page_content puts its stored result back.
@@ -123,6 +142,24 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         if self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             self.staging_dir = None
+
+
+def _use_packaged_theme(config: MkDocsConfig) -> None:
+    """Put the packaged overrides on Material's search path, after the site's own
+    ``custom_dir`` (whose files win, one by one) and before Material itself, and
+    link their stylesheet and script, so ``theme: material`` is all a site needs."""
+    from patternbook.resources import THEME_SCRIPTS, THEME_STYLESHEETS, packaged_theme_overrides
+
+    packaged = str(packaged_theme_overrides())
+    dirs = config.theme.dirs
+    if not any(os.path.realpath(d) == os.path.realpath(packaged) for d in dirs):
+        dirs.insert(1 if config.theme.custom_dir else 0, packaged)
+    for path in THEME_STYLESHEETS:
+        if path not in config.extra_css:
+            config.extra_css.append(path)
+    for path in THEME_SCRIPTS:
+        if path not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(path)
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

@@ -11,6 +11,7 @@ from patternbook.pages.site import (
     pattern_page_path,
     plan_site,
     reading_minutes,
+    template_search_path,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "plan_site",
     "reading_minutes",
     "render_prose",
+    "template_search_path",
 ]

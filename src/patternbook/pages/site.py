@@ -77,6 +77,8 @@ class GeneratedPage:
     path: str
     """Relative to the docs folder, with ``/`` separators (``patterns/circuit-breaker.md``)."""
     content: str
+    edit_url: str | None = None
+    """Where a reader edits the source of this page (a pattern's ``pattern.yaml``); None: nowhere."""
 
 
 @dataclass(frozen=True)
@@ -142,12 +144,24 @@ def _money(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.2f}"
 
 
+def template_search_path(own_templates: Path | None) -> list[Path]:
+    """A catalogue's own templates first, then the packaged ones: a file of the
+    catalogue replaces the packaged file of the same name, every other name falls
+    back to the package (the way Material's ``custom_dir`` works)."""
+    from patternbook.resources import packaged_templates
+
+    packaged = packaged_templates()
+    if own_templates is None or not own_templates.is_dir() or own_templates.resolve() == packaged.resolve():
+        return [packaged]
+    return [own_templates, packaged]
+
+
 class _Renderer:
-    def __init__(self, templates_dir: Path) -> None:
+    def __init__(self, own_templates: Path | None) -> None:
         import jinja2
 
         self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            loader=jinja2.FileSystemLoader([str(path) for path in template_search_path(own_templates)]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -191,10 +205,13 @@ def _history_note(history: CatalogueHistory | None, slug: str) -> str | None:
     return f"History is partial: {history.note}." if history.note else None
 
 
-def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
+def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOptions,
               invalid: dict[str, list[Diagnostic]] | None = None, about_page: str | None = None,
               graphs: RelationGraphs | None = None) -> SitePlan:
     """Every generated page of the library.
+
+    ``templates_dir`` holds the catalogue's own templates, if any; each replaces
+    the packaged template of the same name.
 
     ``about_page`` is a hand-written page to list in the navigation, if any.
     ``invalid`` maps slugs of bundles that failed validation (while serving) to
@@ -213,6 +230,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
             for kind, group in catalogue.related(pattern.slug).items()
         }
         diagrams = [(d, "../../" + diagram_asset_path(pattern.slug, d.id)) for d in pattern.diagrams]
+        edit_url = options.edit_url_template.replace("{slug}", pattern.slug) if options.edit_url_template else None
         content = renderer.render(
             "pattern.md.j2",
             pattern=pattern,
@@ -226,12 +244,12 @@ def plan_site(catalogue: Catalogue, templates_dir: Path, options: SiteOptions,
             related=related,
             series=_series_steps(catalogue, pattern.slug),
             neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
-            edit_url=options.edit_url_template.format(slug=pattern.slug) if options.edit_url_template else None,
+            edit_url=edit_url,
             history=options.history.of(pattern.slug) if options.history else None,
             history_note=_history_note(options.history, pattern.slug),
         )
         front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
-        pages.append(GeneratedPage(pattern_page_path(pattern.slug), _front_matter(front) + content))
+        pages.append(GeneratedPage(pattern_page_path(pattern.slug), _front_matter(front) + content, edit_url))
 
     for slug, diagnostics in sorted((invalid or {}).items()):
         content = renderer.render("invalid-pattern.md.j2", slug=slug, diagnostics=diagnostics)

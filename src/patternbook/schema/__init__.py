@@ -51,8 +51,14 @@ __all__ = [
 
 
 def pattern_json_schema() -> dict:
-    """The JSON Schema of ``pattern.yaml`` for editors, generated from the models."""
-    schema = PatternFile.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Patternbook pattern.yaml"
-    return schema
+    """The JSON Schema of ``pattern.yaml`` for editors, generated from the models.
+
+    ``version`` names the Patternbook release the schema belongs to, so a
+    catalogue can tell a schema file written by an older release.
+    """
+    from patternbook import __version__
+
+    generated = PatternFile.model_json_schema(by_alias=True)
+    generated.pop("title", None)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Patternbook pattern.yaml",
+            "version": __version__, **generated}

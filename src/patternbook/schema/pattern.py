@@ -235,7 +235,9 @@ class PatternFile(StrictModel):
     cost: Cost
     operations: Operations
     repositories: list[Repository] = Field(min_length=1, max_length=8)
-    relations: list[Relation] = Field(min_length=1, max_length=20)
+    relations: list[Relation] = Field(default_factory=list, max_length=20)
+    """Optional, so a catalogue is valid from its first pattern; a pattern that
+    relates to nothing while the catalogue holds others gets a warning (PB309)."""
     diagrams: list[Diagram] = Field(min_length=1, max_length=6)
     references: list[Reference] = Field(default_factory=list, max_length=20)
     known_uses: list[Sentence] = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]

@@ -60,10 +60,22 @@ def _at(document: YamlDocument, path: tuple, code: str, message: str, *,
 
 def check_relations(patterns: dict[str, PatternOutline], documents: dict[str, YamlDocument],
                     known_slugs: frozenset[str]) -> list[Diagnostic]:
-    """Relations and ``superseded_by`` resolve; symmetric relations are mirrored (warning)."""
+    """Relations and ``superseded_by`` resolve; symmetric relations are mirrored (warning).
+
+    A pattern needs no relation while it is alone in its catalogue, so a new
+    catalogue is valid from its first pattern; once there are others, a pattern
+    that relates to none of them is a warning: readers reach patterns through
+    their relations, and ``--strict`` (CI) makes the warning fail.
+    """
     problems: list[Diagnostic] = []
     for slug, pattern in patterns.items():
         document = documents[slug]
+        if not pattern.relations and len(known_slugs - {slug}) > 0:
+            others = sorted(known_slugs - {slug})
+            problems.append(_at(
+                document, ("relations",), "PB309",
+                f"{slug} relates to no other pattern, while the catalogue holds {len(others)} other(s)",
+                hint=f"add relations, e.g. {{type: complements, pattern: {others[0]}}}", severity=Severity.WARNING))
         seen: set[tuple[str, str]] = set()
         for index, relation in enumerate(pattern.relations):
             path = ("relations", index, "pattern")
