@@ -60,9 +60,9 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', "'") + '"'
 
 
-def pattern_yaml(index: int, count: int, rng: random.Random) -> str:
+def pattern_yaml(index: int, count: int, rng: random.Random, relations: int = 3) -> str:
     tags = rng.sample(TAGS, 5)
-    others = [i for i in rng.sample(range(count), min(4, count)) if i != index][:3]
+    others = [i for i in rng.sample(range(count), min(relations + 1, count)) if i != index][:relations]
     node_count = rng.randint(5, 15)
     out = [
         f"title: Synthetic pattern {index:05d}",
@@ -131,8 +131,9 @@ def solution_md(rng: random.Random) -> str:
     return "\n".join(parts)
 
 
-def write_catalogue(target: Path, count: int, seed: int = 7) -> Path:
-    """Write ``count`` bundles plus catalogue.yaml into ``target`` (replaced)."""
+def write_catalogue(target: Path, count: int, seed: int = 7, relations: int = 3) -> Path:
+    """Write ``count`` bundles plus catalogue.yaml into ``target`` (replaced),
+    each pattern requiring ``relations`` others."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -141,7 +142,7 @@ def write_catalogue(target: Path, count: int, seed: int = 7) -> Path:
     for index in range(count):
         bundle = target / f"synthetic-{index:05d}"
         bundle.mkdir()
-        (bundle / "pattern.yaml").write_text(pattern_yaml(index, count, rng), encoding="utf-8")
+        (bundle / "pattern.yaml").write_text(pattern_yaml(index, count, rng, relations), encoding="utf-8")
         (bundle / "solution.md").write_text(solution_md(rng), encoding="utf-8")
     return target
 

@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "PB006": "unexpected file in a bundle",
     "PB007": "required file is missing",
     "PB008": "bundle folder name is not a valid slug",
+    "PB009": "too many problems in one file; the rest are counted, not shown",
     # YAML
     "PB101": "YAML syntax error",
     "PB102": "YAML tags are not allowed",
@@ -78,6 +79,7 @@ CODES: dict[str, str] = {
     "PB307": "pattern relates to itself",
     "PB308": "catalogue vocabulary has a duplicate id",
     "PB309": "pattern relates to no other pattern while the catalogue holds others",
+    "PB310": "two sources would be published at one site path",
     # diagrams
     "PB501": "unknown diagram node kind",
     "PB502": "diagram reference does not resolve",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ pytestmark = pytest.mark.site
 def _tree_digest(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _epoch_after_newest_review(project: Path) -> dict[str, str]:
+    """``SOURCE_DATE_EPOCH`` for the day after the newest ``last_reviewed`` in the catalogue.
+
+    A hard-coded epoch made every bundle reviewed after it a "reviewed in the future" error, so these
+    tests broke each time a pattern was added; this date is still fixed for a given catalogue, which
+    is all the byte-identity checks need.
+    """
+    newest = max(pattern.last_reviewed for pattern in validate_paths([project / "patterns"]).patterns.values())
+    midnight = datetime.combine(newest + timedelta(days=1), time(), tzinfo=UTC)
+    return {"SOURCE_DATE_EPOCH": str(int(midnight.timestamp()))}
 
 
 def test_every_pattern_has_a_page_with_the_five_answers(built_site: Path) -> None:
@@ -58,7 +71,7 @@ def test_site_references_no_other_host_for_assets(built_site: Path) -> None:
 
 def test_builds_are_byte_identical_with_source_date_epoch(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "library")
-    epoch = {"SOURCE_DATE_EPOCH": "1795000000"}
+    epoch = _epoch_after_newest_review(project)
     first, second = tmp_path / "first", tmp_path / "second"
     assert mkdocs_build(project, first, env=epoch).returncode == 0
     assert mkdocs_build(project, second, env=epoch).returncode == 0
@@ -132,7 +145,7 @@ def test_page_cache_serves_unchanged_pages_and_rejects_damaged_entries(tmp_path:
     import json
 
     project = copy_project(tmp_path / "library")
-    epoch = {"SOURCE_DATE_EPOCH": "1795000000"}
+    epoch = _epoch_after_newest_review(project)
     assert mkdocs_build(project, tmp_path / "cold", env=epoch).returncode == 0
     entries = sorted((project / ".cache" / "patternbook" / "pages").rglob("*.json"))
     assert len(entries) >= 30

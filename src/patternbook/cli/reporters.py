@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from patternbook.errors import Diagnostic
+from patternbook.loader import MAX_FILE_BYTES
 
 __all__ = ["REPORTERS", "report_github", "report_json", "report_text"]
 
@@ -23,20 +27,72 @@ def _summary(diagnostics: list[Diagnostic], checked: int) -> str:
 _RED, _YELLOW, _CYAN, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[36m", "\033[1m", "\033[0m"
 
 
+#: File-level refusals (unreadable, encoding, control characters, size,
+#: symlink, unexpected or missing file, bad folder name): the loader did not
+#: read that file, so the report does not either.
+_REFUSED_FILE_CODES = frozenset(f"PB00{n}" for n in range(1, 9))
+#: A source line longer than this is shown as a window around the column.
+MAX_SHOWN_CHARS = 120
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _opens_nothing_else(path: Path) -> bool:
+    """No part of the path is a symlink: the text shown is the file the loader
+    read, never a file a link points at (a folder on a symlinked path shows no
+    excerpts, which loses nothing but convenience)."""
+    parts = Path(os.path.abspath(path)).parts
+    for end in range(1, len(parts) + 1):
+        try:
+            if stat.S_ISLNK(os.lstat(Path(*parts[:end])).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
+
+
 class _SourceLines:
-    """Reads each reported file once, to quote the offending line."""
+    """Reads each reported file once, to quote the offending line: only regular
+    files reached without a symlink, never more than the loader's size limit."""
 
     def __init__(self) -> None:
         self._files: dict[str, list[str]] = {}
 
-    def line(self, path: str, number: int) -> str | None:
-        if path not in self._files:
-            try:
-                self._files[path] = Path(path).read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._files[path] = []
-        lines = self._files[path]
-        return lines[number - 1] if 0 < number <= len(lines) else None
+    def _read(self, path: str) -> list[str]:
+        target = Path(path)
+        if not _opens_nothing_else(target):
+            return []
+        try:
+            descriptor = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return []
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return []
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return []
+        return data.decode("utf-8", "replace").splitlines()
+
+    def line(self, diagnostic: Diagnostic) -> str | None:
+        if diagnostic.code in _REFUSED_FILE_CODES:
+            return None
+        if diagnostic.path not in self._files:
+            self._files[diagnostic.path] = self._read(diagnostic.path)
+        lines = self._files[diagnostic.path]
+        return lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else None
+
+
+def _excerpt(source: str, column: int) -> tuple[str, int]:
+    """The source line as shown (control and direction characters made visible
+    as '?', long lines cut to a window around the column) and the caret's column."""
+    shown = _UNPRINTABLE.sub("?", source.replace("\t", " "))
+    if len(shown) <= MAX_SHOWN_CHARS:
+        return shown, column
+    start = max(0, min(column - 1 - MAX_SHOWN_CHARS // 2, len(shown) - MAX_SHOWN_CHARS))
+    window = shown[start:start + MAX_SHOWN_CHARS]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + MAX_SHOWN_CHARS < len(shown) else ""
+    return prefix + window + suffix, column - start + len(prefix)
 
 
 def report_text(diagnostics: list[Diagnostic], checked: int, quiet: bool = False, color: bool = False) -> str:
@@ -53,15 +109,17 @@ def report_text(diagnostics: list[Diagnostic], checked: int, quiet: bool = False
             continue
         code = paint(d.code, _BOLD, _RED) if d.is_error else paint("warning", _BOLD, _YELLOW) + " " + d.code
         subject = f" {d.field}:" if d.field else ""
-        out.append(f"{paint(f'{d.path}:{d.line}:{d.column}:', _BOLD)} {code}{subject} {d.message}")
-        source = sources.line(d.path, d.line)
+        # Messages quote contributor values, which YAML escapes can fill with terminal control sequences.
+        message = _UNPRINTABLE.sub("?", d.message)
+        out.append(f"{paint(f'{d.path}:{d.line}:{d.column}:', _BOLD)} {code}{subject} {message}")
+        source = sources.line(d)
         if source is not None and source.strip():
-            shown = source.replace("\t", " ")
+            shown, caret = _excerpt(source, d.column)
             gutter = " " * len(str(d.line))
             out.append(f" {d.line} | {shown}")
-            out.append(f" {gutter} | {' ' * (d.column - 1)}{paint('^', _BOLD, _RED if d.is_error else _YELLOW)}")
+            out.append(f" {gutter} | {' ' * (caret - 1)}{paint('^', _BOLD, _RED if d.is_error else _YELLOW)}")
         if d.hint:
-            out.append(f"   {paint('fix:', _CYAN)} {d.hint}")
+            out.append(f"   {paint('fix:', _CYAN)} {_UNPRINTABLE.sub('?', d.hint)}")
     if not quiet:
         out.append(_summary(diagnostics, checked))
     return "\n".join(out)

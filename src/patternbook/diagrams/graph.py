@@ -10,10 +10,10 @@ rendered by :mod:`patternbook.diagrams.graphviz_dot`.
 
 What contributors write reaches the DOT text only as the *text* of labels:
 node ids come from the spec (``diagrams`` would pick random ones, which would
-make output differ on every build), labels are escaped with
-:func:`graphviz.escape` (a backslash can never start an escape such as ``\\N``,
-and a label can never be read as HTML-like) and quoted by ``graphviz``; every
-attribute is chosen here, from closed vocabularies.
+make output differ on every build), labels go through :func:`_label` (a
+backslash can never start an escape such as ``\\N``, an ``&`` never an entity,
+and a label is always a quoted string, never HTML-like); every attribute is
+chosen here, from closed vocabularies.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from diagrams import Cluster, Edge, Node
 from patternbook.catalogue import Catalogue
 from patternbook.diagrams.graphviz_dot import DotGraph
 from patternbook.diagrams.kinds import icon_name, node_class
+from patternbook.escaping import dot_string
 from patternbook.schema import Diagram, DiagramCluster
 from patternbook.schema.diagram_kinds import known_node_kinds
 from patternbook.validation.cross_bundle import SYMMETRIC_RELATIONS
@@ -97,14 +98,17 @@ def pattern_page_link(slug: str) -> str:
     return f"../{slug}/"
 
 
-def _label(text: str) -> str:
-    """Contributor text as a DOT label that can only ever mean that text."""
-    return graphviz.escape(text)
+def _label(text: str, wrap: int | None = None) -> str:
+    """Contributor text as a DOT label that can only ever mean that text.
 
-
-def _wrapped_label(text: str, width: int) -> str:
-    # Escape each line first, then join with DOT's own centred line break.
-    return "\\n".join(graphviz.escape(line) for line in textwrap.wrap(text, width) or [text])
+    Every line is escaped with :func:`~patternbook.escaping.dot_string`, the
+    lines are joined with DOT's centred line break, and the *joined* result is
+    marked ``nohtml``: a label is then always written as a quoted string, even
+    when it starts with ``<`` and ends with ``>`` (which ``graphviz`` would
+    otherwise pass through as an HTML-like label that can carry links).
+    """
+    lines = (textwrap.wrap(text, wrap) or [text]) if wrap else [text]
+    return graphviz.nohtml("\\n".join(dot_string(line) for line in lines))
 
 
 def _isolated(build: Callable[[], diagrams.Diagram]) -> diagrams.Diagram:
@@ -194,7 +198,7 @@ def build_relation_graph(catalogue: Catalogue, link: Callable[[str], str] = patt
         )
         diagrams.setdiagram(drawing)
         nodes = {
-            slug: Node(_wrapped_label(pattern.title, 24), nodeid=slug, href=links[slug], target="_top",
+            slug: Node(_label(pattern.title, wrap=24), nodeid=slug, href=links[slug], target="_top",
                        fillcolor=fills.get(pattern.category, _CATEGORY_FILLS[0]))
             for slug, pattern in catalogue.patterns.items()
         }

@@ -167,7 +167,8 @@ def lean_plugin_directory(dot: str, cache_dir: Path) -> Path | None:
     return folder if configured.returncode == 0 and any(folder.glob("config*")) else None
 
 
-def render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None) -> bytes:
+def render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None,
+               seconds: float = SECONDS_PER_CALL) -> bytes:
     arguments = [dot, "-Tsvg"]
     if image_path:
         # On the command line rather than in the DOT text, so the cache key and
@@ -177,9 +178,9 @@ def render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Pa
     DOT_STATS.count(processes=1, graphs=1)
     try:
         finished = subprocess.run(arguments, input=graph.source.encode("utf-8"), capture_output=True, check=False,
-                                  timeout=SECONDS_PER_CALL, env=environment)
+                                  timeout=seconds, env=environment)
     except subprocess.TimeoutExpired:
-        message = f"{graph.name}: Graphviz dot did not finish within {SECONDS_PER_CALL:.0f} s"
+        message = f"{graph.name}: Graphviz dot did not finish within {seconds:g} s"
         raise GraphvizRenderError(message) from None
     if finished.returncode != 0 or b"</svg>" not in finished.stdout:
         detail = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [str(finished.returncode)]

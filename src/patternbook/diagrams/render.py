@@ -20,14 +20,20 @@ from importlib import metadata
 from pathlib import Path
 
 from patternbook.diagrams.graph import BuiltGraph
-from patternbook.diagrams.graphviz_dot import find_dot, graphviz_version, lean_plugin_directory, render_one
+from patternbook.diagrams.graphviz_dot import (
+    SECONDS_PER_CALL,
+    find_dot,
+    graphviz_version,
+    lean_plugin_directory,
+    render_one,
+)
 from patternbook.diagrams.kinds import icons_directory
 from patternbook.diagrams.svg import make_self_contained
 
 __all__ = ["RENDERER_VERSION", "GraphJob", "render_graph_files", "render_graphs"]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-6-unique-cluster-ids"
+RENDERER_VERSION = "patternbook-diagrams-7-inert-labels"
 
 
 @dataclass(frozen=True)
@@ -65,13 +71,15 @@ def _write(cache_dir: Path, key: str, content: bytes) -> None:
 Progress = Callable[[int, int], None]
 
 
-def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None) -> list[bytes]:
+def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None,
+                  seconds: float = SECONDS_PER_CALL) -> list[bytes]:
     """Self-contained SVG bytes for each job, in order; ``progress(done, total)``
     is told about each graph that had to be rendered."""
-    return [path.read_bytes() for path in render_graph_files(jobs, cache_dir, progress)]
+    return [path.read_bytes() for path in render_graph_files(jobs, cache_dir, progress, seconds)]
 
 
-def render_graph_files(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None) -> list[Path]:
+def render_graph_files(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None,
+                       seconds: float = SECONDS_PER_CALL) -> list[Path]:
     """Like :func:`render_graphs`, but the verified cache files themselves: a
     large site then holds no SVG in memory, only paths to copy."""
     if not jobs:
@@ -93,8 +101,8 @@ def render_graph_files(jobs: Sequence[GraphJob], cache_dir: Path, progress: Prog
             # process, so a few threads keep both the interpreter and the CPUs busy.
             key, job = item
             graph = job.build()
-            raw = render_one(dot, graph.dot, image_path, plugin_dir)
-            content = make_self_contained(raw, element_id=graph.element_id, title=graph.title)
+            raw = render_one(dot, graph.dot, image_path, plugin_dir, seconds)
+            content = make_self_contained(raw, element_id=graph.element_id, title=graph.title, links=graph.links)
             _write(cache_dir, key, content)
             return key, _entry(cache_dir, key)[0]
 

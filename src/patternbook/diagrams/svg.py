@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Collection
 from functools import lru_cache
-from xml.sax.saxutils import escape
+from xml.etree import ElementTree
 
 from patternbook.diagrams.kinds import icons_directory
+from patternbook.errors import PatternbookError
+from patternbook.escaping import xml_text
 
-__all__ = ["make_self_contained"]
+__all__ = ["UnsafeSvg", "check_svg_is_inert", "make_self_contained"]
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -38,19 +41,58 @@ def _icon_data_uri(relative: str) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def make_self_contained(svg: bytes, *, element_id: str, title: str) -> bytes:
-    """Inline icons, namespace ids under ``element_id``, set the accessible title."""
+def make_self_contained(svg: bytes, *, element_id: str, title: str, links: Collection[str] = ()) -> bytes:
+    """Inline icons, namespace ids under ``element_id``, set the accessible title,
+    and prove the result inert (:func:`check_svg_is_inert`) before anyone inlines it.
+
+    Every substitution takes its replacement from a function: a title holding
+    ``\\q`` or ``\\0`` would otherwise be read as a regular-expression escape.
+    """
     text = svg.decode("utf-8")
     text = _PROLOG.sub("", text, count=1)
     text = _COMMENT.sub("", text)
-    text = _GRAPH_GROUP.sub(f'<g id="{element_id}" class="graph"', text, count=1)
+    text = _GRAPH_GROUP.sub(lambda _: f'<g id="{element_id}" class="graph"', text, count=1)
     text = _ID.sub(lambda m: f'{m.group(1)}="{m.group(2)}{element_id}-{m.group(3)}"', text)
     title_id = f"{element_id}-title"
-    text = _TITLE.sub(f'<title id="{title_id}">{escape(title)}</title>', text, count=1)
+    text = _TITLE.sub(lambda _: f'<title id="{title_id}">{xml_text(title)}</title>', text, count=1)
     text = text.replace("<svg ", f'<svg aria-labelledby="{title_id}" ', 1)
     # Icons last: the data URIs make the text ten times longer for every pass after them.
     text = _share_icons(text, element_id)
+    check_svg_is_inert(text, links)
     return text.strip().encode("utf-8") + b"\n"
+
+
+class UnsafeSvg(PatternbookError):
+    """A drawn SVG holds something that could act in a page; it is never published."""
+
+
+_SVG = "{http://www.w3.org/2000/svg}"
+#: What Graphviz's SVG renderer draws, plus the <defs>/<use> that share icons.
+_INERT_ELEMENTS = frozenset(f"{_SVG}{name}" for name in (
+    "svg", "g", "title", "a", "path", "polygon", "polyline", "ellipse", "text", "image", "defs", "use"))
+_DATA_PNG = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+\Z")
+
+
+def check_svg_is_inert(text: str, links: Collection[str] = ()) -> None:
+    """Contributor text reaches these SVGs (labels, titles), and relation graphs
+    are inlined into pages, so an SVG is untrusted until this passes: it must be
+    well-formed XML, hold only drawing elements, no event-handler attribute, and
+    link only to ``links`` (pattern pages), its own ``#ids`` or PNG data URIs."""
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as error:
+        raise UnsafeSvg(f"drawn SVG is not well-formed XML: {error}") from None
+    allowed = set(links)
+    for element in root.iter():
+        if element.tag not in _INERT_ELEMENTS:
+            raise UnsafeSvg(f"drawn SVG holds a <{element.tag}> element")
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1]
+            if local.lower().startswith("on") or local == "style":
+                raise UnsafeSvg(f"drawn SVG holds a {local} attribute")
+            if local == "href" and not (value in allowed or value.startswith("#") or
+                                        (element.tag == f"{_SVG}image" and _DATA_PNG.match(value))):
+                raise UnsafeSvg(f"drawn SVG links to {value[:60]!r}")
 
 
 _IMAGE = re.compile(r'<image xlink:href="([^"]+)" width="([^"]+)" height="([^"]+)" '

@@ -11,6 +11,7 @@ from patternbook.errors import Diagnostic, UsageError
 from patternbook.loader.markdown_document import MarkdownDocument, parse_markdown
 from patternbook.loader.source import display_path, read_source_text
 from patternbook.loader.yaml_document import YamlDocument, parse_yaml
+from patternbook.schema.text import RESERVED_PAGE_NAMES
 
 __all__ = [
     "BUNDLE_FILES",
@@ -110,6 +111,10 @@ def load_bundle(directory: Path) -> RawBundle:
             shown, 1, 1, "PB008",
             f"'{directory.name}' is not a slug: use lowercase letters, digits and single hyphens",
             field="slug"))
+    elif directory.name in RESERVED_PAGE_NAMES:
+        problems.append(Diagnostic(
+            shown, 1, 1, "PB008",
+            f"'{directory.name}' is reserved: a page of that name is the listing of its folder", field="slug"))
     present: set[str] = set()
     with os.scandir(directory) as entries:
         listing = sorted(entries, key=lambda e: e.name)

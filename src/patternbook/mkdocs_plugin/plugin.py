@@ -131,7 +131,9 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.build is not None:
             run_post_build(PostBuildContext(Path(config.site_dir), self.build, config.site_url or None,
-                                            config.site_name, config.site_description or None))
+                                            site_name=config.site_name,
+                                            site_description=config.site_description or None,
+                                            serving=self.serving))
         if self.staging_dir is None or self.site_dir is None:
             return
         _swap_into_place(self.staging_dir, self.site_dir)

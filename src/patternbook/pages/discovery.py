@@ -4,16 +4,17 @@ models, none of it hand-maintained."""
 
 from __future__ import annotations
 
-import json
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
 
 from patternbook.catalogue import Catalogue
+from patternbook.escaping import front_matter, strict_json
 from patternbook.schema import PILLARS, Pattern
 
-__all__ = ["RelationGraphs", "catalogue_document", "catalogue_document_schema", "discovery_pages"]
+__all__ = ["RelationGraphs", "catalogue_document", "catalogue_document_schema", "comparison_id", "discovery_pages"]
 
 
 @dataclass(frozen=True)
@@ -81,25 +82,43 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
         minutes = [(p, f"../../patterns/{p.slug}/", reading_minutes(p)) for p in members]
         total = sum(m for _, _, m in minutes)
         series_entries.append((series, len(members), total))
-        pages.append((f"series/{series.id}.md", render("discover/series.md.j2", series=series, members=minutes,
-                                                        total=total)))
+        front = front_matter({"title": series.title, "description": series.description})
+        pages.append((f"series/{series.id}.md", front + render("discover/series.md.j2", series=series,
+                                                                members=minutes, total=total)))
     if catalogue.series:
         pages.append(("series/index.md", render("discover/series-index.md.j2", entries=series_entries)))
 
     groups = catalogue.alternative_groups()
     comparisons = []
     for group in groups:
-        identifier = "-vs-".join(p.slug for p in group)[:120]
+        identifier = comparison_id([p.slug for p in group])
         columns = [{
             "pattern": p, "url": f"../../patterns/{p.slug}/", "category": categories[p.category].title,
             "edges": len(p.failure_edges), "first_edge": p.failure_edges[0].fails,
             "burden": _operational_burden(p), "pillars": p.pillars.served(),
         } for p in group]
-        pages.append((f"compare/{identifier}.md", render("discover/compare.md.j2", columns=columns)))
+        front = front_matter({"title": " vs ".join(p.title for p in group)})
+        pages.append((f"compare/{identifier}.md", front + render("discover/compare.md.j2", columns=columns)))
         comparisons.append((identifier, group))
     if comparisons:
         pages.append(("compare/index.md", render("discover/compare-index.md.j2", comparisons=comparisons)))
     return pages
+
+
+#: Slugs never hold two hyphens in a row, so this separator cannot occur inside one.
+COMPARISON_SEPARATOR = "--vs--"
+MAX_COMPARISON_ID = 120
+
+
+def comparison_id(slugs: list[str]) -> str:
+    """The page name of a comparison group: its slugs joined by a separator no
+    slug can contain, so two groups never share a name. A name too long for a
+    file system keeps its start and ends in a digest of the whole."""
+    joined = COMPARISON_SEPARATOR.join(slugs)
+    if len(joined) <= MAX_COMPARISON_ID:
+        return joined
+    digest = hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+    return joined[:MAX_COMPARISON_ID - 18].rstrip("-") + "--" + digest
 
 
 def discovery_nav(catalogue: Catalogue, has_graph: bool) -> list[dict[str, Any]]:
@@ -143,4 +162,4 @@ def catalogue_document_schema() -> dict[str, Any]:
 
 
 def as_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return strict_json(document)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from patternbook.validation.markdown_rules import url_is_allowed
+from patternbook.validation.markdown_rules import PROSE_MARKDOWN_EXTENSIONS, url_is_allowed
 
 __all__ = ["render_prose"]
 
@@ -42,7 +42,7 @@ def render_prose(markdown_text: str, *, demote_headings: int = 1) -> str:
     import markdown
     import nh3
 
-    html = markdown.markdown(markdown_text, extensions=["tables", "fenced_code", "sane_lists"],
+    html = markdown.markdown(markdown_text, extensions=list(PROSE_MARKDOWN_EXTENSIONS),
                              output_format="html")
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
                       link_rel="noopener noreferrer nofollow", strip_comments=True,

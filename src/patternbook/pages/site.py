@@ -8,17 +8,16 @@ Both adapters use this plan: the MkDocs plugin serves the pages from memory,
 from __future__ import annotations
 
 import datetime
-import html
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from patternbook.catalogue import Catalogue
-from patternbook.errors import Diagnostic
+from patternbook.errors import Diagnostic, ValidationFailed
+from patternbook.escaping import front_matter, markdown_inline, nav_title
 from patternbook.history import CatalogueHistory
 from patternbook.pages.discovery import (
     RelationGraphs,
@@ -97,34 +96,6 @@ def diagram_asset_path(slug: str, diagram_id: str) -> str:
     return f"assets/diagrams/{slug}--{diagram_id}.svg"
 
 
-def _markdown_text(value: str) -> Markup:
-    """Text placed where Markdown is parsed (headings): HTML-escaped, and the
-    characters that would make links, emphasis or code backslash-escaped."""
-    escaped = str(escape(value))
-    for character in "\\`*_[]()#!|":
-        escaped = escaped.replace(character, "\\" + character)
-    return Markup(escaped)
-
-
-def _front_matter(values: dict[str, Any]) -> str:
-    """YAML front matter that cannot carry markup.
-
-    JSON is valid YAML and quotes every string, so no text can become a YAML
-    tag. Values are HTML-escaped too: MkDocs themes print ``page.title`` and
-    ``page.meta.description`` into the page head without escaping them.
-    """
-
-    def safe(value: Any) -> Any:
-        if isinstance(value, str):
-            return html.escape(value, quote=True)
-        if isinstance(value, list):
-            return [safe(item) for item in value]
-        return value
-
-    lines = [f"{key}: {json.dumps(safe(value), ensure_ascii=False)}" for key, value in values.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
-
-
 def _words(pattern: Pattern) -> int:
     texts: list[str] = [pattern.summary, pattern.pressure.force, pattern.solution, *pattern.pressure.signals,
                         *pattern.when_to_use, *pattern.when_not_to_use, pattern.cost.estimate.assumptions]
@@ -168,7 +139,7 @@ class _Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.environment.filters["md"] = _markdown_text
+        self.environment.filters["md"] = markdown_inline
         self.environment.filters["money"] = _money
         self.environment.globals.update(
             STATUS_TITLES=STATUS_TITLES, PILLAR_TITLES=PILLAR_TITLES, RELATION_TITLES=RELATION_TITLES,
@@ -190,6 +161,25 @@ def _series_steps(catalogue: Catalogue, slug: str) -> list[dict[str, Any]]:
             "next": catalogue.patterns[members[index + 1]] if index + 1 < len(members) else None,
         })
     return steps
+
+
+def _origin(path: str) -> str:
+    """Who a generated page belongs to, in words a contributor can act on."""
+    folder, _, name = path.rpartition("/")
+    name = name.removesuffix(".md")
+    kinds = {"patterns": f"pattern '{name}' (patterns/{name}/)", "categories": f"category '{name}' of catalogue.yaml",
+             "series": f"series '{name}' of catalogue.yaml", "compare": f"the comparison page '{name}'"}
+    return kinds.get(folder, f"the generated page {path}")
+
+
+def _claim(origins: dict[str, str], path: str, origin: str) -> None:
+    """Site paths are unique by construction (reserved names, separators no
+    slug can hold); should two sources still meet, the build stops naming both
+    instead of one page silently replacing the other."""
+    if path in origins:
+        raise ValidationFailed([Diagnostic(path, 1, 1, "PB310",
+                                           f"{origin} and {origins[path]} would both be published as {path}")])
+    origins[path] = origin
 
 
 def _history_note(history: CatalogueHistory | None, slug: str) -> str | None:
@@ -249,18 +239,18 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
             history_note=_history_note(options.history, pattern.slug),
         )
         front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
-        pages.append(GeneratedPage(pattern_page_path(pattern.slug), _front_matter(front) + content, edit_url))
+        pages.append(GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url))
 
     for slug, diagnostics in sorted((invalid or {}).items()):
         content = renderer.render("invalid-pattern.md.j2", slug=slug, diagnostics=diagnostics)
-        pages.append(GeneratedPage(pattern_page_path(slug), _front_matter({"title": slug}) + content))
+        pages.append(GeneratedPage(pattern_page_path(slug), front_matter({"title": slug}) + content))
 
     for category in catalogue.categories:
         members = sorted(catalogue.in_category(category.id), key=lambda p: p.title.casefold())
         content = renderer.render("category.md.j2", category=category,
                                   patterns=[(p, f"../../patterns/{p.slug}/") for p in members])
         front = {"title": category.title, "description": category.description}
-        pages.append(GeneratedPage(f"categories/{category.id}.md", _front_matter(front) + content))
+        pages.append(GeneratedPage(f"categories/{category.id}.md", front_matter(front) + content))
 
     recent = sorted(catalogue.patterns.values(), key=lambda p: (p.last_reviewed, p.slug), reverse=True)
     home = renderer.render(
@@ -269,10 +259,14 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
         recent=[(p, f"patterns/{p.slug}/") for p in recent[:RECENTLY_REVIEWED]],
         pattern_count=len(catalogue.patterns),
     )
+    origins = {}
+    for page in pages:
+        _claim(origins, page.path, _origin(page.path))
     pages.append(GeneratedPage("index.md", home))
     pages.append(GeneratedPage("tags.md", renderer.render("tags.md.j2")))
 
     for path, content in discovery_pages(catalogue, renderer.render, reading_minutes, graphs):
+        _claim(origins, path, _origin(path))
         pages.append(GeneratedPage(path, content))
     pages.append(GeneratedPage("catalogue.json", as_json(catalogue_document(catalogue))))
     pages.append(GeneratedPage("catalogue.schema.json", as_json(catalogue_document_schema())))
@@ -280,7 +274,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
     nav: list[Any] = [
         {"Home": "index.md"},
         {"Discover": discovery_nav(catalogue, has_graph=bool(graphs.catalogue))},
-        {"Categories": [{c.title: f"categories/{c.id}.md"} for c in catalogue.categories]},
+        {"Categories": [{nav_title(c.title): f"categories/{c.id}.md"} for c in catalogue.categories]},
         {"Tags": "tags.md"},
     ]
     if about_page:

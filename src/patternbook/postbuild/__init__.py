@@ -32,6 +32,8 @@ class PostBuildContext:
     """The validated catalogue and the pages planned from it."""
     site_url: str | None = None
     """The site's public address from ``site_url``, when configured."""
+    serving: bool = False
+    """Built for ``mkdocs serve``, which injects its own inline script into every page it serves."""
     site_name: str = "Patternbook"
     """The site's name (``site_name``), for the feed and ``llms.txt``."""
     site_description: str | None = None
@@ -57,3 +59,10 @@ def run_post_build(context: PostBuildContext) -> None:
     """Run every post-build step on ``context.site_dir`` in order."""
     for step in POST_BUILD_STEPS:
         step(context)
+
+
+# The Content-Security-Policy hashes the inline scripts of the finished HTML, so it
+# must run after every step that writes HTML: keep it the last step appended.
+from patternbook.postbuild.csp import content_security_policy  # noqa: E402
+
+POST_BUILD_STEPS.append(content_security_policy)

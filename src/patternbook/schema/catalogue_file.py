@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from patternbook.schema.base import StrictModel
-from patternbook.schema.text import OneLine, Slug, prose, short_text
+from patternbook.schema.text import RESERVED_PAGE_NAMES, OneLine, Slug, prose, short_text
 
 __all__ = ["CatalogueFile", "Category", "Series", "Symptom"]
 
 Host = Annotated[str, StringConstraints(pattern=r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")]
 
 
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_PAGE_NAMES:
+        raise PydanticCustomError("reserved", "'index' is reserved: a page of that name is the listing of its folder")
+    return value
+
+
+PageId = Annotated[Slug, AfterValidator(_not_reserved)]
+"""An id that names a page of the site (``categories/<id>/``, ``series/<id>/``)."""
+
+
 class Category(StrictModel):
-    id: Slug
+    id: PageId
     title: short_text(3, 60)  # type: ignore[valid-type]
     description: prose(40, 8, 600)  # type: ignore[valid-type]
 
@@ -23,7 +34,7 @@ class Category(StrictModel):
 class Series(StrictModel):
     """An ordered learning path through the catalogue."""
 
-    id: Slug
+    id: PageId
     title: short_text(3, 80)  # type: ignore[valid-type]
     description: prose(40, 8, 600)  # type: ignore[valid-type]
     patterns: list[Slug] = Field(min_length=2, max_length=40)

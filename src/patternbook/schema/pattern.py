@@ -77,6 +77,25 @@ def _reference_url(value: str) -> str:
     return check_https_url(value, hosts=None)
 
 
+#: Dates a catalogue can mean. Outside this range a date is a typo, and date
+#: arithmetic (review deadlines) would overflow near year 9999.
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
+
+
+def _plausible_date(value: datetime.date) -> datetime.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise PydanticCustomError("date_range", "{value} is not a plausible date (between {earliest} and {latest})",
+                                  {"value": value.isoformat(), "earliest": EARLIEST_DATE.isoformat(),
+                                   "latest": LATEST_DATE.isoformat()})
+    return value
+
+
+PlausibleDate = Annotated[datetime.date, AfterValidator(_plausible_date)]
+#: An amount of money: finite (``.inf`` and ``.nan`` are YAML floats that JSON cannot hold) and bounded.
+Amount = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     for item in items:
@@ -134,11 +153,11 @@ class FailureEdge(StrictModel):
 
 
 class CostEstimate(StrictModel):
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: Amount
+    high: Amount
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     period: Literal["hour", "day", "month", "year"]
-    as_of: datetime.date
+    as_of: PlausibleDate
     assumptions: Paragraph  # type: ignore[valid-type]
     """Scale, region, traffic and sizes that make the range checkable."""
 
@@ -225,7 +244,7 @@ class PatternFile(StrictModel):
     status: Status
     superseded_by: Slug | None = None
     owners: list[short_text(2, 80)] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
-    last_reviewed: datetime.date
+    last_reviewed: PlausibleDate
     review_interval_days: int = Field(ge=30, le=730)
     pillars: Pillars
     pressure: Pressure

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 __all__ = [
     "FORBIDDEN_CHARACTERS",
     "PLACEHOLDER_PATTERN",
+    "RESERVED_PAGE_NAMES",
     "SCAFFOLD_MARKER",
     "Identifier",
     "OneLine",
@@ -36,12 +37,17 @@ PLACEHOLDER_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
-#: Zero-width, bidi-override and other invisible characters, plus C0/C1
-#: controls other than tab and newline.
+#: Zero-width, bidi-override and other invisible characters, C0/C1 controls
+#: other than tab and newline, and the noncharacters U+FFFE/U+FFFF (which no
+#: XML or YAML document may hold).
 FORBIDDEN_CHARACTERS = re.compile(
     "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]"
 )
+
+#: Names a slug or a catalogue id cannot take: the page it would name is its
+#: folder's listing page (``patterns/index.md`` is served as ``patterns/``).
+RESERVED_PAGE_NAMES = frozenset({"index"})
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"

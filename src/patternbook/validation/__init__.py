@@ -37,7 +37,9 @@ from patternbook.validation.markdown_rules import check_solution
 from patternbook.validation.parallel import check_bundles
 
 __all__ = [
+    "MAX_DIAGNOSTICS_PER_FILE",
     "ValidationReport",
+    "bounded_per_file",
     "validate_bundle",
     "validate_catalogue_file",
     "validate_paths",
@@ -205,4 +207,32 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
     valid = frozenset(slug for slug in outlines if documents[slug].shown_as not in failed_files)
     patterns = {slug: p for slug, p in patterns.items() if slug in valid}
     diagnostics += across
-    return ValidationReport(root, catalogue, patterns, valid, bundles, sort_diagnostics(diagnostics), complete)
+    return ValidationReport(root, catalogue, patterns, valid, bundles,
+                            bounded_per_file(sort_diagnostics(diagnostics)), complete)
+
+
+#: A file built to produce thousands of problems must not produce thousands of
+#: lines of output (nor CI annotations); past this many, one line says how many more.
+MAX_DIAGNOSTICS_PER_FILE = 50
+
+
+def bounded_per_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """At most :data:`MAX_DIAGNOSTICS_PER_FILE` per file, errors first, then a
+    single PB009 counting the rest (an error when any of the rest is one)."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_file.setdefault(diagnostic.path, []).append(diagnostic)
+    if all(len(found) <= MAX_DIAGNOSTICS_PER_FILE for found in by_file.values()):
+        return diagnostics
+    kept: list[Diagnostic] = []
+    for path, found in by_file.items():
+        if len(found) <= MAX_DIAGNOSTICS_PER_FILE:
+            kept += found
+            continue
+        ranked = sorted(found, key=lambda d: not d.is_error)  # stable: errors first, in file order
+        shown, rest = ranked[:MAX_DIAGNOSTICS_PER_FILE], ranked[MAX_DIAGNOSTICS_PER_FILE:]
+        kept += sort_diagnostics(shown)
+        kept.append(Diagnostic(path, rest[0].line, rest[0].column, "PB009",
+                               f"{len(rest)} more problem(s) in this file are not shown; fix these first",
+                               severity=Severity.ERROR if any(d.is_error for d in rest) else Severity.WARNING))
+    return sort_diagnostics(kept)

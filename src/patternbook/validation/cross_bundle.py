@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ __all__ = [
     "check_series",
     "check_unique_titles",
     "outline_of",
+    "title_skeleton",
 ]
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +183,29 @@ def check_catalogue_vocabulary(catalogue: CatalogueFile, document: YamlDocument)
     return problems
 
 
+#: Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables for
+#: the scripts a catalogue is likely to mix), folded to the Latin letter.
+_LOOK_ALIKES = str.maketrans(
+    "авсеһіјкмнорѕтхуԁԛԝӏαβεικνορτυχϲϳ",
+    "abceһijkmhopstxydqwlabeiknoptuxcj".replace("һ", "h"),
+)
+
+
+def title_skeleton(title: str) -> str:
+    """What a title looks like, for telling titles apart: compatibility forms
+    folded (NFKC: full-width letters, ligatures), case folded, look-alike letters
+    of other scripts mapped to Latin, whitespace collapsed."""
+    folded = unicodedata.normalize("NFKC", title).casefold().translate(_LOOK_ALIKES)
+    return " ".join(folded.split())
+
+
 def check_unique_titles(patterns: dict[str, PatternOutline], documents: dict[str, YamlDocument]) -> list[Diagnostic]:
-    """Folder names make slugs unique; a copied bundle shows up as a repeated title."""
+    """Folder names make slugs unique; a copied bundle shows up as a repeated
+    title, and so does one that differs only in look-alike characters."""
     problems: list[Diagnostic] = []
     first: dict[str, str] = {}
     for slug in sorted(patterns):
-        title = patterns[slug].title.casefold()
+        title = title_skeleton(patterns[slug].title)
         if title in first:
             problems.append(_at(documents[slug], ("title",), "PB301",
                                 f"'{patterns[slug].title}' is also the title of {first[title]}",

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from html.parser import HTMLParser
+from typing import Any
 
 from patternbook.errors import Diagnostic
 from patternbook.loader import MarkdownDocument
 from patternbook.schema import SCAFFOLD_MARKER
 
-__all__ = ["REQUIRED_SOLUTION_SECTIONS", "check_solution", "url_is_allowed"]
+__all__ = ["PROSE_MARKDOWN_EXTENSIONS", "REQUIRED_SOLUTION_SECTIONS", "check_solution", "url_is_allowed"]
+
+#: The only Python-Markdown extensions contributor prose is rendered with; the
+#: pages layer renders with exactly these, and validation parses with them too.
+PROSE_MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
 
 #: ``solution.md`` must explain these three things, each under its own ``##`` heading.
 REQUIRED_SOLUTION_SECTIONS = ("Components", "Flow", "Boundaries")
@@ -84,6 +91,100 @@ def _blank_code_spans(line: str) -> str:
     return _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
 
 
+class _RenderedParts(HTMLParser):
+    """Collects link targets and images from the HTML Python-Markdown produced."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.images: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href") is not None:
+            self.links.append(values["href"] or "")
+        if tag == "img":
+            self.images.append(values.get("src") or "")
+
+
+#: Only text holding one of these can parse into raw HTML, a link or an image.
+_MAY_HOLD_MARKUP = re.compile(r"[<\[&]")
+
+
+_local = threading.local()
+
+
+def _converter() -> Any:
+    """One Python-Markdown instance per thread (reset before each use): building
+    one loads every extension, and an instance is not safe to share."""
+    if not hasattr(_local, "converter"):
+        import markdown
+
+        _local.converter = markdown.Markdown(extensions=list(PROSE_MARKDOWN_EXTENSIONS), output_format="html")
+    return _local.converter
+
+
+def _as_rendered(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Raw HTML, link targets and image sources as Python-Markdown parses
+    ``text`` with the extensions prose is rendered with: a link target on the
+    next line or HTML after an escaped backtick escapes line-by-line rules,
+    never the parser that renders the page."""
+    converter = _converter()
+    converter.reset()
+    rendered = converter.convert(text)
+    raw = [str(block) for block in converter.htmlStash.rawHtmlBlocks if str(block).lstrip().startswith("<")]
+    parts = _RenderedParts()
+    parts.feed(rendered)
+    parts.close()
+    return raw, parts.links, parts.images
+
+
+def _position_of(text: str, fragment: str) -> tuple[int, int]:
+    """Where ``fragment`` (or its first line) first appears in ``text``; 1:1 if nowhere."""
+    probe = fragment.strip().splitlines()[0][:40] if fragment.strip() else ""
+    index = text.find(probe) if probe else -1
+    if index < 0:
+        return 1, 1
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _parser_problems(document: MarkdownDocument, line_problems: list[Diagnostic]) -> list[Diagnostic]:
+    if not _MAY_HOLD_MARKUP.search(document.text):
+        return []
+    shown, text = document.shown_as, document.text
+    raw, links, images = _as_rendered(text)
+    problems: list[Diagnostic] = []
+    if raw:  # links and images inside raw HTML are that HTML's problem, reported once
+        if not any(d.code == "PB402" for d in line_problems):
+            line, column = _position_of(text, raw[0])
+            problems.append(Diagnostic(shown, line, column, "PB402", "raw HTML is not allowed in pattern prose",
+                                       field="solution",
+                                       hint="use Markdown, or put the text in `code` if it is meant literally"))
+        return problems
+    reported = {d.message for d in line_problems if d.code == "PB403"}
+    for url in links:
+        message = f"link target '{url[:60]}' is not allowed"
+        if not url_is_allowed(url) and message not in reported:
+            reported.add(message)
+            line, column = _position_of(text, url)
+            problems.append(Diagnostic(shown, line, column, "PB403", message, field="solution",
+                                       hint="links may use https:, mailto: or a relative path within the site"))
+    for source in images:
+        if any(source[:60] in d.message for d in line_problems if d.code == "PB403"):
+            continue  # its address is already refused
+        line, column = _position_of(text, "](" + source if "](" + source in text else source)
+        problems.append(Diagnostic(shown, line, column, "PB403", f"image '{source[:60]}' is not allowed",
+                                   field="solution", hint=IMAGE_POLICY))
+    return problems
+
+
+#: The one remote-image policy: prose shows no images at all (the sanitiser
+#: drops <img>, and the site makes no request to another host); pictures are
+#: diagram specs, drawn and served by the library itself.
+IMAGE_POLICY = "pattern prose holds no images; draw it as a diagram in pattern.yaml instead"
+
+
 def check_solution(document: MarkdownDocument) -> list[Diagnostic]:
     shown = document.shown_as
     problems: list[Diagnostic] = []
@@ -132,4 +233,4 @@ def check_solution(document: MarkdownDocument) -> list[Diagnostic]:
                     shown, number, start + 1, "PB403",
                     f"link target '{url[:60]}' is not allowed", field="solution",
                     hint="links may use https:, mailto: or a relative path within the site"))
-    return problems
+    return problems + _parser_problems(document, problems)

@@ -1,0 +1,121 @@
+"""One escaping function per output context.
+
+Contributor text reaches many kinds of output, and each reads characters
+differently: a ``<`` is harmless in JSON but live in HTML, a backslash is
+harmless in HTML but an escape in DOT and in a regular-expression template.
+Every contributor string goes through exactly one of these functions on its
+way into an output, chosen by where it lands, never by what it holds:
+
+============================  ==========================================
+output context                function
+============================  ==========================================
+HTML text and attributes      :func:`html_text` (Jinja2 autoescape uses it)
+Markdown parsed as inline     :func:`markdown_inline` (headings)
+MkDocs navigation titles      :func:`nav_title`
+page front matter, <title>    :func:`front_matter`
+DOT labels and identifiers    :func:`dot_string`
+SVG / XML text                :func:`xml_text`
+JSON files                    :func:`strict_json`
+============================  ==========================================
+
+Regular-expression replacements take contributor text only through a function
+(``pattern.sub(lambda m: text, …)``), never as a template, where ``\\1`` or
+``\\q`` would be read as group references or escapes; a project test checks the
+source for templates built from values.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from markupsafe import Markup, escape
+
+__all__ = [
+    "dot_string",
+    "front_matter",
+    "html_text",
+    "markdown_inline",
+    "nav_title",
+    "strict_json",
+    "xml_text",
+]
+
+
+def html_text(value: str) -> Markup:
+    """Text or an attribute value in HTML: ``& < > " '`` become entities."""
+    return escape(value)
+
+
+#: Characters Python-Markdown (and its tables extension) reads as syntax and
+#: lets a backslash turn into literal text.
+_MARKDOWN_SPECIALS = "\\`*_[]()#!|{}"
+
+
+def markdown_inline(value: str) -> Markup:
+    """Text placed where Markdown is parsed (a heading): HTML-escaped, and the
+    characters that would make links, emphasis, code or attribute lists
+    backslash-escaped, so the text stays literal."""
+    escaped = str(escape(value))
+    return Markup("".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in escaped))
+
+
+def nav_title(value: str) -> str:
+    """A title in MkDocs ``nav``. Themes print navigation titles without
+    escaping them (Material does), so the title arrives HTML-escaped."""
+    return html.escape(value, quote=True)
+
+
+def front_matter(values: dict[str, Any]) -> str:
+    """YAML front matter that cannot carry markup.
+
+    JSON is valid YAML and quotes every string, so no text can become a YAML
+    tag, and every character beyond ASCII is a ``\\u`` escape, so none can be one
+    a YAML reader refuses. Strings are HTML-escaped too: MkDocs themes print ``page.title``
+    (into ``<title>`` and headers) and ``page.meta.description`` without
+    escaping them; a page with a ``title`` here never falls back to a title
+    taken from its first heading, which Material unescapes through ``striptags``.
+    """
+
+    def safe(value: Any) -> Any:
+        if isinstance(value, str):
+            return html.escape(value, quote=True)
+        if isinstance(value, list):
+            return [safe(item) for item in value]
+        return value
+
+    lines = [f"{key}: {json.dumps(safe(value), ensure_ascii=True, allow_nan=False)}" for key, value in values.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+#: Characters XML 1.0 does not allow at all (controls, surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def dot_string(value: str) -> str:
+    """The *content* of a quoted DOT string that shows ``value`` literally.
+
+    A backslash would start a Graphviz escape (``\\N``, ``\\G``, ``\\l``), and
+    ``&`` an entity that Graphviz copies into its SVG as is (``&#0;`` is not
+    well-formed XML), so both are escaped; characters XML cannot hold become
+    U+FFFD, since Graphviz copies them into the SVG. Quotes are left to the ``graphviz``
+    package's quoting, which escapes every unescaped ``"``; callers mark the
+    result with ``graphviz.nohtml`` so it is always quoted, never read as an
+    HTML-like label.
+    """
+    return _NOT_XML.sub("\ufffd", value.replace("\\", "\\\\").replace("&", "&amp;"))
+
+
+def xml_text(value: str) -> str:
+    """Text or an attribute value in SVG/XML: markup characters as entities,
+    characters XML cannot hold replaced by U+FFFD."""
+    escaped = html.escape(value, quote=True)
+    return _NOT_XML.sub("\ufffd", escaped)
+
+
+def strict_json(document: Any) -> str:
+    """JSON every strict parser accepts: ``NaN`` and ``Infinity`` are refused
+    (:class:`ValueError`) rather than written."""
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"

@@ -1,0 +1,125 @@
+"""The Content-Security-Policy in Chromium: the library works under it with no
+violation and no console error, and it stops script the site did not ship."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import _QuietHandler
+from tests.conftest import PROJECT
+
+pytestmark = pytest.mark.browser
+
+#: Records every violation the page reports, before any of the page's own script runs.
+_RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  (event) => window.__violations.push(event.violatedDirective + ' ' + event.blockedURI));
+"""
+
+
+def _discovery_paths(site: Path) -> list[str]:
+    pages = sorted(site.glob("discover/*/index.html")) + sorted(site.glob("series/**/index.html"))
+    pages += sorted(site.glob("compare/**/index.html"))
+    return [str(page.parent.relative_to(site)) + "/" for page in pages]
+
+
+def _visit(tab: object, url: str) -> None:
+    tab.goto(url)
+    tab.wait_for_load_state("networkidle")
+
+
+def test_library_runs_under_the_policy_without_violations(browser: object, site_url: str, built_site: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.add_init_script(_RECORD_VIOLATIONS)
+    violations: list[str] = []
+
+    def collect(where: str) -> None:
+        violations.extend(f"{where}: {v}" for v in tab.evaluate("window.__violations"))
+
+    _visit(tab, site_url)
+    tab.locator("input.md-search__input").click()
+    tab.keyboard.type("circuit", delay=20)
+    tab.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    collect("home and search")
+
+    _visit(tab, site_url + "patterns/circuit-breaker/")
+    tab.locator(".pb-neighbourhood svg a").first.hover()
+    collect("pattern page")
+
+    discovery = _discovery_paths(built_site)
+    assert {"discover/patterns/", "discover/finder/", "discover/pillars/", "discover/relations/"} <= set(discovery)
+    for path in discovery:
+        _visit(tab, site_url + path)
+        if path == "discover/patterns/":
+            tab.locator("input[name=category][value=reliability]").check()
+            assert "category=reliability" in tab.url
+        elif path == "discover/finder/":
+            tab.locator("#pb-symptom").select_option("dependency-latency-cascades")
+            assert tab.locator("[data-pb-symptom]:visible").count() == 1
+        elif path == "discover/pillars/":
+            tab.locator("button[data-pb-sort=security]").click()
+        elif path == "discover/relations/":
+            tab.locator('.pb-graph svg a[*|href="../../patterns/circuit-breaker/"]').first.click()
+            tab.wait_for_url("**/patterns/circuit-breaker/")
+        collect(path)
+    assert violations == []
+    assert errors == []
+    context.close()
+
+
+def test_every_page_carries_the_policy(built_site: Path) -> None:
+    policy = (built_site / "content-security-policy.txt").read_text().strip()
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    for directive in ("script-src 'self' 'sha256-", "object-src 'none'", "base-uri 'none'", "img-src 'self' data:"):
+        assert directive in policy
+    assert f"Content-Security-Policy: {policy}\n" in (PROJECT / "README.md").read_text(), "README's header value"
+    pages = list(built_site.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        head = page.read_text()[:4000]
+        assert f'<meta http-equiv="Content-Security-Policy" content="{policy}">' in head, page
+
+
+@pytest.fixture(scope="module")
+def tampered_site_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A copy of the built site with script injected after the build, as if escaping had failed."""
+    site = tmp_path_factory.mktemp("tampered") / "site"
+    shutil.copytree(built_site, site)
+    page = site / "patterns" / "circuit-breaker" / "index.html"
+    injected = ('<p><button id="injected-handler" onclick="window.__ran.push(\'handler\')">press</button>'
+                '<a id="injected-link" href="javascript:window.__ran.push(\'link\')">follow</a>'
+                "<script>window.__ran.push('script')</script></p>")
+    html = page.read_text()
+    page.write_text(re.sub(r"(<h1\b)", lambda m: injected + m.group(1), html, count=1))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_injected_handler_and_javascript_link_are_blocked(browser: object, tampered_site_url: str) -> None:
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.add_init_script(_RECORD_VIOLATIONS + "window.__ran = [];")
+    _visit(tab, tampered_site_url + "patterns/circuit-breaker/")
+    tab.locator("#injected-handler").click()
+    tab.locator("#injected-link").click()
+    tab.wait_for_timeout(300)
+    assert tab.evaluate("window.__ran") == []
+    blocked = tab.evaluate("window.__violations")
+    assert sum("script-src" in v for v in blocked) >= 3, blocked  # the handler, the link, the script
+    assert tab.locator("h1").first.inner_text().startswith("Circuit breaker")  # the page itself still works
+    context.close()

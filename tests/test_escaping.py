@@ -1,0 +1,101 @@
+"""One escaping function per output context, each checked against the parser
+of that context, and a source check that no regular-expression replacement is
+a template built from a value."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+
+from patternbook.escaping import dot_string, front_matter, html_text, markdown_inline, nav_title, strict_json, xml_text
+from tests.conftest import PROJECT
+
+HOSTILE = ['<img src=x onerror=alert(1)>', '"><svg onload=alert(2)>', "</title><script>x</script>", "a & b",
+           "\\q \\0 \\1 \\N", "&#0; &lt;", "{{ 7 * 7 }}", "[x](javascript:y) *em* `code` # h {: onclick=z }",
+           "\uffff \x01 bidi \u202e"]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_html_and_navigation_text_parse_back_to_the_same_text(value: str) -> None:
+    for escaped in (str(html_text(value)), nav_title(value)):
+        parsed = _Tags()
+        parsed.feed(f"<p title=\"{escaped}\">{escaped}</p>")
+        assert parsed.tags == ["p"] and parsed.text == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_markdown_inline_renders_as_literal_text(value: str) -> None:
+    import markdown
+
+    html = markdown.markdown(f"# {markdown_inline(value)}", extensions=["tables", "toc"])
+    parsed = _Tags()
+    parsed.feed(html)
+    assert parsed.tags == ["h1"]
+    assert parsed.text == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_front_matter_is_yaml_of_escaped_strings(value: str) -> None:
+    text = front_matter({"title": value, "tags": [value]})
+    data = yaml.safe_load(text.strip().strip("-"))
+    parsed = _Tags()
+    parsed.feed(data["title"])
+    assert parsed.tags == [] and parsed.text == value and data["tags"] == [data["title"]]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_xml_text_is_well_formed(value: str) -> None:
+    element = ElementTree.fromstring(f"<t a=\"{xml_text(value)}\">{xml_text(value)}</t>")
+    assert element.text.replace("\ufffd", "") == re.sub("[\x01\uffff]", "", value)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_dot_labels_show_exactly_the_text(value: str) -> None:
+    graphviz = pytest.importorskip("graphviz")
+    label = value.replace("\n", " ")
+    source = f'digraph {{ n [label="{dot_string(label).replace(chr(34), chr(92) + chr(34))}"] }}'
+    answer = subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True, timeout=30, check=True)
+    svg = ElementTree.fromstring(answer.stdout)
+    shown = "".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    assert shown == re.sub("[\x01\uffff]", "\ufffd", label)
+    assert graphviz  # the diagrams layer quotes through this package
+
+
+def test_strict_json_refuses_what_strict_parsers_refuse() -> None:
+    assert json.loads(strict_json({"a": 1.5})) == {"a": 1.5}
+    for value in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(ValueError):
+            strict_json({"a": value})
+
+
+def test_no_regex_replacement_is_a_template_built_from_a_value() -> None:
+    """``re.sub(pattern, f"…{value}…", text)`` reads backslashes in ``value`` as
+    escapes and group references; replacements built from values must be functions."""
+    offenders = []
+    for path in sorted((PROJECT / "src").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            template = re.search(r"\bre\.sub\([^,]+,\s*(?:rf|fr|f)[\"']", line) or re.search(
+                r"(?<!\bre)\.sub\(\s*(?:rf|fr|f)[\"']", line)
+            if template:
+                offenders.append(f"{Path(path).relative_to(PROJECT)}:{number}: {line.strip()}")
+    assert offenders == []
