@@ -79,3 +79,33 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr[-4000:]
     return site
+
+
+def _git(repository: Path, *arguments: str, when: str | None = None) -> None:
+    import subprocess
+
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(repository), "GIT_CONFIG_NOSYSTEM": "1"}
+    if when:
+        environment |= {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.test", *arguments], cwd=repository,
+                   check=True, capture_output=True, env=environment)
+
+
+@pytest.fixture(scope="session")
+def preview_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small catalogue with a git history of two commits, built as the preview of pull request 42."""
+    project = copy_project(tmp_path_factory.mktemp("preview") / "library")
+    shutil.rmtree(project / "patterns")
+    shutil.copytree(FIXTURE_CATALOGUE, project / "patterns")
+    minimal = TESTS / "validation" / "cases" / "positive" / "minimal-valid"
+    shutil.copytree(minimal, project / "patterns" / "minimal-valid")
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-q", "-m", "Start the catalogue", when="2026-01-05T10:00:00+00:00")
+    bundle = project / "patterns" / "minimal-valid" / "pattern.yaml"
+    bundle.write_text(bundle.read_text().replace("last_reviewed: 2026-10-01", "last_reviewed: 2026-10-20"))
+    _git(project, "commit", "-q", "-am", "Re-review <the> minimal pattern", when="2026-03-01T09:00:00+00:00")
+    site = project / "site"
+    result = mkdocs_build(project, site, env={"PATTERNBOOK_PREVIEW_PR": "42", "SOURCE_DATE_EPOCH": "1795000000"})
+    assert result.returncode == 0, result.stderr[-4000:]
+    return site

@@ -176,6 +176,29 @@ def test_pull_request_uploads_the_built_site(pull_request: dict[str, Any]) -> No
     assert str(uploads[0]["with"]["path"]).rstrip("/") == "site"
 
 
+def test_pull_request_summarises_the_catalogue_diff(pull_request: dict[str, Any]) -> None:
+    step = step_running(pull_request, "patternbook diff")
+    assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in step["run"]
+    # The base commit reaches the script through the environment, not spliced into it.
+    assert "${{" not in step["run"]
+    assert step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert step.get("if") == "${{ !cancelled() }}"
+    job = next(job for job in pull_request["jobs"].values() if step in job["steps"])
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+
+
+def test_pull_request_site_is_built_as_a_preview(pull_request: dict[str, Any]) -> None:
+    step = step_running(pull_request, "scripts/build")
+    assert step["env"]["PATTERNBOOK_PREVIEW_PR"] == "${{ github.event.pull_request.number }}"
+
+
+def test_deploy_builds_with_the_whole_history(deploy: dict[str, Any]) -> None:
+    checkout = next(s for s in steps(deploy) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    assert "PATTERNBOOK_PREVIEW_PR" not in str(deploy)
+
+
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>\S+?)@(?P<ref>\S+)\s*(?:#\s*(?P<tag>\S+))?\s*$")
 
 

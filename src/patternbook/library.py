@@ -14,12 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from patternbook.catalogue import Catalogue
-from patternbook.errors import Diagnostic, ValidationFailed
+from patternbook.errors import Diagnostic, UsageError, ValidationFailed
+from patternbook.history import CatalogueHistory, read_catalogue_history
 from patternbook.pages import RelationGraphs, SiteOptions, SitePlan, diagram_asset_path, plan_site
 from patternbook.validation import ValidationReport, validate_paths
 
-__all__ = ["LibraryBuild", "LibrarySettings", "SiteConfig", "build_date", "build_library", "edit_url_template",
-           "export_library", "own_templates_dir", "read_site_config", "require_material_theme"]
+__all__ = ["PREVIEW_VARIABLE", "LibraryBuild", "LibrarySettings", "SiteConfig", "build_date", "build_library",
+           "edit_url_template", "export_library", "own_templates_dir", "preview_pull_request", "read_site_config",
+           "require_material_theme"]
+
+#: Set to a pull request's number to build a preview of it: every page gets ``noindex``
+#: and a visible banner (the plugin's ``preview_pull_request`` option does the same).
+PREVIEW_VARIABLE = "PATTERNBOOK_PREVIEW_PR"
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class LibrarySettings:
     tolerate_invalid: bool = False
     """While serving: a bundle that fails validation gets a page showing its
     diagnostics instead of stopping the build."""
+    preview_pull_request: str | None = None
+    """Build a preview of this pull request (see :data:`PREVIEW_VARIABLE`)."""
 
 
 @dataclass
@@ -42,6 +50,10 @@ class LibraryBuild:
     plan: SitePlan
     assets: dict[str, Path] = field(default_factory=dict)
     """Generated files by site path (diagram SVGs in the cache), copied, never held in memory."""
+    catalogue: Catalogue | None = None
+    history: CatalogueHistory | None = None
+    preview_pull_request: str | None = None
+    """The pull request this build previews, if it is a preview."""
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -113,6 +125,17 @@ def build_date() -> datetime.date:
     return datetime.date.today()
 
 
+def preview_pull_request(configured: str | int | None = None) -> str | None:
+    """The pull request number a preview build is for: the configured one, else
+    :data:`PREVIEW_VARIABLE`; None for a normal build."""
+    value = str(configured if configured not in (None, "") else os.environ.get(PREVIEW_VARIABLE, "")).strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        raise UsageError(f"{PREVIEW_VARIABLE} / preview_pull_request must be a pull request number, not '{value}'")
+    return value
+
+
 def _invalid_bundles(report: ValidationReport) -> dict[str, list[Diagnostic]]:
     by_slug: dict[str, list[Diagnostic]] = {}
     for slug, bundle in report.bundles.items():
@@ -130,17 +153,19 @@ def build_library(settings: LibrarySettings, progress: Callable[[int, int], None
     ``tolerate_invalid`` is set and the catalogue file itself is sound.
     """
     today = build_date()
+    preview = preview_pull_request(settings.preview_pull_request)  # a bad value fails before any work
     report = validate_paths([settings.patterns_dir], today=today)
     invalid = _invalid_bundles(report)
     if report.catalogue is None or (report.errors and not settings.tolerate_invalid):
         raise ValidationFailed(report.errors)
     catalogue = Catalogue.from_models(report.catalogue, report.patterns, report.anti_patterns)
-    options = SiteOptions(today=today, edit_url_template=settings.edit_url_template)
+    history = read_catalogue_history(settings.patterns_dir)
+    options = SiteOptions(today=today, edit_url_template=settings.edit_url_template, history=history)
     graphs = render_relation_graphs(catalogue, settings.cache_dir)
     plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
                      about_page=settings.about_page, graphs=graphs)
     assets = render_diagram_assets(catalogue, settings.cache_dir, progress)
-    return LibraryBuild(report, plan, assets)
+    return LibraryBuild(report, plan, assets, catalogue, history, preview)
 
 
 def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGraphs:
@@ -174,8 +199,6 @@ def read_site_config(config_file: Path) -> SiteConfig:
     """Read ``mkdocs.yml`` without MkDocs (safe YAML; ``!ENV`` and other tags are refused)."""
     import yaml
 
-    from patternbook.errors import UsageError
-
     if not config_file.is_file():
         raise UsageError(f"{config_file}: no such file; run this in a catalogue repository (one is started with "
                          "'patternbook init') or name the site configuration with --config")
@@ -199,6 +222,7 @@ def read_site_config(config_file: Path) -> SiteConfig:
         edit_url_template=options.get("edit_url_template") or edit_url_template(
             raw.get("repo_url"), raw.get("edit_uri"), docs_dir, patterns_dir),
         about_page="about.md" if (docs_dir / "about.md").is_file() else None,
+        preview_pull_request=options.get("preview_pull_request"),
     )
     return SiteConfig(config_file, raw, settings)
 
@@ -210,8 +234,6 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
     import shutil
 
     import yaml
-
-    from patternbook.errors import UsageError
 
     require_material_theme(site.raw.get("theme"))
     exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(

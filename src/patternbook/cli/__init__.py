@@ -104,7 +104,46 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("target", type=Path, metavar="DIR", help="output folder (replaced)")
     export.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                         help="the site configuration to export from (default: mkdocs.yml)")
+    mcp = commands.add_parser(
+        "mcp", help="serve the catalogue to assistants over the Model Context Protocol (stdio, read-only)",
+        description="Run a read-only MCP server on stdin/stdout with tools to search patterns, get one with its "
+                    "five answers, find patterns by symptom, compare patterns and list anti-patterns. The "
+                    "catalogue is validated once at start-up; nothing outside it is read.")
+    mcp.add_argument("--catalogue", type=Path, default=Path("patterns"), metavar="DIR",
+                     help="the catalogue folder (default: patterns)")
+
+    diff = commands.add_parser(
+        "diff", help="what changed in the catalogue between two git refs, field by field",
+        description="Compare the catalogue at git ref BASE with HEAD (another ref; default: the working tree) "
+                    "and print what a reviewer needs: patterns added, removed or renamed; failure edges added, "
+                    "removed or reordered; cost, status, relations, repository refs and prose that changed.")
+    diff.add_argument("base", metavar="BASE", help="the git ref to compare from (e.g. origin/main)")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="the git ref to compare to (default: the working tree)")
+    diff.add_argument("--catalogue", type=Path, default=Path("patterns"), metavar="DIR",
+                      help="the catalogue folder in the working tree (default: patterns)")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                      help="text for a terminal, markdown for a job summary or pull-request comment, json for tools")
     return parser
+
+
+def _run_mcp(arguments: argparse.Namespace) -> int:
+    from patternbook.errors import ValidationFailed
+    from patternbook.mcp_server import serve
+
+    try:
+        serve(arguments.catalogue)
+    except ValidationFailed as failure:
+        print(f"patternbook mcp: the catalogue does not validate:\n{failure}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _run_diff(arguments: argparse.Namespace) -> int:
+    from patternbook.catalogue_diff import diff_git_refs, render_diff
+
+    result = diff_git_refs(arguments.catalogue, arguments.base, arguments.head)
+    sys.stdout.write(render_diff(result, arguments.format))
+    return EXIT_OK
 
 
 def _run_new(arguments: argparse.Namespace) -> int:
@@ -265,7 +304,7 @@ def _run_schema(arguments: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "init": _run_init,
-            "export": _run_export, "check-links": _run_check_links}
+            "export": _run_export, "check-links": _run_check_links, "mcp": _run_mcp, "diff": _run_diff}
 
 
 def main(argv: list[str] | None = None) -> int:

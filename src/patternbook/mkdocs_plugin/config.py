@@ -19,3 +19,6 @@ class PatternbookConfig(Config):
     edit_url_template = option.Optional(option.Type(str))
     """Link for "Edit this pattern"; ``{slug}`` is replaced by the pattern's slug. Unset: built
     from the site's ``repo_url`` and ``edit_uri``, and no link without them."""
+    preview_pull_request = option.Optional(option.Type(int))
+    """Build a preview of this pull request: ``noindex`` and a visible banner on every page.
+    The ``PATTERNBOOK_PREVIEW_PR`` environment variable does the same without editing mkdocs.yml."""

@@ -67,6 +67,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
                     config.repo_url, config.edit_uri, Path(config.docs_dir), patterns_dir),
                 about_page="about.md" if (Path(config.docs_dir) / "about.md").is_file() else None,
                 tolerate_invalid=self.serving,
+                preview_pull_request=self.config.preview_pull_request,
             )
         except PatternbookError as error:
             raise PluginError(str(error)) from None
@@ -131,6 +132,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         if self.config.enabled and self.build is not None:
             try:
                 run_post_build(PostBuildContext(Path(config.site_dir), self.build, config.site_url or None,
+                                                site_name=config.site_name,
+                                                site_description=config.site_description or None,
                                                 serving=self.serving))
             except PatternbookError as error:
                 raise PluginError(str(error)) from None

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from patternbook.catalogue import Catalogue
 from patternbook.errors import Diagnostic, ValidationFailed
 from patternbook.escaping import front_matter, markdown_inline, nav_title
+from patternbook.history import CatalogueHistory
 from patternbook.loader import SourceText, parse_markdown
 from patternbook.pages.discovery import (
     RelationGraphs,
@@ -72,6 +73,8 @@ class SiteOptions:
     """The build date: stale badges are judged against it (``SOURCE_DATE_EPOCH`` when set)."""
     edit_url_template: str | None = None
     """e.g. ``https://github.com/org/repo/edit/main/patterns/{slug}/pattern.yaml``."""
+    history: CatalogueHistory | None = None
+    """What git says about each bundle; None when nobody asked (pages then say nothing of it)."""
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,19 @@ def _anti_pattern_page(catalogue: Catalogue, anti_pattern: AntiPattern, renderer
     return GeneratedPage(pattern_page_path(anti_pattern.slug), front_matter(front) + content, edit_url)
 
 
+def _history_note(history: CatalogueHistory | None, slug: str) -> str | None:
+    """What a reader should know about the change history shown, if anything."""
+    if history is None:
+        return None
+    if not history.available:
+        return f"Change history unavailable: {history.note}."
+    if not history.of(slug).changes:
+        if history.note:
+            return f"No change to this pattern in the history available here: {history.note}."
+        return "No commit touches this pattern yet."
+    return f"History is partial: {history.note}." if history.note else None
+
+
 def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOptions,
               invalid: dict[str, list[Diagnostic]] | None = None, about_page: str | None = None,
               graphs: RelationGraphs | None = None) -> SitePlan:
@@ -275,6 +291,8 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
             series=_series_steps(catalogue, pattern.slug),
             neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
             edit_url=edit_url,
+            history=options.history.of(pattern.slug) if options.history else None,
+            history_note=_history_note(options.history, pattern.slug),
         )
         front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
         pages.append(GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url))

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from patternbook.library import LibraryBuild
+from patternbook.postbuild.agents import write_agent_files
+from patternbook.postbuild.feed import write_feed
+from patternbook.postbuild.page_head import annotate_pages
 
 __all__ = ["POST_BUILD_STEPS", "PostBuildContext", "run_post_build"]
 
@@ -31,15 +34,27 @@ class PostBuildContext:
     """The site's public address from ``site_url``, when configured."""
     serving: bool = False
     """Built for ``mkdocs serve``, which injects its own inline script into every page it serves."""
+    site_name: str = "Patternbook"
+    """The site's name (``site_name``), for the feed and ``llms.txt``."""
+    site_description: str | None = None
+    """The site's one-line description (``site_description``), for ``llms.txt``."""
+
+    def address(self, path: str) -> str:
+        """A site path as readers outside the site reach it: absolute under ``site_url``
+        when configured, else relative to the site root."""
+        return (self.site_url.rstrip("/") + "/" + path) if self.site_url else path
+
+    def page_path(self, slug: str) -> str:
+        """The site path of a pattern's page, whichever URL style the engine used."""
+        return f"patterns/{slug}/" if (self.site_dir / "patterns" / slug / "index.html").is_file() \
+            else f"patterns/{slug}.html"
 
 
 PostBuildStep = Callable[[PostBuildContext], None]
 
 from patternbook.postbuild.search import search_index_step  # noqa: E402  (the steps need the context above)
 
-POST_BUILD_STEPS: list[PostBuildStep] = [
-    search_index_step,
-]
+POST_BUILD_STEPS: list[PostBuildStep] = [write_feed, write_agent_files, annotate_pages, search_index_step]
 
 
 def run_post_build(context: PostBuildContext) -> None:

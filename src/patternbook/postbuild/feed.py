@@ -1,0 +1,89 @@
+"""``feed.xml``: an Atom feed of new, changed, re-reviewed and deprecated patterns.
+
+Entries come from git history (one per commit and pattern, classified by what
+the commit did to ``pattern.yaml``), so the feed is the same for a given commit
+and needs no clock. Outside git, each pattern appears once, dated by its last
+review (or as deprecated), which is still a useful "what's current" feed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING
+
+from patternbook.history import ChangeEvent
+
+if TYPE_CHECKING:
+    from patternbook.postbuild import PostBuildContext
+    from patternbook.schema import Pattern
+
+__all__ = ["FEED_ENTRIES", "FEED_PATH", "KIND_TITLES", "write_feed"]
+
+FEED_PATH = "feed.xml"
+FEED_ENTRIES = 50
+KIND_TITLES = {"new": "New", "changed": "Changed", "re-reviewed": "Re-reviewed", "deprecated": "Deprecated"}
+#: Names deterministic ``urn:uuid:`` ids when the site has no ``site_url`` to build them from.
+_ID_NAMESPACE = uuid.UUID("6f1c2a6e-2d0b-5d8e-9c51-6b0f3f3c7a10")
+
+
+def _id(context: PostBuildContext, *parts: str) -> str:
+    if context.site_url:
+        return context.address("#".join(parts)) if len(parts) > 1 else context.address(parts[0])
+    return uuid.uuid5(_ID_NAMESPACE, "/".join([context.site_name, *parts])).urn
+
+
+def _fallback_events(patterns: dict[str, Pattern]) -> list[tuple[str, str, datetime.datetime, str]]:
+    """Without git: each pattern once, dated by its last review."""
+    events = []
+    for slug, pattern in patterns.items():
+        moment = datetime.datetime.combine(pattern.last_reviewed, datetime.time(), tzinfo=datetime.UTC)
+        kind = "deprecated" if pattern.status == "deprecated" else "re-reviewed"
+        events.append((slug, kind, moment, f"reviewed on {pattern.last_reviewed.isoformat()}"))
+    return sorted(events, key=lambda e: (e[2], e[0]), reverse=True)
+
+
+def _git_events(events: tuple[ChangeEvent, ...], patterns: dict[str, Pattern]):
+    return [(e.slug, e.kind, e.change.when, e.change.subject, e.change.commit)
+            for e in events if e.slug in patterns]
+
+
+def write_feed(context: PostBuildContext) -> None:
+    from feedgen.feed import FeedGenerator
+
+    build = context.build
+    if build.catalogue is None:
+        return
+    patterns = dict(build.catalogue.patterns)
+    history = build.history
+    if history is not None and history.available:
+        entries = [(slug, kind, when, subject, commit)
+                   for slug, kind, when, subject, commit in _git_events(history.events, patterns)][:FEED_ENTRIES]
+    else:
+        entries = [(slug, kind, when, note, "") for slug, kind, when, note in _fallback_events(patterns)][:FEED_ENTRIES]
+
+    feed = FeedGenerator()
+    feed.id(_id(context, FEED_PATH))
+    feed.title(f"{context.site_name}: what changed")
+    feed.subtitle("New, changed, re-reviewed and deprecated patterns")
+    feed.link(href=context.address(FEED_PATH), rel="self", type="application/atom+xml")
+    feed.link(href=context.address("") or "./", rel="alternate", type="text/html")
+    feed.author({"name": context.site_name})
+    feed.language("en")
+    newest = max((when for _, _, when, _, _ in entries), default=datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC))
+    feed.updated(newest)
+    # feedgen prepends by default; append keeps our newest-first order.
+    for slug, kind, when, subject, commit in entries:
+        pattern = patterns[slug]
+        entry = feed.add_entry(order="append")
+        entry.id(_id(context, context.page_path(slug), f"{kind}-{commit or when.date().isoformat()}"))
+        entry.title(f"{KIND_TITLES[kind]}: {pattern.title}")
+        entry.link(href=context.address(context.page_path(slug)), rel="alternate", type="text/html")
+        entry.updated(when)
+        entry.category(term=kind, label=KIND_TITLES[kind])
+        detail = f"{subject}" + (f" ({commit[:10]})" if commit else "")
+        entry.summary(f"{pattern.summary} — {detail}")
+        if kind == "deprecated" and pattern.superseded_by:
+            entry.content(f"{pattern.summary} Deprecated: use {pattern.superseded_by} instead. — {detail}",
+                          type="text")
+    (context.site_dir / FEED_PATH).write_bytes(feed.atom_str(pretty=True))

@@ -1,0 +1,64 @@
+"""Marks every built HTML page, whichever engine wrote it: a link to the change
+feed in ``<head>`` and, for a pull-request preview, ``noindex`` plus a visible banner.
+
+Done on the finished HTML rather than in theme templates so that every engine
+(and a catalogue's own template overrides) gets the same result.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from patternbook.postbuild.feed import FEED_PATH
+
+if TYPE_CHECKING:
+    from patternbook.postbuild import PostBuildContext
+
+__all__ = ["PREVIEW_BANNER_CLASS", "annotate_pages"]
+
+PREVIEW_BANNER_CLASS = "pb-preview-banner"
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_START = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+def _relative(target: Path, page: Path) -> str:
+    return Path(os.path.relpath(target, page.parent)).as_posix()
+
+
+def _head_links(context: PostBuildContext, page: Path) -> str:
+    feed_title = html.escape(f"{context.site_name}: what changed")
+    # Only the feed is a <link rel="alternate">: Material's JavaScript takes every such link for a
+    # language version and fetches sitemap.xml beside its target, so a pattern's Markdown and JSON
+    # are linked from the page body instead (templates/pattern.md.j2).
+    links = [f'<link rel="alternate" type="application/atom+xml" title="{feed_title}" '
+             f'href="{_relative(context.site_dir / FEED_PATH, page)}">']
+    if context.build.preview_pull_request:
+        links.append('<meta name="robots" content="noindex, nofollow">')
+    return "".join(links)
+
+
+def _banner(number: str) -> str:
+    return (f'<div class="{PREVIEW_BANNER_CLASS}" role="note">Preview of pull request {number}: '
+            "not the published library.</div>")
+
+
+def annotate_pages(context: PostBuildContext) -> None:
+    preview = context.build.preview_pull_request
+    for page in sorted(context.site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="surrogateescape")
+        head_end = _HEAD_END.search(text)
+        if head_end is None:
+            continue  # a fragment, not a page
+        changed = text[:head_end.start()] + _head_links(context, page) + text[head_end.start():]
+        if preview:
+            body = _BODY_START.search(changed, head_end.start())
+            if body is not None:
+                changed = changed[:body.end()] + _banner(preview) + changed[body.end():]
+        page.write_text(changed, encoding="utf-8", errors="surrogateescape")
+    if preview:
+        # Crawlers that ignore the meta tag still read robots.txt.
+        (context.site_dir / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
