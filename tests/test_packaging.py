@@ -115,7 +115,7 @@ def test_export_carries_the_packaged_theme_and_new_points_editors_at_the_schema(
     assert config["theme"]["name"] == "material" and config["theme"]["custom_dir"] == "overrides"
     assert "assets/stylesheets/patternbook.css" in config["extra_css"]
     assert "assets/javascripts/patternbook.js" in config["extra_javascript"]
-    for override in ("partials/search.html", "assets/stylesheets/patternbook.css", "assets/javascripts/patternbook.js"):
+    for override in ("partials/header.html", "assets/stylesheets/patternbook.css", "assets/javascripts/patternbook.js"):
         assert (exported / "overrides" / override).is_file(), override
     assert (exported / "docs" / "patterns" / f"{EXAMPLE}.md").is_file()
 

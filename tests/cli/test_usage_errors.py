@@ -69,5 +69,5 @@ def test_export_of_a_fresh_catalogue_needs_no_templates_or_overrides_of_its_own(
     monkeypatch.chdir(tmp_path / "catalogue")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793577600")
     assert main(["export", str(tmp_path / "plain")]) == 0
-    assert (tmp_path / "plain" / "overrides" / "partials" / "search.html").is_file()
+    assert (tmp_path / "plain" / "overrides" / "partials" / "header.html").is_file()
     assert (tmp_path / "plain" / "docs" / "patterns" / "retry-with-backoff-and-jitter.md").is_file()

@@ -43,7 +43,7 @@ def test_own_files_replace_packaged_ones_one_by_one(tmp_path: Path) -> None:
     assert ">Failure edges" in page and "Breaks first" in page  # the packaged pattern template
     assert (site / "assets" / "stylesheets" / "patternbook.css").read_text() == stylesheet.read_text()
     assert (site / "assets" / "javascripts" / "patternbook.js").stat().st_size > 0  # packaged, not overridden
-    assert 'role="dialog" aria-label="Search"' in page  # the packaged search partial
+    assert 'data-pb-search-open' in page  # the packaged header partial, with the Pagefind search button
     edit = f"https://gitlab.com/acme/patterns/-/edit/trunk/patterns/{EXAMPLE}/pattern.yaml"
     assert f'class="pb-edit" href="{edit}"' in page
     # Material's own edit button points at the bundle too, not at a generated docs/patterns/<slug>.md.

@@ -121,7 +121,8 @@ def pattern_record(pattern: Pattern, catalogue: Catalogue, url: str) -> SearchRe
         _hidden("meta", "status", STATUS_TITLES[pattern.status]),
     ]
     for name, values in pattern_facets(pattern).items():
-        parts += [_hidden("filter", name, value) for value in values]
+        if name in FACET_TITLES:  # the search dialog filters by these; only patterns are indexed, so no kind
+            parts += [_hidden("filter", name, value) for value in values]
     return SearchRecord(url, _document("".join(parts)))
 
 
