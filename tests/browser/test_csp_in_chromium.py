@@ -50,9 +50,11 @@ def test_library_runs_under_the_policy_without_violations(browser: object, site_
         violations.extend(f"{where}: {v}" for v in tab.evaluate("window.__violations"))
 
     _visit(tab, site_url)
-    tab.locator("input.md-search__input").click()
-    tab.keyboard.type("circuit", delay=20)
-    tab.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    tab.wait_for_load_state("networkidle")
+    tab.locator("[data-pb-search-open]").click()  # Pagefind: script, worker and WebAssembly under the policy
+    tab.locator(".pb-search__input").fill("circuit breaker")
+    tab.locator(".pb-search__hit").first.wait_for(timeout=15_000)
+    tab.keyboard.press("Escape")
     collect("home and search")
 
     _visit(tab, site_url + "patterns/circuit-breaker/")
@@ -72,7 +74,7 @@ def test_library_runs_under_the_policy_without_violations(browser: object, site_
         elif path == "discover/pillars/":
             tab.locator("button[data-pb-sort=security]").click()
         elif path == "discover/relations/":
-            tab.locator('.pb-graph svg a[*|href="../../patterns/circuit-breaker/"]').first.click()
+            tab.locator('.pb-map-node[data-slug="circuit-breaker"]').first.click()
             tab.wait_for_url("**/patterns/circuit-breaker/")
         collect(path)
     assert violations == []

@@ -25,11 +25,13 @@ from pathlib import Path
 
 from patternbook.postbuild import PostBuildContext
 
-__all__ = ["POLICY_FILE", "content_security_policy", "inline_script_hashes", "policy_for", "ships_webassembly"]
+__all__ = ["POLICY_FILE", "content_security_policy", "inline_script_hashes", "inline_style_hashes", "policy_for",
+           "ships_webassembly"]
 
 POLICY_FILE = "content-security-policy.txt"
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
 _SOURCE = re.compile(r"\bsrc\s*=", re.I)
 _TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 #: Script types a browser runs; anything else (``application/json`` config) is data.
@@ -52,8 +54,16 @@ def inline_script_hashes(html: str) -> set[str]:
     return found
 
 
+def inline_style_hashes(html: str) -> set[str]:
+    """``'sha256-…'`` sources for every ``<style>`` element (the discovery pages hide their
+    script-only controls with one inside ``<noscript>``); style attributes stay refused."""
+    return {"'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
+            for body in _STYLE.findall(html)}
+
+
 _WASM_MAGIC = b"\0asm"
 _GZIP_MAGIC = b"\x1f\x8b"
+_PAGEFIND_SIGNATURE = b"pagefind_dcd"
 #: Files that are never WebAssembly, so their first bytes need not be read.
 _NOT_WASM_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".svg", ".png", ".txt", ".xml", ".map", ".ico"})
 
@@ -69,16 +79,18 @@ def ships_webassembly(site_dir: Path) -> bool:
             head = handle.read(512)
         if head.startswith(_GZIP_MAGIC):
             try:
-                head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8)
+                head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 32)
             except zlib.error:
                 continue
-        if head.startswith(_WASM_MAGIC):
+        # Pagefind stores its module gzipped behind a signature of its own.
+        if head.removeprefix(_PAGEFIND_SIGNATURE).startswith(_WASM_MAGIC):
             return True
     return False
 
 
-def policy_for(hashes: set[str], webassembly: bool = False) -> str:
-    """The policy, with the inline-script hashes in a stable order.
+def policy_for(hashes: set[str], webassembly: bool = False,
+               style_hashes: frozenset[str] | set[str] = frozenset()) -> str:
+    """The policy, with the inline-script and inline-style hashes in a stable order.
 
     ``'wasm-unsafe-eval'`` (only when the site ships WebAssembly) lets the
     site's own scripts compile WebAssembly; unlike ``'unsafe-eval'`` it never
@@ -87,7 +99,7 @@ def policy_for(hashes: set[str], webassembly: bool = False) -> str:
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
-        "style-src 'self'",
+        " ".join(["style-src 'self'", *sorted(style_hashes)]),
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -103,13 +115,15 @@ def content_security_policy(context: PostBuildContext) -> None:
         return  # `mkdocs serve` injects its own inline live-reload script into every page it serves
     pages: list[tuple[Path, str]] = []
     hashes: set[str] = set()
+    styles: set[str] = set()
     for path in sorted(context.site_dir.rglob("*.html")):
         html = _EXISTING.sub("", path.read_text(encoding="utf-8"))
         if not _HEAD.search(html):
             continue
         pages.append((path, html))
         hashes |= inline_script_hashes(html)
-    policy = policy_for(hashes, webassembly=ships_webassembly(context.site_dir))
+        styles |= inline_style_hashes(html)
+    policy = policy_for(hashes, webassembly=ships_webassembly(context.site_dir), style_hashes=styles)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     for path, html in pages:
         path.write_text(_HEAD.sub(lambda head: f"{head.group()}\n{meta}", html, count=1), encoding="utf-8")
