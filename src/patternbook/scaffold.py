@@ -34,18 +34,25 @@ def _fill(guidance: str) -> str:
     return json.dumps(f"{SCAFFOLD_MARKER}: {guidance}")
 
 
-def _pattern_yaml(title: str, category: str) -> str:
+def _header(title: str, category: str, summary_hint: str, owners_hint: str, kind: str | None = None) -> str:
+    """The fields every bundle kind opens with, in the order the README lists them."""
     f = _fill
+    kind_line = f"kind: {kind}\n" if kind else ""
     return f"""{SCHEMA_MODELINE}
-title: {json.dumps(title)}
-summary: {f("one line, 30-200 characters, on what the pattern does")}
+{kind_line}title: {json.dumps(title)}
+summary: {f(f"one line, 30-200 characters, {summary_hint}")}
 category: {category}
 tags: [{f("1-8 tag ids from catalogue.yaml")}]
 status: draft
-owners: [{f("who keeps this pattern true, e.g. @org/team")}]
+owners: [{f(f"{owners_hint}, e.g. @org/team")}]
 last_reviewed: {f("the date of your review, YYYY-MM-DD")}
 review_interval_days: 180
+"""
 
+
+def _pattern_yaml(title: str, category: str) -> str:
+    f = _fill
+    return _header(title, category, "on what the pattern does", "who keeps this pattern true") + f"""
 pillars:
   reliability: {f("one line on how the pattern serves this pillar; keep only the pillars it serves")}
 
@@ -125,17 +132,8 @@ diagrams:
 
 def _anti_pattern_yaml(title: str, category: str) -> str:
     f = _fill
-    return f"""{SCHEMA_MODELINE}
-kind: anti-pattern
-title: {json.dumps(title)}
-summary: {f("one line, 30-200 characters, on what the anti-pattern looks like and why it hurts")}
-category: {category}
-tags: [{f("1-8 tag ids from catalogue.yaml")}]
-status: draft
-owners: [{f("who keeps this page true, e.g. @org/team")}]
-last_reviewed: {f("the date of your review, YYYY-MM-DD")}
-review_interval_days: 180
-
+    return _header(title, category, "on what the anti-pattern looks like and why it hurts",
+                   "who keeps this page true", kind="anti-pattern") + f"""
 harms:
   reliability: {f("one line on how the shape erodes this pillar; keep only the pillars it erodes")}
 
