@@ -186,9 +186,10 @@ WorkloadId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 #: A count or a coefficient: finite, non-negative and bounded (so sums stay finite).
 Measure = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
-#: Months per estimate period, to put estimates of different periods side by side.
-#: An hour is 1/730 of a month (the 730 hours a month providers bill an always-on
-#: instance for: 8,760 hours a year / 12), a day 1/(365/12), a year 12 months.
+#: Periods per month: an amount per ``period`` times this is the amount per month, so
+#: estimates of different periods sit side by side. A month holds 730 hours (8,760 hours
+#: a year / 12, the hours providers bill an always-on instance for), 365/12 days, and
+#: 1/12 of a year.
 PERIOD_TO_MONTH: dict[str, float] = {"hour": 730.0, "day": 365 / 12, "month": 1.0, "year": 1 / 12}
 
 
