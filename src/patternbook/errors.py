@@ -86,6 +86,12 @@ CODES: dict[str, str] = {
     "PB502": "diagram reference does not resolve",
     "PB503": "diagram is over a size limit",
     "PB504": "diagram clusters nest too deep or in a cycle",
+    # cost model
+    "PB601": "stated cost estimate disagrees with what its priced drivers compute",
+    "PB602": "cost drivers are priced partly (a price needs a quantity; one priced driver needs all priced)",
+    "PB603": "quantity names an unknown workload parameter",
+    "PB604": "workload parameter is used by no driver",
+    "PB605": "price currency differs from the estimate's currency",
 }
 
 

@@ -12,19 +12,24 @@ from patternbook.schema.catalogue_file import CatalogueFile, Category, Series, S
 from patternbook.schema.diagram import Diagram, DiagramCluster, DiagramEdge, DiagramNode
 from patternbook.schema.pattern import (
     KINDS,
+    PERIOD_TO_MONTH,
     PILLARS,
     Cost,
     CostDriver,
     CostEstimate,
+    DriverCost,
     FailureEdge,
     Operations,
     Pattern,
     PatternFile,
     Pillars,
     Pressure,
+    Price,
+    Quantity,
     Reference,
     Relation,
     Repository,
+    WorkloadParameter,
 )
 from patternbook.schema.text import SCAFFOLD_MARKER
 from patternbook.schema.vocabulary import Vocabulary, did_you_mean
@@ -32,6 +37,7 @@ from patternbook.schema.vocabulary import Vocabulary, did_you_mean
 __all__ = [
     "ANTI_PATTERN_RELATION_TYPES",
     "KINDS",
+    "PERIOD_TO_MONTH",
     "PILLARS",
     "SCAFFOLD_MARKER",
     "AntiPattern",
@@ -47,12 +53,15 @@ __all__ = [
     "DiagramCluster",
     "DiagramEdge",
     "DiagramNode",
+    "DriverCost",
     "FailureEdge",
     "Operations",
     "Pattern",
     "PatternFile",
     "Pillars",
     "Pressure",
+    "Price",
+    "Quantity",
     "RefactorStep",
     "Reference",
     "Relation",
@@ -60,6 +69,7 @@ __all__ = [
     "Series",
     "Symptom",
     "Vocabulary",
+    "WorkloadParameter",
     "did_you_mean",
     "pattern_json_schema",
 ]

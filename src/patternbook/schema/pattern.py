@@ -10,6 +10,7 @@ pattern must answer are the fields ``pressure``, ``when_not_to_use``,
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
@@ -22,11 +23,13 @@ from patternbook.schema.vocabulary import check_https_url, in_vocabulary
 
 __all__ = [
     "KINDS",
+    "PERIOD_TO_MONTH",
     "PILLARS",
     "BundleHeader",
     "Cost",
     "CostDriver",
     "CostEstimate",
+    "DriverCost",
     "FailureEdge",
     "IacTool",
     "Monitoring",
@@ -35,11 +38,14 @@ __all__ = [
     "PatternFile",
     "Pillars",
     "Pressure",
+    "Price",
+    "Quantity",
     "Reference",
     "Relation",
     "RelationType",
     "Repository",
     "Status",
+    "WorkloadParameter",
 ]
 
 Status = Literal["draft", "reviewed", "proven", "deprecated"]
@@ -175,17 +181,136 @@ class CostEstimate(StrictModel):
         return high
 
 
+#: A workload parameter's id: snake_case, so it reads as a name in ``quantity.per_workload``.
+WorkloadId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+#: A count or a coefficient: finite, non-negative and bounded (so sums stay finite).
+Measure = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
+
+#: Periods per month: an amount per ``period`` times this is the amount per month, so
+#: estimates of different periods sit side by side. A month holds 730 hours (8,760 hours
+#: a year / 12, the hours providers bill an always-on instance for), 365/12 days, and
+#: 1/12 of a year.
+PERIOD_TO_MONTH: dict[str, float] = {"hour": 730.0, "day": 365 / 12, "month": 1.0, "year": 1 / 12}
+
+
+class WorkloadParameter(StrictModel):
+    """One quantity the estimate assumes (requests per month, GB stored, hours running)."""
+
+    id: WorkloadId
+    """snake_case, unique in the pattern; drivers name it in ``quantity.per_workload``."""
+    label: short_text(2, 60)  # type: ignore[valid-type]
+    """Short, shown beside the calculator's input."""
+    unit: short_text(1, 40)  # type: ignore[valid-type]
+    """Short free text: ``calls per month``, ``GB stored``."""
+    low: Measure
+    """The value behind ``estimate.low``."""
+    high: Measure
+    """The value behind ``estimate.high`` (not below ``low``)."""
+
+    @field_validator("high")
+    @classmethod
+    def _high_not_below_low(cls, high: float, info: ValidationInfo) -> float:
+        low = info.data.get("low")
+        if low is not None and high < low:
+            raise PydanticCustomError("range", "high ({high}) is below low ({low})",
+                                      {"high": high, "low": low})
+        return high
+
+
+class Price(StrictModel):
+    """The provider's list price of one cost driver."""
+
+    amount: Amount
+    """In ``currency``, for ``per`` units of ``unit``."""
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    """ISO 4217 code; must equal ``cost.estimate.currency``."""
+    per: Annotated[float, Field(gt=0, le=1e15, allow_inf_nan=False)] = 1
+    """How many units ``amount`` buys (1,000,000 for "per million requests")."""
+    unit: short_text(2, 80)  # type: ignore[valid-type]
+    """What is billed: ``read request units``, ``GB-month``, ``instance-hours``."""
+    source: Annotated[str, Field(max_length=300), AfterValidator(_reference_url)]
+    """https address of the provider's pricing page, where a reader can check the amount."""
+    as_of: PlausibleDate
+
+    @property
+    def unit_price(self) -> float:
+        return self.amount / self.per
+
+
+class Quantity(StrictModel):
+    """Units billed per estimate period: ``fixed`` plus one term per workload parameter."""
+
+    fixed: Measure = 0
+    """Billed whatever the workload (730 hours for one always-on instance per month)."""
+    per_workload: dict[WorkloadId, Measure] = Field(default_factory=dict, max_length=12)
+    """Workload id → billed units per one unit of that parameter."""
+
+    def at(self, workload: dict[str, float]) -> float:
+        """Billed units for the given workload values (ids missing from ``workload`` count as 0)."""
+        return self.fixed + sum(coefficient * workload.get(name, 0.0)
+                                for name, coefficient in self.per_workload.items())
+
+
 class CostDriver(StrictModel):
     component: short_text(2, 80)  # type: ignore[valid-type]
     dimension: short_text(4, 160)  # type: ignore[valid-type]
     """What the provider bills for (GB-month, requests, instance-hours)."""
     scaling: Sentence  # type: ignore[valid-type]
     """How the bill moves with load."""
+    price: Price | None = None
+    """Optional list price; once one driver has one, every driver needs one (PB602)."""
+    quantity: Quantity | None = None
+    """Units billed per estimate period; required with ``price``."""
+
+    def cost_at(self, workload: dict[str, float]) -> float | None:
+        """This driver's cost per estimate period, or ``None`` when it is not priced."""
+        if self.price is None or self.quantity is None:
+            return None
+        return self.price.unit_price * self.quantity.at(workload)
+
+
+@dataclass(frozen=True)
+class DriverCost:
+    """One priced driver's computed cost per estimate period at the workload's low and high values."""
+
+    component: str
+    dimension: str
+    low: float
+    high: float
 
 
 class Cost(StrictModel):
     estimate: CostEstimate
+    workload: list[WorkloadParameter] = Field(default_factory=list, max_length=12)
+    """The parameters the estimate assumes; the calculator lets a reader change them."""
     drivers: list[CostDriver] = Field(min_length=1, max_length=12)
+
+    @property
+    def priced(self) -> bool:
+        """Whether every driver has a price and a quantity, so the computed total is the whole bill."""
+        return all(d.price is not None and d.quantity is not None for d in self.drivers)
+
+    def workload_values(self, bound: Literal["low", "high"]) -> dict[str, float]:
+        return {parameter.id: getattr(parameter, bound) for parameter in self.workload}
+
+    def breakdown(self) -> list[DriverCost] | None:
+        """Each driver's cost per estimate period at the low and high workload, or ``None``
+        unless every driver is priced::
+
+            driver cost = price.amount / price.per × (quantity.fixed + Σ coefficient × workload value)
+        """
+        if not self.priced:
+            return None
+        low, high = self.workload_values("low"), self.workload_values("high")
+        return [DriverCost(d.component, d.dimension, d.cost_at(low) or 0.0, d.cost_at(high) or 0.0)
+                for d in self.drivers]
+
+    def computed(self) -> tuple[float, float] | None:
+        """The computed (low, high) total per estimate period, or ``None`` unless every driver is priced."""
+        breakdown = self.breakdown()
+        if breakdown is None:
+            return None
+        return sum(d.low for d in breakdown), sum(d.high for d in breakdown)
 
 
 class Monitoring(StrictModel):

@@ -25,6 +25,7 @@ from patternbook.loader import (
 )
 from patternbook.schema import KINDS, AntiPattern, Bundle, CatalogueFile, Pattern, Vocabulary, did_you_mean
 from patternbook.schema.diagram_kinds import node_kind_check
+from patternbook.validation.cost_rules import check_cost
 from patternbook.validation.cross_bundle import (
     PatternOutline,
     check_bundle_kinds,
@@ -177,6 +178,8 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
             found = [d for d in found if d.field != "slug"]
         return None, problems + found
     problems += check_diagrams(pattern.diagrams, document, kind_check)
+    if isinstance(pattern, Pattern):
+        problems += check_cost(pattern.cost, document)
     if any(d.is_error for d in problems):
         return None, problems
     return pattern, problems

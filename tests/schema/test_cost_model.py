@@ -1,0 +1,87 @@
+"""The cost model's arithmetic: each driver's cost per estimate period is
+``amount / per × (fixed + Σ coefficient × workload value)``, and the total is
+their sum — only when every driver is priced."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from patternbook.schema import PERIOD_TO_MONTH, Cost, Price, Quantity, WorkloadParameter
+from tests.validation.test_cases import CASES
+
+PRICED = CASES / "positive" / "priced-cost-model" / "pattern.yaml"
+
+
+def _cost(**changes: object) -> Cost:
+    data = yaml.safe_load(PRICED.read_text())["cost"]
+    data.update(changes)
+    return Cost.model_validate(data)
+
+
+def test_the_priced_fixture_computes_each_driver_from_price_and_quantity() -> None:
+    cost = _cost()
+    breakdown = cost.breakdown()
+    assert breakdown is not None
+    # Worked by hand from the fixture's YAML: 1 and 50 million messages a month.
+    expected = [
+        (0.40 / 1e6 * 3 * 1e6, 0.40 / 1e6 * 3 * 50e6),  # three queue requests per message
+        (0.20 / 1e6 * 1e6, 0.20 / 1e6 * 50e6),  # one invocation per message
+        (0.0000166667 * 0.0128 * 1e6, 0.0000166667 * 0.0128 * 50e6),  # 100 ms at 128 MB
+        (0.10 * 2, 0.10 * 2),  # two alarms, whatever the traffic
+    ]
+    assert [(d.low, d.high) for d in breakdown] == [pytest.approx(pair) for pair in expected]
+    low, high = cost.computed() or (0, 0)
+    assert low == pytest.approx(sum(e[0] for e in expected))
+    assert high == pytest.approx(sum(e[1] for e in expected))
+    assert round(low, 2) == 1.81 and round(high, 2) == 80.87
+
+
+def test_a_pattern_without_prices_has_no_computed_cost() -> None:
+    data = yaml.safe_load(PRICED.read_text())["cost"]
+    for driver in data["drivers"]:
+        driver.pop("price"), driver.pop("quantity")
+    cost = Cost.model_validate({**data, "workload": []})
+    assert not cost.priced and cost.breakdown() is None and cost.computed() is None
+
+
+def test_one_unpriced_driver_means_no_total() -> None:
+    data = yaml.safe_load(PRICED.read_text())["cost"]
+    data["drivers"][0].pop("price")
+    assert Cost.model_validate(data).computed() is None
+
+
+def test_quantity_terms_add_up_and_unknown_ids_count_as_zero() -> None:
+    quantity = Quantity(fixed=730, per_workload={"gb": 2, "requests": 0.5})
+    assert quantity.at({"gb": 10, "requests": 100}) == 730 + 20 + 50
+    assert quantity.at({}) == 730
+
+
+def test_price_per_defaults_to_one_unit() -> None:
+    price = Price(amount=0.023, currency="USD", unit="GB-months", source="https://aws.amazon.com/s3/pricing/",
+                  as_of="2026-10-01")
+    assert price.per == 1 and price.unit_price == 0.023
+
+
+@pytest.mark.parametrize("field, value", [("per", 0), ("amount", -1), ("currency", "usd"),
+                                          ("source", "http://aws.amazon.com/s3/pricing/"),
+                                          ("amount", float("inf"))])
+def test_a_price_refuses_impossible_values(field: str, value: object) -> None:
+    data = {"amount": 1, "currency": "USD", "unit": "GB-months", "source": "https://aws.amazon.com/s3/pricing/",
+            "as_of": "2026-10-01", field: value}
+    with pytest.raises(ValidationError):
+        Price.model_validate(data)
+
+
+@pytest.mark.parametrize("changes", [{"id": "Bad-Id"}, {"low": -1}, {"high": 0.5, "low": 1}, {"unit": ""}])
+def test_a_workload_parameter_refuses_impossible_values(changes: dict) -> None:
+    data = {"id": "requests", "label": "Requests", "unit": "requests per month", "low": 1, "high": 2, **changes}
+    with pytest.raises(ValidationError):
+        WorkloadParameter.model_validate(data)
+
+
+def test_period_factors_are_periods_per_month() -> None:
+    assert PERIOD_TO_MONTH["hour"] == 730.0 and PERIOD_TO_MONTH["month"] == 1.0
+    assert PERIOD_TO_MONTH["day"] == pytest.approx(30.4167, abs=1e-4)
+    assert PERIOD_TO_MONTH["year"] * 12 == pytest.approx(1)
