@@ -14,7 +14,16 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from patternbook.escaping import dot_string, front_matter, html_text, markdown_inline, nav_title, strict_json, xml_text
+from patternbook.escaping import (
+    dot_string,
+    front_matter,
+    html_text,
+    json_attribute,
+    markdown_inline,
+    nav_title,
+    strict_json,
+    xml_text,
+)
 from tests.conftest import PROJECT
 
 HOSTILE = ['<img src=x onerror=alert(1)>', '"><svg onload=alert(2)>', "</title><script>x</script>", "a & b",
@@ -86,6 +95,26 @@ def test_strict_json_refuses_what_strict_parsers_refuse() -> None:
     for value in (float("nan"), float("inf"), float("-inf")):
         with pytest.raises(ValueError):
             strict_json({"a": value})
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_json_in_an_attribute_parses_back_to_the_same_document(value: str) -> None:
+    document = {"label": value, "values": [1.5, 0, 1e-05], value: {"nested": value}}
+    parser = _Attributes()
+    parser.feed(f'<form data-model="{json_attribute(document)}"><p>after</p></form>')
+    parser.close()
+    assert [tag for tag, _ in parser.elements] == ["form", "p"]
+    assert json.loads(parser.elements[0][1]["data-model"] or "") == document
+    assert "\n" not in str(json_attribute(document)) or "\n" in value
 
 
 def test_no_regex_replacement_is_a_template_built_from_a_value() -> None:

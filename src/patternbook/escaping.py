@@ -16,6 +16,7 @@ page front matter, <title>    :func:`front_matter`
 DOT labels and identifiers    :func:`dot_string`
 SVG / XML text                :func:`xml_text`
 JSON files                    :func:`strict_json`
+JSON data in an HTML attribute :func:`json_attribute` (``data-*`` read by our scripts)
 ============================  ==========================================
 
 Regular-expression replacements take contributor text only through a function
@@ -37,6 +38,7 @@ __all__ = [
     "dot_string",
     "front_matter",
     "html_text",
+    "json_attribute",
     "markdown_inline",
     "nav_title",
     "strict_json",
@@ -119,3 +121,13 @@ def strict_json(document: Any) -> str:
     """JSON every strict parser accepts: ``NaN`` and ``Infinity`` are refused
     (:class:`ValueError`) rather than written."""
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False) + "\n"
+
+
+def json_attribute(document: Any) -> Markup:
+    """Data for a page script, as the value of a quoted HTML attribute (``data-…="…"``):
+    strict, single-line JSON, then HTML-escaped, so the browser's attribute value is the
+    JSON text exactly and ``JSON.parse`` reads back the document. An attribute rather than
+    an inline ``<script>``: nothing to hash into the Content-Security-Policy, and no
+    ``</script>`` to guard against."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Markup(html.escape(text, quote=True))

@@ -85,3 +85,27 @@ def test_period_factors_are_periods_per_month() -> None:
     assert PERIOD_TO_MONTH["hour"] == 730.0 and PERIOD_TO_MONTH["month"] == 1.0
     assert PERIOD_TO_MONTH["day"] == pytest.approx(30.4167, abs=1e-4)
     assert PERIOD_TO_MONTH["year"] * 12 == pytest.approx(1)
+
+
+@pytest.mark.parametrize("period, factor", [("hour", 730), ("day", 365 / 12), ("month", 1), ("year", 1 / 12)])
+def test_per_month_converts_stated_and_computed_ranges_by_the_period(period: str, factor: float) -> None:
+    data = yaml.safe_load(PRICED.read_text())["cost"]
+    data["estimate"]["period"] = period
+    monthly = Cost.model_validate(data).per_month()
+    computed = _cost().computed() or (0, 0)
+    assert (monthly.currency, monthly.period) == ("USD", period)
+    assert (monthly.low, monthly.high) == pytest.approx((2 * factor, 80 * factor))
+    assert (monthly.computed_low, monthly.computed_high) == pytest.approx((computed[0] * factor, computed[1] * factor))
+
+
+def test_an_unpriced_pattern_dumps_as_before() -> None:
+    """catalogue.json and the change feed compare dumps: a pattern without prices
+    must not grow empty cost-model keys."""
+    data = yaml.safe_load(PRICED.read_text())["cost"]
+    for driver in data["drivers"]:
+        driver.pop("price"), driver.pop("quantity")
+    dumped = Cost.model_validate({**data, "workload": []}).model_dump(mode="json")
+    assert set(dumped) == {"estimate", "drivers"}
+    assert all(set(driver) == {"component", "dimension", "scaling"} for driver in dumped["drivers"])
+    priced = _cost().model_dump(mode="json")
+    assert priced["workload"][0]["id"] == "messages" and priced["drivers"][0]["price"]["per"] == 1_000_000

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from patternbook.schema import format_amount
 from patternbook.validation import validate_paths
-from patternbook.validation.cost_rules import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, disagrees, format_amount
+from patternbook.validation.cost_rules import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, disagrees
 from tests.validation.test_cases import CASES, TODAY
 
 PRICED = CASES / "positive" / "priced-cost-model"
@@ -32,8 +33,9 @@ def test_tolerance_needs_both_the_share_and_the_absolute_floor(stated: float, co
 
 
 def test_amounts_keep_small_unit_prices_readable() -> None:
-    assert format_amount(1234.5, "EUR") == "1,234.50 EUR"
-    assert format_amount(0.0004, "USD") == "0.0004 USD"
+    assert format_amount(1234.5, "EUR") == "EUR 1,234.50"
+    assert format_amount(0.0004, "USD") == "USD 0.0004"
+    assert format_amount(0, "USD") == "USD 0.00"
 
 
 def _install(catalogue: Path, text_change: tuple[str, str]) -> Path:

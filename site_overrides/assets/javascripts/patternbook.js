@@ -1,4 +1,5 @@
-/* Patternbook discovery: facets, a sortable pillar matrix and the problem finder.
+/* Patternbook discovery: facets, a sortable pillar matrix and the problem finder; on a
+   priced pattern's page, the cost calculator.
    Progressive enhancement only: without JavaScript every list shows in full. */
 (function () {
   "use strict";
@@ -233,11 +234,69 @@
     filter();
   }
 
+  // The cost calculator: the same formula as patternbook.schema.Cost.breakdown, in the
+  // same order of operations, so the low workload reproduces the static table exactly.
+  function amountText(value, currency) {
+    var digits = value !== 0 && Math.abs(value) < 0.01 ? 4 : 2;
+    return currency + " " + value.toLocaleString("en-US",
+      { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+
+  function calculator(form) {
+    var model;
+    try { model = JSON.parse(form.getAttribute("data-pb-cost-model")); } catch (error) { return; }
+    var section = form.parentNode;
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input[type=number]"));
+    var summary = form.querySelector("[data-pb-cost-summary]");
+    var total = section.querySelector("[data-pb-cost-total]");
+
+    function recompute() {
+      var workload = {}, valid = true;
+      inputs.forEach(function (input) {
+        var value = input.value.trim() === "" ? NaN : Number(input.value);
+        var ok = isFinite(value) && value >= 0;
+        if (ok) input.removeAttribute("aria-invalid"); else input.setAttribute("aria-invalid", "true");
+        valid = valid && ok;
+        workload[input.name] = value;
+      });
+      var sum = 0;
+      model.drivers.forEach(function (driver, index) {
+        var units = driver.fixed;
+        Object.keys(driver.per_workload).forEach(function (name) {
+          units += driver.per_workload[name] * (workload[name] || 0);
+        });
+        var cost = driver.amount / driver.per * units;
+        sum += cost;
+        var cell = section.querySelector('[data-pb-cost-driver="' + index + '"]');
+        if (cell) cell.textContent = valid ? amountText(cost, model.currency) : "–";
+      });
+      var text = valid ? amountText(sum, model.currency) : "–";
+      if (total) total.textContent = text;
+      summary.textContent = valid
+        ? "Total at your workload: " + text + " per " + model.period + "."
+        : "Enter a number of at least 0 in every field.";
+    }
+
+    form.addEventListener("input", recompute);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.querySelectorAll("[data-pb-preset]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var bound = button.getAttribute("data-pb-preset");
+        inputs.forEach(function (input) { input.value = input.getAttribute("data-" + bound); });
+        recompute();
+      });
+    });
+    section.querySelectorAll("[data-pb-calc-cell]").forEach(function (cell) { cell.hidden = false; });
+    form.hidden = false;
+    recompute();
+  }
+
   function start() {
     document.querySelectorAll("[data-pb-facets]").forEach(facets);
     document.querySelectorAll("[data-pb-sortable]").forEach(sortable);
     document.querySelectorAll("[data-pb-finder]").forEach(finder);
     document.querySelectorAll("[data-pb-map-controls]").forEach(relationMap);
+    document.querySelectorAll("[data-pb-calculator]").forEach(calculator);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

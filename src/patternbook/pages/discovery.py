@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from patternbook.catalogue import Catalogue
 from patternbook.escaping import front_matter, strict_json
+from patternbook.pages.cost import PERIOD_NOTE, compare_costs
 from patternbook.pages.relation_map import RELATION_STYLES, relation_map
 from patternbook.schema import KINDS, PILLARS, AntiPattern, Pattern
 
@@ -130,8 +131,13 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
             "edges": len(p.failure_edges), "first_edge": p.failure_edges[0].fails,
             "burden": _operational_burden(p), "pillars": p.pillars.served(),
         } for p in group]
+        costs, currencies = compare_costs(list(group))
+        for column, cost in zip(columns, costs, strict=True):
+            column["monthly"] = cost
         front = front_matter({"title": " vs ".join(p.title for p in group)})
-        pages.append((f"compare/{identifier}.md", front + render("discover/compare.md.j2", columns=columns)))
+        pages.append((f"compare/{identifier}.md", front + render(
+            "discover/compare.md.j2", columns=columns, currencies=currencies,
+            period_note=PERIOD_NOTE if any(c.converted_from for c in costs) else None)))
         comparisons.append((identifier, group))
     if comparisons:
         pages.append(("compare/index.md", render("discover/compare-index.md.j2", comparisons=comparisons)))

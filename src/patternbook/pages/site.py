@@ -20,6 +20,7 @@ from patternbook.errors import Diagnostic, ValidationFailed
 from patternbook.escaping import front_matter, markdown_inline, nav_title
 from patternbook.history import CatalogueHistory
 from patternbook.loader import SourceText, parse_markdown
+from patternbook.pages.cost import cost_view, count_text, number_value
 from patternbook.pages.discovery import (
     RelationGraphs,
     as_json,
@@ -158,6 +159,8 @@ class _Renderer:
         )
         self.environment.filters["md"] = markdown_inline
         self.environment.filters["money"] = _money
+        self.environment.filters["count"] = count_text
+        self.environment.filters["number_value"] = number_value
         self.environment.globals.update(
             STATUS_TITLES=STATUS_TITLES, PILLAR_TITLES=PILLAR_TITLES, RELATION_TITLES=RELATION_TITLES,
             IAC_TITLES=IAC_TITLES, KIND_TITLES=KIND_TITLES)
@@ -293,6 +296,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
             edit_url=edit_url,
             history=options.history.of(pattern.slug) if options.history else None,
             history_note=_history_note(options.history, pattern.slug),
+            cost=cost_view(pattern.cost),
         )
         front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
         pages.append(GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url))

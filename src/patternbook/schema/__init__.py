@@ -19,6 +19,7 @@ from patternbook.schema.pattern import (
     CostEstimate,
     DriverCost,
     FailureEdge,
+    MonthlyCost,
     Operations,
     Pattern,
     PatternFile,
@@ -30,6 +31,7 @@ from patternbook.schema.pattern import (
     Relation,
     Repository,
     WorkloadParameter,
+    format_amount,
 )
 from patternbook.schema.text import SCAFFOLD_MARKER
 from patternbook.schema.vocabulary import Vocabulary, did_you_mean
@@ -55,6 +57,7 @@ __all__ = [
     "DiagramNode",
     "DriverCost",
     "FailureEdge",
+    "MonthlyCost",
     "Operations",
     "Pattern",
     "PatternFile",
@@ -71,6 +74,7 @@ __all__ = [
     "Vocabulary",
     "WorkloadParameter",
     "did_you_mean",
+    "format_amount",
     "pattern_json_schema",
 ]
 

@@ -33,6 +33,7 @@ __all__ = [
     "FailureEdge",
     "IacTool",
     "Monitoring",
+    "MonthlyCost",
     "Operations",
     "Pattern",
     "PatternFile",
@@ -46,6 +47,7 @@ __all__ = [
     "Repository",
     "Status",
     "WorkloadParameter",
+    "format_amount",
 ]
 
 Status = Literal["draft", "reviewed", "proven", "deprecated"]
@@ -257,9 +259,9 @@ class CostDriver(StrictModel):
     """What the provider bills for (GB-month, requests, instance-hours)."""
     scaling: Sentence  # type: ignore[valid-type]
     """How the bill moves with load."""
-    price: Price | None = None
+    price: Price | None = Field(None, exclude_if=lambda value: value is None)
     """Optional list price; once one driver has one, every driver needs one (PB602)."""
-    quantity: Quantity | None = None
+    quantity: Quantity | None = Field(None, exclude_if=lambda value: value is None)
     """Units billed per estimate period; required with ``price``."""
 
     def cost_at(self, workload: dict[str, float]) -> float | None:
@@ -267,6 +269,28 @@ class CostDriver(StrictModel):
         if self.price is None or self.quantity is None:
             return None
         return self.price.unit_price * self.quantity.at(workload)
+
+
+def format_amount(value: float, currency: str) -> str:
+    """``12.5, "USD"`` → ``USD 12.50``: two decimals, or four for a non-zero amount
+    below one cent (a unit price), with thousands separators. The page's calculator
+    (``patternbook.js``) formats the same way."""
+    digits = 4 if 0 < abs(value) < 0.01 else 2
+    return f"{currency} {value:,.{digits}f}"
+
+
+@dataclass(frozen=True)
+class MonthlyCost:
+    """A pattern's cost per month, to put alternatives side by side: the stated range,
+    and the computed one when every driver is priced (``None`` otherwise)."""
+
+    currency: str
+    period: str
+    """The estimate's own period, converted from with :data:`PERIOD_TO_MONTH`."""
+    low: float
+    high: float
+    computed_low: float | None = None
+    computed_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -281,7 +305,8 @@ class DriverCost:
 
 class Cost(StrictModel):
     estimate: CostEstimate
-    workload: list[WorkloadParameter] = Field(default_factory=list, max_length=12)
+    workload: list[WorkloadParameter] = Field(default_factory=list, max_length=12,
+                                              exclude_if=lambda value: not value)
     """The parameters the estimate assumes; the calculator lets a reader change them."""
     drivers: list[CostDriver] = Field(min_length=1, max_length=12)
 
@@ -304,6 +329,14 @@ class Cost(StrictModel):
         low, high = self.workload_values("low"), self.workload_values("high")
         return [DriverCost(d.component, d.dimension, d.cost_at(low) or 0.0, d.cost_at(high) or 0.0)
                 for d in self.drivers]
+
+    def per_month(self) -> MonthlyCost:
+        """The stated and computed ranges converted to a month (see :data:`PERIOD_TO_MONTH`)."""
+        factor = PERIOD_TO_MONTH[self.estimate.period]
+        computed = self.computed()
+        return MonthlyCost(self.estimate.currency, self.estimate.period, self.estimate.low * factor,
+                           self.estimate.high * factor, *((computed[0] * factor, computed[1] * factor)
+                                                          if computed else (None, None)))
 
     def computed(self) -> tuple[float, float] | None:
         """The computed (low, high) total per estimate period, or ``None`` unless every driver is priced."""

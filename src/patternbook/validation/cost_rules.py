@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from patternbook.errors import Diagnostic, Severity, field_path
 from patternbook.loader import YamlDocument
-from patternbook.schema import Cost, did_you_mean
+from patternbook.schema import Cost, did_you_mean, format_amount
 
-__all__ = ["ABSOLUTE_TOLERANCE", "RELATIVE_TOLERANCE", "check_cost", "disagrees", "format_amount"]
+__all__ = ["ABSOLUTE_TOLERANCE", "RELATIVE_TOLERANCE", "check_cost", "disagrees"]
 
 #: A stated bound disagrees with the computed one when it is off by more than this
 #: share of the computed value *and* by more than :data:`ABSOLUTE_TOLERANCE` units of
@@ -25,12 +25,6 @@ ABSOLUTE_TOLERANCE = 1.0
 def disagrees(stated: float, computed: float) -> bool:
     difference = abs(stated - computed)
     return difference > ABSOLUTE_TOLERANCE and difference > RELATIVE_TOLERANCE * computed
-
-
-def format_amount(value: float, currency: str) -> str:
-    """``12.5, "USD"`` → ``12.50 USD``: two decimals, or four below one cent."""
-    digits = 4 if 0 < abs(value) < 0.01 else 2
-    return f"{value:,.{digits}f} {currency}"
 
 
 def check_cost(cost: Cost, document: YamlDocument) -> list[Diagnostic]:
