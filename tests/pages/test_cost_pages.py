@@ -118,3 +118,27 @@ def test_comparison_converts_periods_and_names_currencies_it_does_not_convert(ca
     assert "EUR 0.08–3.33 stated (converted from per year)" in row  # 1 and 40 a year, over 12 months
     assert "These estimates are in different currencies (EUR, USD)" in page
     assert "a yearly one ÷ 12" in page and "× 730 hours" in page
+
+
+def test_agent_files_and_mcp_compare_carry_the_computed_cost(catalogue_dir: Path) -> None:
+    from patternbook.mcp_server.queries import compare_patterns, get_pattern
+    from patternbook.pages.agents import pattern_markdown
+
+    catalogue = _catalogue(catalogue_dir)
+    low, high = catalogue.patterns[PRICED].cost.computed() or (0, 0)
+    document = get_pattern(catalogue, PRICED)
+    cost = document["answers"]["cost"]
+    assert cost["computed"]["low"] == pytest.approx(low) and cost["computed"]["high"] == pytest.approx(high)
+    assert [d["component"] for d in cost["computed"]["drivers"]] == [d["component"] for d in cost["drivers"]]
+    assert cost["workload"][0]["id"] == "messages" and cost["drivers"][0]["price"]["currency"] == "USD"
+    assert "computed" not in get_pattern(catalogue, "minimal-valid")["answers"]["cost"]
+
+    markdown = pattern_markdown(catalogue.patterns[PRICED], catalogue)
+    assert f"Computed from list prices, per month: USD {low:,.2f} at the low workload" in markdown
+    assert "- Messages enqueued: 1,000,000 to 50,000,000 messages per month (`messages`)" in markdown
+
+    compared = compare_patterns(catalogue, [PRICED, "minimal-valid"])
+    per_month = {row["slug"]: row["cost"]["per_month"] for row in compared["patterns"]}
+    assert per_month[PRICED]["computed_low"] == pytest.approx(low)
+    assert per_month["minimal-valid"] == {"low": 1.0, "high": 40.0, "computed_low": None, "computed_high": None}
+    assert compared["costs_comparable_per_month"] is True

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from patternbook.escaping import json_attribute
 from patternbook.schema import PERIOD_TO_MONTH, Cost, CostDriver, Pattern, format_amount
 
-__all__ = ["CostComparison", "CostView", "compare_costs", "cost_view", "count_text", "number_value"]
+__all__ = ["CostComparison", "CostView", "compare_costs", "cost_view", "count_text", "number_value", "price_text"]
 
 
 def number_value(value: float) -> str:
@@ -57,7 +57,8 @@ class CostView:
     """The calculator's input: JSON, escaped for a quoted HTML attribute."""
 
 
-def _price_text(driver: CostDriver) -> str:
+def price_text(driver: CostDriver) -> str:
+    """``USD 0.40 per 1,000,000 requests``; a unit price below a cent keeps its digits."""
     price = driver.price
     assert price is not None
     per = f"{price.per:,.0f}" if price.per == int(price.per) else number_value(price.per)
@@ -83,7 +84,7 @@ def cost_view(cost: Cost) -> CostView | None:
     if breakdown is None or computed is None:
         return None
     currency = cost.estimate.currency
-    rows = tuple(DriverRow(driver, _price_text(driver), format_amount(each.low, currency),
+    rows = tuple(DriverRow(driver, price_text(driver), format_amount(each.low, currency),
                            format_amount(each.high, currency))
                  for driver, each in zip(cost.drivers, breakdown, strict=True))
     return CostView(currency, cost.estimate.period, rows, format_amount(computed[0], currency),
