@@ -14,7 +14,7 @@ import pytest
 
 from patternbook.catalogue import Catalogue
 from patternbook.pages import SiteOptions, plan_site
-from patternbook.pages.cost import count_text, number_value
+from patternbook.pages.cost import count_text, exact_amount, number_value
 from patternbook.validation import validate_paths
 from tests.conftest import FIXED_TODAY, PROJECT, compare_golden
 
@@ -84,6 +84,12 @@ def test_calculator_data_is_the_model_and_inputs_are_labelled_and_prefilled(cata
                                                  (1234.25, "1,234.25", "1234.25"), (1e-05, "0.00001", "0.00001")])
 def test_workload_numbers_read_plainly_and_type_back(value: float, shown: str, typed: str) -> None:
     assert count_text(value) == shown and number_value(value) == typed
+
+
+@pytest.mark.parametrize("amount, shown", [(0.625, "0.625"), (0.4, "0.40"), (0.0000166667, "0.0000166667"),
+                                           (1234.5, "1,234.50"), (0, "0.00"), (12, "12.00")])
+def test_list_prices_keep_every_digit_the_provider_wrote(amount: float, shown: str) -> None:
+    assert exact_amount(amount) == shown
 
 
 ALTERNATIVES = {
