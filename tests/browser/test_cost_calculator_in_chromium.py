@@ -28,7 +28,7 @@ FIXTURE = "priced-cost-model"
 PARTNER = "queue-based-load-leveling"
 
 
-def _shipped_priced() -> list[str]:
+def _all_shipped_priced() -> list[str]:
     priced = []
     for bundle in sorted((PROJECT / "patterns").iterdir()):
         document = bundle / "pattern.yaml"
@@ -38,10 +38,12 @@ def _shipped_priced() -> list[str]:
         drivers = (data.get("cost") or {}).get("drivers") or []
         if drivers and all("price" in d for d in drivers) and (data.get("cost") or {}).get("workload"):
             priced.append(bundle.name)
-    return priced[:1]  # one shipped pattern is enough to prove real content works, not just the fixture
+    return priced
 
 
-PRICED = [FIXTURE, *_shipped_priced()]
+SHIPPED_PRICED = _all_shipped_priced()
+#: The fixture, and one shipped pattern in full; the rest are walked by the lighter test below.
+PRICED = [FIXTURE, *SHIPPED_PRICED[:1]]
 
 
 def _add_fixture(project: Path) -> None:
@@ -118,8 +120,10 @@ def test_changing_a_workload_value_recomputes_each_driver_and_the_total(
     # Change the first parameter (the label names it) to a value between low and high.
     first = cost.workload[0]
     changed = dict(low, **{first.id: (first.low + first.high) / 2 or 10})
+    field = tab.get_by_label(f"{first.label} ({first.unit})", exact=True)  # labelled with its unit
+    assert field.get_attribute("id") == f"pb-workload-{first.id}"
     before = len(tab.requested)
-    tab.get_by_label(first.label).fill(str(changed[first.id]))
+    field.fill(str(changed[first.id]))
     drivers, total, summary = _shown(tab)
     expected_drivers, expected_total = _expected(cost, changed)
     assert (drivers, total) == (expected_drivers, expected_total)
@@ -133,11 +137,33 @@ def test_changing_a_workload_value_recomputes_each_driver_and_the_total(
     assert _shown(tab)[1] == tab.locator(".pb-cost-breakdown tfoot td").nth(1).inner_text()
 
     # A value that is not a number of at least 0 is flagged, not computed.
-    tab.get_by_label(first.label).fill("-5")
-    assert tab.get_by_label(first.label).get_attribute("aria-invalid") == "true"
+    field.fill("-5")
+    assert field.get_attribute("aria-invalid") == "true"
     assert _shown(tab)[1] == "–"
     assert tab.errors == []
     save_screenshot(tab, f"cost-calculator-{slug}")
+    context.close()
+
+
+@pytest.mark.skipif(not SHIPPED_PRICED, reason="no shipped pattern is priced yet")
+def test_every_shipped_priced_page_computes_its_static_table(browser: object, cost_site: tuple[str, Path]) -> None:
+    """On each priced page, the calculator at the low and at the high workload shows the
+    static table's totals and the model's per-driver costs."""
+    url, project = cost_site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    for slug in SHIPPED_PRICED:
+        cost = _cost_of(project, slug)
+        tab.goto(f"{url}patterns/{slug}/")
+        static = tab.locator(".pb-cost-breakdown tfoot td").all_inner_texts()
+        for index, bound in enumerate(("low", "high")):
+            tab.get_by_role("button", name=f"{bound.capitalize()} workload").click()
+            drivers, total, _ = _shown(tab)
+            assert (drivers, total) == _expected(cost, cost.workload_values(bound)), (slug, bound)
+            assert total == static[index], (slug, bound)
+    assert errors == []
     context.close()
 
 
@@ -178,7 +204,7 @@ def test_calculator_page_is_accessible_in_both_schemes(browser: object, cost_sit
 
     url, _ = cost_site
     context, tab = _open(browser, f"{url}patterns/{FIXTURE}/", color_scheme=scheme)
-    tab.get_by_label("Messages enqueued").fill("2500000")
+    tab.get_by_label("Messages enqueued (messages per month)", exact=True).fill("2500000")
     assert tab.locator("[data-pb-cost-summary]").get_attribute("aria-live") == "polite"
     tab.locator("[data-pb-calculator]").scroll_into_view_if_needed()
     save_screenshot(tab, f"cost-calculator-{scheme}")
