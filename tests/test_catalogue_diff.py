@@ -179,3 +179,20 @@ def test_bad_refs_are_usage_errors(history: tuple[Path, list[str]], capsys: pyte
     # A ref that git would read as an option never reaches git.
     assert main(["diff", "--catalogue", str(catalogue), "--", "--output=/tmp/x"]) == 2
     assert "'--output=/tmp/x' is not a git ref" in capsys.readouterr().err
+
+
+def test_a_repriced_driver_and_a_changed_workload_are_named(catalogue_dir: Path) -> None:
+    repository = catalogue_dir.parent
+    shutil.copytree(CASES / "positive" / "priced-cost-model", catalogue_dir / "priced-cost-model")
+    git("init", "-q", "-b", "main", cwd=repository)
+    git("add", "-A", cwd=repository)
+    git("commit", "-q", "-m", "catalogue", cwd=repository)
+    base = git("rev-parse", "HEAD", cwd=repository)
+    pattern = catalogue_dir / "priced-cost-model" / "pattern.yaml"
+    edit(pattern, "        amount: 0.40\n", "        amount: 0.45\n")
+    edit(pattern, "      high: 50000000\n", "      high: 45000000\n")
+    git("commit", "-q", "-am", "reprice", cwd=repository)
+    found = messages(diff_git_refs(catalogue_dir, base, git("rev-parse", "HEAD", cwd=repository)),
+                     "priced-cost-model")
+    assert "cost workload changed (1 → 1 parameter(s))" in found
+    assert any(m.startswith("cost driver Standard queue edited") for m in found)

@@ -305,6 +305,11 @@ def _cost_changes(old: Any, new: Any) -> list[FieldChange]:
         size = _size(old_estimate.get("assumptions"), new_estimate.get("assumptions"))
         changes.append(FieldChange("cost.estimate.assumptions", "changed", f"cost assumptions rewritten ({size})",
                                    old_estimate.get("assumptions"), new_estimate.get("assumptions")))
+    old_workload, new_workload = _list(_dict(old).get("workload")), _list(_dict(new).get("workload"))
+    if old_workload != new_workload:
+        changes.append(FieldChange("cost.workload", "changed", "cost workload changed "
+                                   f"({len(old_workload)} → {len(new_workload)} parameter(s))",
+                                   old_workload or None, new_workload or None))
     old_drivers = {str(_dict(d).get("component")): d for d in _list(_dict(old).get("drivers"))}
     new_drivers = {str(_dict(d).get("component")): d for d in _list(_dict(new).get("drivers"))}
     for name in sorted(set(new_drivers) - set(old_drivers)):

@@ -36,6 +36,10 @@ def test_amounts_keep_small_unit_prices_readable() -> None:
     assert format_amount(1234.5, "EUR") == "EUR 1,234.50"
     assert format_amount(0.0004, "USD") == "USD 0.0004"
     assert format_amount(0, "USD") == "USD 0.00"
+    # Rounded as JavaScript's toFixed rounds (the calculator): the exact binary value, ties up.
+    assert format_amount(126.675, "USD") == "USD 126.67"  # 126.674999… in binary
+    assert format_amount(0.125, "USD") == "USD 0.13"  # an exact tie; Python's format would say 0.12
+    assert format_amount(1.005, "USD") == "USD 1.00"
 
 
 def _install(catalogue: Path, text_change: tuple[str, str]) -> Path:

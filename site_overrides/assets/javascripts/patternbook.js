@@ -236,10 +236,12 @@
 
   // The cost calculator: the same formula as patternbook.schema.Cost.breakdown, in the
   // same order of operations, so the low workload reproduces the static table exactly.
+  // toFixed rounds the exact binary value, ties away from zero, as format_amount does in Python.
   function amountText(value, currency) {
     var digits = value !== 0 && Math.abs(value) < 0.01 ? 4 : 2;
-    return currency + " " + value.toLocaleString("en-US",
-      { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    var parts = value.toFixed(digits).split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return currency + " " + parts.join(".");
   }
 
   function calculator(form) {

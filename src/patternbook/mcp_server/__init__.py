@@ -106,7 +106,8 @@ def build_server(catalogue: Catalogue) -> MCPServer:
 
     @server.tool(annotations=read_only)
     def compare_patterns(slugs: Annotated[list[SlugArgument], Field(min_length=2, max_length=6)]) -> dict[str, Any]:
-        """Two to six patterns side by side: cost range, pillars, failure edges and operational burden."""
+        """Two to six patterns side by side: cost range (as stated, and per month with the range computed from
+        list prices where the drivers are priced), pillars, failure edges and operational burden."""
         return answer(queries.compare_patterns, slugs)
 
     @server.tool(annotations=read_only)

@@ -149,6 +149,7 @@ def compare_patterns(catalogue: Catalogue, slugs: list[str]) -> dict[str, Any]:
     rows = []
     for pattern in patterns:
         estimate = pattern.cost.estimate
+        monthly = pattern.cost.per_month()
         operations = pattern.operations
         rows.append({
             "slug": pattern.slug,
@@ -157,7 +158,10 @@ def compare_patterns(catalogue: Catalogue, slugs: list[str]) -> dict[str, Any]:
             "pressure": pattern.pressure.force,
             "cost": {"low": estimate.low, "high": estimate.high, "currency": estimate.currency,
                      "period": estimate.period, "as_of": estimate.as_of.isoformat(),
-                     "drivers": [driver.component for driver in pattern.cost.drivers]},
+                     "drivers": [driver.component for driver in pattern.cost.drivers],
+                     "per_month": {"low": round(monthly.low, 6), "high": round(monthly.high, 6),
+                                   "computed_low": _rounded(monthly.computed_low),
+                                   "computed_high": _rounded(monthly.computed_high)}},
             "pillars": {name: pattern.pillars.served().get(name) for name in PILLARS},
             "breaks_first": pattern.failure_edges[0].fails,
             "failure_edges": [edge.fails for edge in pattern.failure_edges],
@@ -171,7 +175,12 @@ def compare_patterns(catalogue: Catalogue, slugs: list[str]) -> dict[str, Any]:
         "relations": [{"from": p.slug, "type": r.type, "to": r.pattern}
                       for p in patterns for r in p.relations if r.pattern in {q.slug for q in patterns}],
         "costs_comparable": len(currencies) == 1,
+        "costs_comparable_per_month": len({row["cost"]["currency"] for row in rows}) == 1,
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
 
 
 def _as_data(item: Any) -> dict[str, Any]:

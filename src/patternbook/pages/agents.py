@@ -12,7 +12,8 @@ import re
 from typing import Any
 
 from patternbook.catalogue import Catalogue
-from patternbook.schema import Pattern
+from patternbook.pages.cost import count_text, price_text
+from patternbook.schema import Pattern, format_amount
 
 __all__ = ["llms_txt", "pattern_document", "pattern_markdown"]
 
@@ -36,7 +37,7 @@ def pattern_document(pattern: Pattern) -> dict[str, Any]:
             "when_not_to_use": data.pop("when_not_to_use"),
             "failure_edges": [{"order": index + 1, "breaks_first": index == 0, **edge}
                               for index, edge in enumerate(edges)],
-            "cost": data.pop("cost"),
+            "cost": {**data.pop("cost"), **_computed_cost(pattern)},
             "operations": data.pop("operations"),
         },
         "when_to_use": data.pop("when_to_use"),
@@ -46,6 +47,39 @@ def pattern_document(pattern: Pattern) -> dict[str, Any]:
         **{key: data[key] for key in ("owners", "last_reviewed", "review_interval_days", "superseded_by",
                                       "repositories", "relations", "references", "known_uses")},
     }
+
+
+def _computed_cost(pattern: Pattern) -> dict[str, Any]:
+    """``computed``: the low and high cost per estimate period of a fully priced pattern,
+    per driver and in total, so an agent need not redo the arithmetic (nothing when unpriced)."""
+    breakdown, computed = pattern.cost.breakdown(), pattern.cost.computed()
+    if breakdown is None or computed is None:
+        return {}
+    return {"computed": {
+        "low": round(computed[0], 6), "high": round(computed[1], 6),
+        "drivers": [{"component": d.component, "dimension": d.dimension, "low": round(d.low, 6),
+                     "high": round(d.high, 6)} for d in breakdown],
+    }}
+
+
+def _cost_model_lines(pattern: Pattern) -> list[str]:
+    breakdown, computed = pattern.cost.breakdown(), pattern.cost.computed()
+    if breakdown is None or computed is None:
+        return []
+    currency, period = pattern.cost.estimate.currency, pattern.cost.estimate.period
+    lines = ["", f"Computed from list prices, per {period}: {format_amount(computed[0], currency)} at the low "
+             f"workload, {format_amount(computed[1], currency)} at the high workload.", ""]
+    for driver, each in zip(pattern.cost.drivers, breakdown, strict=True):
+        price = driver.price
+        assert price is not None
+        lines.append(f"- {driver.component} ({driver.dimension}): {price_text(driver)} ({price.source}, as of "
+                     f"{price.as_of.isoformat()}) — {format_amount(each.low, currency)} to "
+                     f"{format_amount(each.high, currency)}")
+    if pattern.cost.workload:
+        lines += ["", "Workload behind the estimate (low to high):", ""]
+        lines += [f"- {w.label}: {count_text(w.low)} to {count_text(w.high)} {w.unit} (`{w.id}`)"
+                  for w in pattern.cost.workload]
+    return lines
 
 
 def _money(value: float) -> str:
@@ -84,6 +118,7 @@ def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
               f"{estimate.as_of.isoformat()}.", "", f"Assumptions: {estimate.assumptions.strip()}", "",
               "What drives the bill:", ""]
     lines += [f"- {d.component} — billed by {d.dimension}; {d.scaling}" for d in pattern.cost.drivers]
+    lines += _cost_model_lines(pattern)
     lines += ["", "## Operations", "", "Service level indicators:", "", *_items(operations.monitoring.slis), "",
               "Alarms:", "", *_items(operations.monitoring.alarms), "", "Runbooks:", "", *_items(operations.runbooks),
               "", "Skills the team needs:", "", *_items(operations.skills), "", "Recurring toil:", "",

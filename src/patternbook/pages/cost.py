@@ -18,7 +18,8 @@ from markupsafe import Markup
 from patternbook.escaping import json_attribute
 from patternbook.schema import PERIOD_TO_MONTH, Cost, CostDriver, Pattern, format_amount
 
-__all__ = ["CostComparison", "CostView", "compare_costs", "cost_view", "count_text", "number_value"]
+__all__ = ["CostComparison", "CostView", "compare_costs", "cost_view", "count_text", "exact_amount", "number_value",
+           "price_text"]
 
 
 def number_value(value: float) -> str:
@@ -57,13 +58,21 @@ class CostView:
     """The calculator's input: JSON, escaped for a quoted HTML attribute."""
 
 
-def _price_text(driver: CostDriver) -> str:
+def exact_amount(value: float) -> str:
+    """A list price as the provider writes it: every digit it has (``0.625``, ``0.0000166667``),
+    at least two decimals (``0.40``), thousands separated. Rounding a price to cents would show
+    ``0.62`` for DynamoDB's 0.625 per million writes."""
+    text = f"{value:,.12f}".rstrip("0")
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def price_text(driver: CostDriver) -> str:
+    """``USD 0.40 per 1,000,000 requests``; a unit price below a cent keeps its digits."""
     price = driver.price
     assert price is not None
     per = f"{price.per:,.0f}" if price.per == int(price.per) else number_value(price.per)
-    amount = (f"{price.currency} {number_value(price.amount)}" if 0 < price.amount < 0.01
-              else format_amount(price.amount, price.currency))  # a unit price keeps its significant digits
-    return f"{amount} per {'' if price.per == 1 else per + ' '}{price.unit}"
+    return f"{price.currency} {exact_amount(price.amount)} per {'' if price.per == 1 else per + ' '}{price.unit}"
 
 
 def calculator_data(cost: Cost) -> dict[str, Any]:
@@ -83,7 +92,7 @@ def cost_view(cost: Cost) -> CostView | None:
     if breakdown is None or computed is None:
         return None
     currency = cost.estimate.currency
-    rows = tuple(DriverRow(driver, _price_text(driver), format_amount(each.low, currency),
+    rows = tuple(DriverRow(driver, price_text(driver), format_amount(each.low, currency),
                            format_amount(each.high, currency))
                  for driver, each in zip(cost.drivers, breakdown, strict=True))
     return CostView(currency, cost.estimate.period, rows, format_amount(computed[0], currency),

@@ -10,6 +10,7 @@ pattern must answer are the fields ``pressure``, ``when_not_to_use``,
 from __future__ import annotations
 
 import datetime
+import decimal
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -276,7 +277,11 @@ def format_amount(value: float, currency: str) -> str:
     below one cent (a unit price), with thousands separators. The page's calculator
     (``patternbook.js``) formats the same way."""
     digits = 4 if 0 < abs(value) < 0.01 else 2
-    return f"{currency} {value:,.{digits}f}"
+    # The exact binary value, ties away from zero: what JavaScript's Number.toFixed does, so the
+    # page's calculator and this function never disagree by a cent (Python's own format rounds
+    # ties to even, Chromium's toLocaleString rounds the shortest decimal form).
+    exact = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP)
+    return f"{currency} {exact:,.{digits}f}"
 
 
 @dataclass(frozen=True)

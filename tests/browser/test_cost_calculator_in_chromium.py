@@ -1,0 +1,215 @@
+"""The cost calculator in Chromium: a reader changes a workload value and reads each
+driver and the total recomputed, in the page, with no request to anything.
+
+The shipped catalogue is built with one extra bundle, the priced fixture of the
+validation cases, made an alternative of a shipped pattern so its comparison page
+exists too. Any shipped pattern that is priced is exercised the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from patternbook.schema import Cost, format_amount
+from tests.browser.conftest import _QuietHandler, save_screenshot
+from tests.conftest import PROJECT, copy_project, mkdocs_build
+from tests.validation.test_cases import CASES
+
+pytestmark = pytest.mark.browser
+
+FIXTURE = "priced-cost-model"
+PARTNER = "queue-based-load-leveling"
+
+
+def _all_shipped_priced() -> list[str]:
+    priced = []
+    for bundle in sorted((PROJECT / "patterns").iterdir()):
+        document = bundle / "pattern.yaml"
+        if not document.is_file():
+            continue
+        data = yaml.safe_load(document.read_text(encoding="utf-8"))
+        drivers = (data.get("cost") or {}).get("drivers") or []
+        if drivers and all("price" in d for d in drivers) and (data.get("cost") or {}).get("workload"):
+            priced.append(bundle.name)
+    return priced
+
+
+SHIPPED_PRICED = _all_shipped_priced()
+#: The fixture, and one shipped pattern in full; the rest are walked by the lighter test below.
+PRICED = [FIXTURE, *SHIPPED_PRICED[:1]]
+
+
+def _add_fixture(project: Path) -> None:
+    bundle = project / "patterns" / FIXTURE
+    bundle.mkdir()
+    (bundle / "solution.md").write_text((CASES / "positive" / FIXTURE / "solution.md").read_text())
+    text = (CASES / "positive" / FIXTURE / "pattern.yaml").read_text()
+    text = text.replace("symptoms: [spikes-overwhelm]", "symptoms: [traffic-spikes-overwhelm]")
+    text = text.replace("  - type: requires\n    pattern: neighbour-pattern",
+                        f"  - type: alternative_to\n    pattern: {PARTNER}")
+    (bundle / "pattern.yaml").write_text(text)
+    partner = project / "patterns" / PARTNER / "pattern.yaml"
+    partner.write_text(partner.read_text().replace(
+        "relations:\n", f"relations:\n  - type: alternative_to\n    pattern: {FIXTURE}\n", 1))
+
+
+@pytest.fixture(scope="module")
+def cost_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    project = copy_project(tmp_path_factory.mktemp("priced") / "library")
+    _add_fixture(project)
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-4000:]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", project
+    server.shutdown()
+
+
+def _cost_of(project: Path, slug: str) -> Cost:
+    return Cost.model_validate(yaml.safe_load((project / "patterns" / slug / "pattern.yaml").read_text())["cost"])
+
+
+def _open(browser: object, url: str, **options: object) -> tuple[object, object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    tab = context.new_page()
+    tab.errors = []  # type: ignore[attr-defined]
+    tab.requested = []  # type: ignore[attr-defined]
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.on("console", lambda message: message.type == "error" and tab.errors.append(message.text))
+    tab.on("request", lambda request: tab.requested.append(request.url))
+    tab.goto(url)
+    tab.wait_for_load_state("networkidle")
+    return context, tab
+
+
+def _shown(tab: object) -> tuple[list[str], str, str]:
+    drivers = tab.locator("[data-pb-cost-driver]").all_inner_texts()
+    return drivers, tab.locator("[data-pb-cost-total]").inner_text(), tab.locator("[data-pb-cost-summary]").inner_text()
+
+
+def _expected(cost: Cost, workload: dict[str, float]) -> tuple[list[str], str]:
+    currency = cost.estimate.currency
+    each = [driver.cost_at(workload) or 0.0 for driver in cost.drivers]
+    return [format_amount(value, currency) for value in each], format_amount(sum(each), currency)
+
+
+@pytest.mark.parametrize("slug", PRICED)
+def test_changing_a_workload_value_recomputes_each_driver_and_the_total(
+        browser: object, cost_site: tuple[str, Path], slug: str) -> None:
+    url, project = cost_site
+    cost = _cost_of(project, slug)
+    context, tab = _open(browser, f"{url}patterns/{slug}/")
+    form = tab.locator("[data-pb-calculator]")
+    assert form.is_visible()
+
+    # Prefilled with the low workload: the calculator agrees with the static table's low column.
+    low = cost.workload_values("low")
+    drivers, total, summary = _shown(tab)
+    assert (drivers, total) == _expected(cost, low)
+    static_low = tab.locator(".pb-cost-breakdown tfoot td").first.inner_text()
+    assert total == static_low
+
+    # Change the first parameter (the label names it) to a value between low and high.
+    first = cost.workload[0]
+    changed = dict(low, **{first.id: (first.low + first.high) / 2 or 10})
+    field = tab.get_by_label(f"{first.label} ({first.unit})", exact=True)  # labelled with its unit
+    assert field.get_attribute("id") == f"pb-workload-{first.id}"
+    before = len(tab.requested)
+    field.fill(str(changed[first.id]))
+    drivers, total, summary = _shown(tab)
+    expected_drivers, expected_total = _expected(cost, changed)
+    assert (drivers, total) == (expected_drivers, expected_total)
+    assert summary == f"Total at your workload: {expected_total} per {cost.estimate.period}."
+    assert tab.requested[before:] == []  # recomputed in the page: no request to anything
+    if slug == FIXTURE:  # worked by hand: 25.5 million messages
+        assert total == "USD 41.34"  # 30.6 + 5.1 + 5.44 + 0.20
+
+    # The presets put the high workload back, matching the static high column.
+    tab.get_by_role("button", name="High workload").click()
+    assert _shown(tab)[1] == tab.locator(".pb-cost-breakdown tfoot td").nth(1).inner_text()
+
+    # A value that is not a number of at least 0 is flagged, not computed.
+    field.fill("-5")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert _shown(tab)[1] == "–"
+    assert tab.errors == []
+    save_screenshot(tab, f"cost-calculator-{slug}")
+    context.close()
+
+
+@pytest.mark.skipif(not SHIPPED_PRICED, reason="no shipped pattern is priced yet")
+def test_every_shipped_priced_page_computes_its_static_table(browser: object, cost_site: tuple[str, Path]) -> None:
+    """On each priced page, the calculator at the low and at the high workload shows the
+    static table's totals and the model's per-driver costs."""
+    url, project = cost_site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    for slug in SHIPPED_PRICED:
+        cost = _cost_of(project, slug)
+        tab.goto(f"{url}patterns/{slug}/")
+        static = tab.locator(".pb-cost-breakdown tfoot td").all_inner_texts()
+        for index, bound in enumerate(("low", "high")):
+            tab.get_by_role("button", name=f"{bound.capitalize()} workload").click()
+            drivers, total, _ = _shown(tab)
+            assert (drivers, total) == _expected(cost, cost.workload_values(bound)), (slug, bound)
+            assert total == static[index], (slug, bound)
+    assert errors == []
+    context.close()
+
+
+def test_without_javascript_the_static_breakdown_shows_and_the_calculator_does_not(
+        browser: object, cost_site: tuple[str, Path]) -> None:
+    url, project = cost_site
+    cost = _cost_of(project, FIXTURE)
+    context, tab = _open(browser, f"{url}patterns/{FIXTURE}/", java_script_enabled=False)
+    assert not tab.locator("[data-pb-calculator]").is_visible()
+    assert not tab.locator("[data-pb-cost-total]").is_visible()
+    rows = tab.locator(".pb-cost-breakdown tbody tr")
+    assert rows.count() == len(cost.drivers)
+    low, high = cost.computed() or (0, 0)
+    footer = tab.locator(".pb-cost-breakdown tfoot td:visible").all_inner_texts()
+    assert footer == [format_amount(low, "USD"), format_amount(high, "USD")]
+    context.close()
+
+
+def test_comparison_page_shows_both_costs_per_month(browser: object, cost_site: tuple[str, Path]) -> None:
+    url, project = cost_site
+    low, high = _cost_of(project, FIXTURE).computed() or (0, 0)
+    pages = sorted((project / "site" / "compare").glob(f"*{FIXTURE}*"))
+    assert pages, "no comparison page for the priced fixture"
+    context, tab = _open(browser, f"{url}compare/{pages[0].name}/")
+    row = tab.locator("tr", has=tab.locator("th", has_text="Cost per month"))
+    cells = row.locator("td").all_inner_texts()
+    assert len(cells) == 2
+    mine = next(cell for cell in cells if "computed" in cell)
+    assert f"USD {low:,.2f}–{high:,.2f} computed from priced drivers" in mine
+    assert all(cell.startswith("USD ") for cell in cells)
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_calculator_page_is_accessible_in_both_schemes(browser: object, cost_site: tuple[str, Path],
+                                                       scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, _ = cost_site
+    context, tab = _open(browser, f"{url}patterns/{FIXTURE}/", color_scheme=scheme)
+    tab.get_by_label("Messages enqueued (messages per month)", exact=True).fill("2500000")
+    assert tab.locator("[data-pb-cost-summary]").get_attribute("aria-live") == "polite"
+    tab.locator("[data-pb-calculator]").scroll_into_view_if_needed()
+    save_screenshot(tab, f"cost-calculator-{scheme}")
+    results = Axe().run(tab)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    context.close()
