@@ -60,8 +60,9 @@ def _install_fixture_case(name: str) -> Callable[[Path], None]:
 
 
 def _expected(name: str) -> tuple[str, str, str]:
-    """(code, file name, field) of the first diagnostic in the case's golden file."""
-    first = (CASES / name / "expected.txt").read_text().splitlines()[0]
+    """(code, file name, field) of the first error in the case's golden file (warnings may come first)."""
+    lines = (CASES / name / "expected.txt").read_text().splitlines()
+    first = next(line for line in lines if ": warning PB" not in line)
     match = re.match(r"^catalogue/[^:]*?(?P<file>[^/:]*):\d+:\d+: (?P<code>PB\d{3})(?: (?P<field>[^\s:]+):)?", first)
     return match["code"], match["file"], match["field"] or ""
 
