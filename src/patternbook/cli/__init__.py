@@ -240,7 +240,7 @@ def _run_build(arguments: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress(0, 0)
-    print(f"built the library with {arguments.engine} into {site}")
+    print(f"built the library with {arguments.engine} into {site or 'the site_dir of ' + str(arguments.config_file)}")
     return EXIT_OK
 
 

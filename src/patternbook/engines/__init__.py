@@ -73,9 +73,9 @@ class EngineFailed(Exception):
 
 
 def build_site(engine_name: str, config_file: Path, site_dir: Path | None = None, *, strict: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> Path:
+               progress: Callable[[int, int], None] | None = None) -> Path | None:
     """Build the library with ``engine_name`` into ``site_dir`` (default: the
-    configuration's ``site_dir``) and return where it is.
+    configuration's ``site_dir``) and return where it is (None: where MkDocs put it).
 
     Raises :class:`UsageError` (bad configuration, engine not installed),
     :class:`ValidationFailed` (the catalogue is invalid, or has warnings under
@@ -85,19 +85,23 @@ def build_site(engine_name: str, config_file: Path, site_dir: Path | None = None
     if not engine.installed():
         raise UsageError(f"the {engine.name} engine is not installed; install it with "
                          f"pip install 'patternbook[{engine.extra}]'")
-    site = read_site_config(config_file)
-    root = site.path.resolve().parent
-    target = (site_dir if site_dir is not None else root / str(site.raw.get("site_dir") or "site")).resolve()
-    if target == root or target in root.parents:
-        raise UsageError(f"{target}: refusing to replace a folder that holds the project; choose another -d")
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if engine.runs_plugin:
-        # The plugin validates, renders, runs the post-build stage and swaps the site into place.
-        status = subprocess.run(engine.command(site.path, target, strict), cwd=root, env=environment).returncode
+        # The plugin validates, renders, runs the post-build stage and swaps the site into place;
+        # MkDocs reads the configuration itself (with its own YAML tags such as !ENV).
+        if not config_file.is_file():
+            read_site_config(config_file)  # the usage error for a missing configuration
+        root = config_file.resolve().parent
+        target = _checked_target(site_dir.resolve(), root) if site_dir is not None else None
+        status = subprocess.run(engine.command(config_file.resolve(), target, strict), cwd=root,
+                                env=environment).returncode
         if status != 0:
             raise EngineFailed(engine.name, status)
         return target
 
+    site = read_site_config(config_file)
+    root = site.path.resolve().parent
+    target = _checked_target((site_dir or root / str(site.raw.get("site_dir") or "site")).resolve(), root)
     staging = staging_dir_for(target)
     exported = site.settings.cache_dir / f"export-{engine.name}"
     build = export_library(site, exported, progress)
@@ -118,4 +122,10 @@ def build_site(engine_name: str, config_file: Path, site_dir: Path | None = None
         swap_into_place(staging, target)
     finally:
         discard_staging(staging)
+    return target
+
+
+def _checked_target(target: Path, root: Path) -> Path:
+    if target == root or target in root.parents:
+        raise UsageError(f"{target}: refusing to replace a folder that holds the project; choose another -d")
     return target
