@@ -22,8 +22,11 @@ from tests.browser.test_discovery_in_chromium import (
     test_pillar_matrix_sorts_by_a_column_and_shows_reasons_on_focus,
     test_problem_finder_returns_the_expected_pattern,
     test_relation_graph_nodes_link_to_their_pages,
+    test_without_javascript_the_full_list_shows,
 )
 from tests.browser.test_library_in_chromium import (
+    test_dark_scheme_keeps_the_diagram_legible,
+    test_diagram_is_drawn_with_its_icons,
     test_home_loads_without_console_errors_or_foreign_requests,
     test_no_serious_or_critical_accessibility_violations,
     test_search_shows_title_summary_category_and_status_and_opens_a_result,
@@ -31,6 +34,8 @@ from tests.browser.test_library_in_chromium import (
 from tests.conftest import PROJECT
 
 __all__ = [  # the reused browser tests, collected here once per engine
+    "test_dark_scheme_keeps_the_diagram_legible",
+    "test_diagram_is_drawn_with_its_icons",
     "test_facet_narrows_the_list_and_the_url_carries_it",
     "test_home_loads_without_console_errors_or_foreign_requests",
     "test_library_runs_under_the_policy_without_violations",
@@ -39,6 +44,7 @@ __all__ = [  # the reused browser tests, collected here once per engine
     "test_problem_finder_returns_the_expected_pattern",
     "test_relation_graph_nodes_link_to_their_pages",
     "test_search_shows_title_summary_category_and_status_and_opens_a_result",
+    "test_without_javascript_the_full_list_shows",
 ]
 
 #: The five answers every pattern page gives, by the id of its section heading.
