@@ -8,8 +8,10 @@ The project (or, with --synthetic N, a generated catalogue of N patterns) is cop
 a temporary folder and built once with each engine, untimed, so the diagram cache is
 filled (Graphviz output is the same whatever the engine). Then each run builds with
 every engine in turn (interleaved, so machine load falls on all alike), and the wall
-clock of each whole `patternbook build --strict` process is recorded. Prints the
-median per engine and its ratio to MkDocs in the same run, the engine's own step as the
+clock and CPU time (user + system, the build and every process it starts: less
+sensitive than wall clock to other jobs on a shared machine) of each whole
+`patternbook build --strict` process are recorded. Prints the medians per engine and
+their ratio to MkDocs in the same run, the engine's own step as the
 engine logs it (MkDocs' figure includes the plugin's work), and what each site ships
 for search.
 """
@@ -20,6 +22,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,16 +56,24 @@ def _project(work: Path, synthetic: int | None) -> Path:
 _ENGINE_TIME = re.compile(r"(?:Documentation built in|Build finished in) ([\d.]+) ?s")
 
 
-def _build(project: Path, engine: str, site: Path, strict: bool) -> tuple[float, float]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _build(project: Path, engine: str, site: Path, strict: bool) -> tuple[float, float, float]:
+    """Wall clock, CPU seconds (of the build and every process it started) and the engine's own step."""
     command = [sys.executable, "-m", "patternbook", "build", "--engine", engine, "-d", str(site)]
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(command + (["--strict"] if strict else []), cwd=project, capture_output=True, text=True,
                             env=ENVIRONMENT)
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"{engine} build failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
     own = _ENGINE_TIME.findall(result.stdout + result.stderr)
-    return elapsed, float(own[-1]) if own else float("nan")
+    return elapsed, cpu, float(own[-1]) if own else float("nan")
 
 
 def _search(site: Path) -> str:
@@ -93,20 +104,25 @@ def main() -> None:
             pages[engine] = len(list((work / f"site-{engine}").rglob("*.html")))
         times: dict[str, list[float]] = {engine: [] for engine in ENGINES}
         own: dict[str, list[float]] = {engine: [] for engine in ENGINES}
+        cpu: dict[str, list[float]] = {engine: [] for engine in ENGINES}
         for _ in range(arguments.runs):
             for engine in ENGINES:
-                whole, part = _build(project, engine, work / f"site-{engine}", strict)
+                whole, seconds, part = _build(project, engine, work / f"site-{engine}", strict)
                 times[engine].append(whole)
+                cpu[engine].append(seconds)
                 own[engine].append(part)
         catalogue = f"{arguments.synthetic} generated patterns" if arguments.synthetic else "the shipped catalogue"
         print(f"patternbook build --strict of {catalogue}, median of {arguments.runs} warm runs "
               f"(diagram cache filled); {platform.platform()}, {os.cpu_count()} CPUs, "
               f"load average {os.getloadavg()[0]:.2f} at the end")
         baseline = statistics.median(times["mkdocs"])
+        cpu_baseline = statistics.median(cpu["mkdocs"])
         for engine in ENGINES:
             median = statistics.median(times[engine])
+            cpu_median = statistics.median(cpu[engine])
             runs = ", ".join(f"{t:.2f}" for t in times[engine])
-            print(f"  {engine:<11} {median:6.2f} s  ({median / baseline:.2f}× MkDocs; runs {runs}; "
+            print(f"  {engine:<11} {median:6.2f} s wall ({median / baseline:.2f}× MkDocs), "
+                  f"{cpu_median:.2f} s CPU ({cpu_median / cpu_baseline:.2f}×); wall runs {runs}; "
                   f"engine's own step {statistics.median(own[engine]):.2f} s as it reports it; "
                   f"{pages[engine]} HTML pages; search: {_search(work / f'site-{engine}')})")
 
