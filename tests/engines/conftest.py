@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import browser, page, site_url  # noqa: F401  (fixtures, reused as they are)
+from tests.browser.conftest import page, site_url  # noqa: F401  (fixtures, reused as they are; browser: tests/conftest.py)
 from tests.conftest import copy_project
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
