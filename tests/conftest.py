@@ -109,3 +109,19 @@ def preview_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(project, site, env={"PATTERNBOOK_PREVIEW_PR": "42", "SOURCE_DATE_EPOCH": "1795000000"})
     assert result.returncode == 0, result.stderr[-4000:]
     return site
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one per test process (tests/browser, tests/engines):
+    Playwright's synchronous API cannot start a second instance beside a running one."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run 'bash scripts/test', which installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()

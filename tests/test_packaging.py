@@ -117,7 +117,7 @@ def test_export_carries_the_packaged_theme_and_new_points_editors_at_the_schema(
     assert "assets/javascripts/patternbook.js" in config["extra_javascript"]
     for override in ("partials/header.html", "assets/stylesheets/patternbook.css", "assets/javascripts/patternbook.js"):
         assert (exported / "overrides" / override).is_file(), override
-    assert (exported / "docs" / "patterns" / f"{EXAMPLE}.md").is_file()
+    assert (exported / "docs" / "patterns" / EXAMPLE / "index.md").is_file()  # in the folder of its URL
 
     scaffold = adopter / "my-catalogue" / "patterns" / "edge-cache" / "pattern.yaml"
     modeline = scaffold.read_text(encoding="utf-8").splitlines()[0]

@@ -250,8 +250,9 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
     if source_docs.is_dir():
         shutil.copytree(source_docs, docs)
     docs.mkdir(parents=True, exist_ok=True)
+    directory_urls = site.raw.get("use_directory_urls", True) is not False
     for page in build.plan.pages:
-        destination = docs / page.path
+        destination = docs / _exported_page_path(page.path, directory_urls)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(page.content, encoding="utf-8")
     for path, source in build.assets.items():
@@ -261,7 +262,8 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
 
     config = {key: value for key, value in site.raw.items() if key not in ("docs_dir", "site_dir", "nav")}
     config["docs_dir"] = "docs"
-    config["nav"] = build.plan.nav
+    generated = {page.path for page in build.plan.pages}
+    config["nav"] = _exported_nav(build.plan.nav, generated, directory_urls)
     config["plugins"] = [p for p in site.raw.get("plugins") or []
                          if not (p == "patternbook" or (isinstance(p, dict) and "patternbook" in p))]
     # The packaged overrides, then the site's own custom_dir file by file on top: the same
@@ -282,6 +284,28 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
         EXPORT_MARKER + ": a plain site, no Patternbook plugin needed.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return build
+
+
+def _exported_page_path(path: str, directory_urls: bool) -> str:
+    """Where a generated page is written: ``patterns/circuit-breaker.md`` becomes
+    ``patterns/circuit-breaker/index.md`` with directory URLs (the same URL).
+
+    The pages hold raw HTML with links relative to the page's URL. MkDocs leaves
+    such links as written; Zensical resolves them against the Markdown file's folder.
+    With the file in the folder of its URL both readings give the same target."""
+    if not directory_urls or not path.endswith(".md") or path == "index.md" or path.endswith("/index.md"):
+        return path
+    return path.removesuffix(".md") + "/index.md"
+
+
+def _exported_nav(nav: object, generated: set[str], directory_urls: bool) -> object:
+    if isinstance(nav, str):
+        return _exported_page_path(nav, directory_urls) if nav in generated else nav
+    if isinstance(nav, list):
+        return [_exported_nav(item, generated, directory_urls) for item in nav]
+    if isinstance(nav, dict):
+        return {key: _exported_nav(value, generated, directory_urls) for key, value in nav.items()}
+    return nav
 
 
 def _with_entries(listed: object, required: tuple[str, ...]) -> list:

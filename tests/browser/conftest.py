@@ -1,7 +1,9 @@
 """Debian's Chromium driven by Playwright against the built site on localhost.
 
 Playwright's own browser download does not work on our machines; the test
-set-up (scripts/test) installs Debian's ``chromium`` package instead.
+set-up (scripts/test) installs Debian's ``chromium`` package instead. The
+``browser`` fixture itself is in tests/conftest.py: Playwright's synchronous API
+runs one instance per process, and tests/engines drives the same browser.
 """
 
 from __future__ import annotations
@@ -35,18 +37,6 @@ def site_url(built_site: Path) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run 'bash scripts/test', which installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -29,6 +29,11 @@ MISUSES = {
         ["export", "out"], "templates_dir"),
     "export under another theme": ([("mkdocs.yml", "site_name: x\nplugins: [patternbook]\n")], ["export", "out"],
                                    "theme"),
+    "build without mkdocs.yml": ([], ["build"], "--config"),
+    "build with another engine without mkdocs.yml": ([], ["build", "--engine", "zensical"], "--config"),
+    "build into the project folder": ([("mkdocs.yml", "site_name: x\ntheme: material\nplugins: [patternbook]\n"),
+                                       ("patterns/catalogue.yaml", "categories: []\n")],
+                                      ["build", "--engine", "properdocs", "-d", "."], "choose another -d"),
     "check-links outside a catalogue": ([], ["check-links"], "patternbook init"),
     "init into a folder that holds files": ([("taken/notes.txt", "mine")], ["init", "taken"], "empty folder"),
     "init with a repository URL that is not one": ([], ["init", "new", "--repo-url", "github"], "https://"),
@@ -70,4 +75,4 @@ def test_export_of_a_fresh_catalogue_needs_no_templates_or_overrides_of_its_own(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793577600")
     assert main(["export", str(tmp_path / "plain")]) == 0
     assert (tmp_path / "plain" / "overrides" / "partials" / "header.html").is_file()
-    assert (tmp_path / "plain" / "docs" / "patterns" / "retry-with-backoff-and-jitter.md").is_file()
+    assert (tmp_path / "plain" / "docs" / "patterns" / "retry-with-backoff-and-jitter" / "index.md").is_file()

@@ -64,8 +64,9 @@ def test_each_pattern_is_published_as_markdown_and_json_beside_its_page(built_si
         slug = pattern["slug"]
         page = built_site / "patterns" / slug / "index.html"
         html = page.read_text(encoding="utf-8")
-        assert f'<a href="../{slug}.md" type="text/markdown">Markdown</a>' in html
-        assert f'<a href="../{slug}.json" type="application/json">JSON</a>' in html
+        # The post-build stage writes the href, relative to where the engine put the page.
+        assert f'<a href="../{slug}.md" data-pb-format="md" type="text/markdown">Markdown</a>' in html
+        assert f'<a href="../{slug}.json" data-pb-format="json" type="application/json">JSON</a>' in html
         # Only the feed is a <link rel="alternate">: Material fetches sitemap.xml beside every such link.
         assert len(re.findall(r'<link rel="alternate"', head_of(page))) == 1
         document = json.loads((built_site / "patterns" / f"{slug}.json").read_text(encoding="utf-8"))

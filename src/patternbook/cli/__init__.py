@@ -97,6 +97,26 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--api-url", default=None, metavar="URL",
                        help="base URL of the GitHub REST API (default: https://api.github.com)")
 
+    build = commands.add_parser(
+        "build", help="build the library into a static site with MkDocs, ProperDocs or Zensical",
+        description="Validate the catalogue and build the site into SITE (default: site_dir of the configuration, "
+                    "else site/). MkDocs (the default) builds with the Patternbook plugin; ProperDocs and "
+                    "Zensical build what 'patternbook export' writes, in the cache folder. Either way "
+                    "Patternbook's post-build stage (feed, llms.txt, search index, Content-Security-Policy) "
+                    "runs once, and the new site replaces the old one only when everything succeeded. "
+                    "ProperDocs and Zensical are optional: pip install 'patternbook[properdocs]' or "
+                    "'patternbook[zensical]'. Exit status: 0 built, 1 invalid catalogue or failed build, "
+                    "2 usage error.")
+    build.add_argument("--engine", choices=("mkdocs", "properdocs", "zensical"), default="mkdocs",
+                       help="the static site generator (default: mkdocs)")
+    build.add_argument("-d", "--site-dir", type=Path, metavar="SITE",
+                       help="where to write the site (replaced; default: the configuration's site_dir)")
+    build.add_argument("--strict", action="store_true",
+                       help="fail on warnings, Patternbook's (an overdue review, an unmirrored relation) and "
+                            "the engine's")
+    build.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                       help="the site configuration (default: mkdocs.yml)")
+
     export = commands.add_parser(
         "export", help="write the library as plain Markdown and assets for any mkdocs.yml engine",
         description="Validate, render diagrams and pages, and write DIR/mkdocs.yml, DIR/docs/ and the theme "
@@ -198,6 +218,29 @@ def _run_export(arguments: argparse.Namespace) -> int:
     if progress is not None:
         progress(0, 0)
     print(f"exported {len(build.plan.pages)} pages and {len(build.assets)} diagrams to {arguments.target}")
+    return EXIT_OK
+
+
+def _run_build(arguments: argparse.Namespace) -> int:
+    from patternbook.engines import EngineFailed, build_site
+    from patternbook.errors import ValidationFailed
+
+    progress = _progress_line("rendering diagrams")
+    try:
+        site = build_site(arguments.engine, arguments.config_file, arguments.site_dir, strict=arguments.strict,
+                          progress=progress)
+    except ValidationFailed as failure:
+        print(str(failure))
+        print(f"patternbook build: the catalogue does not validate{' (--strict)' if arguments.strict else ''}; "
+              "the previous site is unchanged", file=sys.stderr)
+        return EXIT_INVALID
+    except EngineFailed as failure:
+        print(f"patternbook build: {failure}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        if progress is not None:
+            progress(0, 0)
+    print(f"built the library with {arguments.engine} into {site or 'the site_dir of ' + str(arguments.config_file)}")
     return EXIT_OK
 
 
@@ -303,7 +346,7 @@ def _run_schema(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _run_validate, "schema": _run_schema, "new": _run_new, "init": _run_init,
+COMMANDS = {"validate": _run_validate, "build": _run_build, "schema": _run_schema, "new": _run_new, "init": _run_init,
             "export": _run_export, "check-links": _run_check_links, "mcp": _run_mcp, "diff": _run_diff}
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from patternbook.library import (
 from patternbook.mkdocs_plugin.config import PatternbookConfig
 from patternbook.mkdocs_plugin.page_cache import PageCache
 from patternbook.postbuild import PostBuildContext, run_post_build
+from patternbook.postbuild.publish import discard_staging, staging_dir_for, swap_into_place
 
 __all__ = ["PatternbookPlugin"]
 
@@ -87,7 +87,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             config.nav = self.build.plan.nav
         if not self.serving:
             self.site_dir = Path(config.site_dir)
-            self.staging_dir = self.site_dir.with_name(f".{self.site_dir.name}.staging-{os.getpid()}")
+            self.staging_dir = staging_dir_for(self.site_dir)
             config.site_dir = str(self.staging_dir)
         return config
 
@@ -139,13 +139,13 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
                 raise PluginError(str(error)) from None
         if self.staging_dir is None or self.site_dir is None:
             return
-        _swap_into_place(self.staging_dir, self.site_dir)
+        swap_into_place(self.staging_dir, self.site_dir)
         config.site_dir = str(self.site_dir)
         self.staging_dir = None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging_dir is not None:
-            shutil.rmtree(self.staging_dir, ignore_errors=True)
+            discard_staging(self.staging_dir)
             self.staging_dir = None
 
 
@@ -166,12 +166,3 @@ def _use_packaged_theme(config: MkDocsConfig) -> None:
         if path not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(path)
 
-
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Replace ``target`` with ``staging`` with two renames; the old site is
-    deleted only once the new one stands where it stood."""
-    previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
-    if target.exists():
-        target.rename(previous)
-    staging.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)

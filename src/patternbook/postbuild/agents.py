@@ -1,10 +1,17 @@
 """Files for assistants and tools: ``llms.txt`` at the site root, and each
 pattern as plain Markdown (``patterns/<slug>.md``) and JSON (``patterns/<slug>.json``)
-beside its page."""
+beside its page, which links them.
+
+The page template marks the two links (``<a data-pb-format="md">``) without an
+href; it is written here, relative to wherever the engine put the page, because
+engines treat a relative href in raw HTML differently (MkDocs leaves it as
+written, Zensical resolves it against the Markdown source and rewrites it)."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from typing import TYPE_CHECKING
 
 from patternbook.pages.agents import llms_txt, pattern_document, pattern_markdown
@@ -27,5 +34,21 @@ def write_agent_files(context: PostBuildContext) -> None:
         (folder / f"{slug}.md").write_text(pattern_markdown(pattern, catalogue), encoding="utf-8")
         (folder / f"{slug}.json").write_text(
             json.dumps(pattern_document(pattern), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _link_formats(context, slug)
     text = llms_txt(catalogue, context.site_name, context.site_description, context.address)
     (context.site_dir / LLMS_PATH).write_text(text, encoding="utf-8")
+
+
+_FORMAT_LINK = re.compile(r'<a data-pb-format="(md|json)"')
+
+
+def _link_formats(context: PostBuildContext, slug: str) -> None:
+    path = context.page_path(slug)
+    page = context.site_dir / (path + "index.html" if path.endswith("/") else path)
+    if not page.is_file():
+        return
+    text = page.read_text(encoding="utf-8", errors="surrogateescape")
+    folder = os.path.relpath(context.site_dir / "patterns", page.parent).replace(os.sep, "/")
+    linked = _FORMAT_LINK.sub(lambda m: f'<a href="{folder}/{slug}.{m.group(1)}" data-pb-format="{m.group(1)}"', text)
+    if linked != text:
+        page.write_text(linked, encoding="utf-8", errors="surrogateescape")
