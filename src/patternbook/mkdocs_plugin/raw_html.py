@@ -47,9 +47,24 @@ _BLOCK_TAGS = (
     "hgroup|main|menu|nav|ol|p|section|table|ul|canvas|colgroup|dd|dt|group|iframe|li|legend|math|map|"
     "noscript|output|object|option|progress|summary|tbody|td|tfoot|th|thead|tr|video|center"
 )
-_START = re.compile(rf"(?:\A|(?<=\n\n))<({_BLOCK_TAGS})(?=[\s>])")
-_UNSAFE = re.compile(r"<!--|<!\[|<\?|<(?:pre|textarea|listing|xmp|plaintext|script|style)\b|\smarkdown\s*=|"
-                     r"[\t\r\x02\x03]|\n[ ]+\n", re.I)
+#: A block starts after a blank line (the text is searched with one prepended, so the start counts).
+_START = re.compile(rf"\n\n<({_BLOCK_TAGS})(?=[\s>])")
+_UNSAFE_TEXT = ("<!--", "<![", "<?", "\t", "\r", "\x02", "\x03")
+_RAW_TEXT_TAGS = ("pre", "textarea", "listing", "xmp", "plaintext", "script", "style")
+_UNSAFE_TAG = re.compile(rf"<(?:{'|'.join(_RAW_TEXT_TAGS)})\b|\smarkdown\s*=")
+_BLANK_WITH_SPACES = re.compile(r"\n[ ]+\n")
+
+
+def _unsafe(block: str) -> bool:
+    """Whether Python-Markdown might not pass ``block`` through verbatim (plain substring
+    tests first: this runs on every block of every generated page)."""
+    if any(text in block for text in _UNSAFE_TEXT):
+        return True
+    lowered = block.lower()
+    suspect = "markdown" in lowered or any(f"<{tag}" in lowered for tag in _RAW_TEXT_TAGS)
+    if suspect and _UNSAFE_TAG.search(lowered):
+        return True
+    return "\n " in block and _BLANK_WITH_SPACES.search(block) is not None
 _ID = re.compile(r"""<([A-Za-z][^\s/>]*)([^>]*)>""")
 _ID_ATTRIBUTE = re.compile(r"""\s(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _PLACEHOLDER = '<div class="pb-raw-html" data-pb-raw="{}"></div>'
@@ -81,24 +96,26 @@ class RawHtmlBlocks:
     def set_aside(self, markdown: str) -> str:
         if "\n```" in markdown or "\n~~~" in markdown or markdown.startswith(("```", "~~~")):
             return markdown  # a fence could hold what looks like a block
+        text = "\n\n" + markdown  # positions below are in ``text``
         out: list[str] = []
-        position = 0
-        for match in _START.finditer(markdown):
-            if match.start() < position:
+        position = 2
+        for match in _START.finditer(text):
+            start = match.start() + 2
+            if start < position:
                 continue
-            end = _block_end(markdown, match.start(), match.group(1))
+            end = _block_end(text, start, match.group(1))
             if end is None:
                 continue
-            block = markdown[match.start():end]
-            if _UNSAFE.search(block):
+            block = text[start:end]
+            if _unsafe(block):
                 continue
-            out.append(markdown[position:match.start()])
+            out.append(text[position:start])
             out.append(_PLACEHOLDER.format(len(self.blocks)))
             self.blocks.append(block)
             position = end
         if not self.blocks:
             return markdown
-        out.append(markdown[position:])
+        out.append(text[position:])
         return "".join(out)
 
     def restore(self, converted: str) -> str:
