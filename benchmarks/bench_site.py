@@ -356,6 +356,9 @@ def main() -> None:
               f"{r['cold'] / r['full']:>8.2f}x {r['cold_cpu'] / r['full_cpu']:>8.2f}x")
         print(f"{'':>6} per run, wall: {', '.join(f'{x:.2f}' for x in r['cold_ratios'])}; CPU: "
               f"{', '.join(f'{x:.2f}' for x in r['cold_cpu_ratios'])}; load before each: {' | '.join(r['loads'])}")
+        print(f"{'':>6} median of the per-run ratios (same load on both sides): wall "
+              f"{statistics.median(r['cold_ratios']):.2f}x, CPU {statistics.median(r['cold_cpu_ratios']):.2f}x "
+              f"(target <= 0.6x)")
     if arguments.cold_only:
         return
     header = (f"\n{'N':>6} {'ours warm':>10} {'+prune':>10} {'ours/prune':>11} {'warm/cold':>10} "
