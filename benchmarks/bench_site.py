@@ -12,7 +12,12 @@ For each catalogue size N, in one run:
     open a pattern page (HTML, CSS, JS, fonts, diagram SVGs), then to get the first
     results for a query, ours (Pagefind) beside Material's (lunr) on the same pages.
     Bytes are gzip sizes (level 6) of each fetched file, as a static host serves them.
-Wall clock of whole `mkdocs build` processes, median of --runs. Prints ratios.
+Wall clock of whole `mkdocs build` processes, and their CPU time (user + system of the
+build and every process it waited for: `dot`, Pagefind, validation workers), median of
+--runs; ours and Material alternate within each run, so both see the same load. CPU time
+is the steadier figure on a shared machine. Prints ratios of both.
+
+    python benchmarks/bench_site.py --sizes 1000 --runs 3 --cold-only   # the build ratio alone
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -47,14 +53,32 @@ def _project(work: Path, count: int) -> Path:
     return project
 
 
+def _children_cpu() -> float:
+    """User + system seconds of every finished child process of this one (and theirs, when waited for)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+#: CPU seconds of the last :func:`_build`, beside the wall clock it returns.
+LAST_CPU: list[float] = [0.0]
+
+
 def _build(config: Path, site: Path) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
                             cwd=config.parent, capture_output=True, text=True, env=ENVIRONMENT)
     elapsed = time.perf_counter() - started
+    LAST_CPU[0] = _children_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"build of {config} failed:\n{result.stderr[-3000:]}")
     return elapsed
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def _weights(site: Path) -> tuple[float, float]:
@@ -190,29 +214,49 @@ def _plain_config(exported: Path, prune: bool) -> Path:
     return target
 
 
-def measure(count: int, runs: int, work: Path) -> dict[str, float]:
+def measure(count: int, runs: int, work: Path, cold_only: bool = False) -> dict[str, Any]:
+    """Builds alternate within each run (ours cold, ours warm, Material, Material pruned), so a
+    change of load on a shared machine weighs on both sides; ``cold_only`` skips the warm and
+    pruned builds and the browser."""
     project = _project(work, count)
     config = project / "mkdocs.yml"
-    cold, warm = [], []
-    for _ in range(runs):
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-        cold.append(_build(config, work / f"ours-{count}"))
-        warm.append(_build(config, work / f"ours-{count}"))
-    ours_page, ours_index = _weights(work / f"ours-{count}")
-
     exported = work / f"exported-{count}"
     subprocess.run([sys.executable, "-m", "patternbook", "export", str(exported)], cwd=project, check=True,
                    capture_output=True, env=ENVIRONMENT)
-    full = [_build(_plain_config(exported, prune=False), work / f"full-{count}") for _ in range(runs)]
-    pruned = [_build(_plain_config(exported, prune=True), work / f"prune-{count}") for _ in range(runs)]
+    times: dict[str, list[float]] = {name: [] for name in ("cold", "warm", "full", "prune")}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
+    loads: list[str] = []
+
+    def timed(name: str, config: Path, site: Path) -> None:
+        times[name].append(_build(config, site))
+        cpu[name].append(LAST_CPU[0])
+
+    for run in range(runs):
+        loads.append(_load())
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        timed("cold", config, work / f"ours-{count}")
+        if not cold_only:
+            timed("warm", config, work / f"ours-{count}")
+        timed("full", _plain_config(exported, prune=False), work / f"full-{count}")
+        if not cold_only:
+            timed("prune", _plain_config(exported, prune=True), work / f"prune-{count}")
+        print(f"N={count} run {run + 1}: load {loads[-1]}; "
+              + ", ".join(f"{name} {times[name][-1]:.1f}s wall {cpu[name][-1]:.1f}s CPU" for name in times
+                          if len(times[name]) > run), file=sys.stderr, flush=True)
+    result = {name: statistics.median(values) for name, values in times.items() if values}
+    result |= {f"{name}_cpu": statistics.median(values) for name, values in cpu.items() if values}
+    result["cold_ratios"] = [ours / theirs for ours, theirs in zip(times["cold"], times["full"], strict=True)]
+    result["cold_cpu_ratios"] = [ours / theirs for ours, theirs in zip(cpu["cold"], cpu["full"], strict=True)]
+    result["loads"] = loads
+    if cold_only:
+        return result
+    ours_page, ours_index = _weights(work / f"ours-{count}")
     full_page, full_index = _weights(work / f"full-{count}")
     prune_page, _ = _weights(work / f"prune-{count}")
     ours_load, ours_search = browser_bytes(work / f"ours-{count}", material=False)
     full_load, full_search = browser_bytes(work / f"full-{count}", material=True)
-    return {
+    return result | {
         "ours_load": ours_load, "ours_search": ours_search, "full_load": full_load, "full_search": full_search,
-        "cold": statistics.median(cold), "warm": statistics.median(warm),
-        "full": statistics.median(full), "prune": statistics.median(pruned),
         "ours_page": ours_page, "full_page": full_page, "prune_page": prune_page,
         "ours_index": ours_index, "full_index": full_index,
     }
@@ -280,6 +324,8 @@ def main() -> None:
     parser.add_argument("--memory", type=int, metavar="N", help="only: peak memory of a cold build of N patterns")
     parser.add_argument("--serve", type=int, metavar="N", help="only: edit-to-served latency with N patterns")
     parser.add_argument("--bytes", action="store_true", help="only: page and search bytes in Chromium, no timings")
+    parser.add_argument("--cold-only", action="store_true",
+                        help="only cold builds, ours and Material with full navigation (no warm, prune or browser)")
     arguments = parser.parse_args()
     if arguments.bytes:
         with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
@@ -299,16 +345,28 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
         for count in arguments.sizes:
-            results[count] = measure(count, arguments.runs, Path(scratch))
+            results[count] = measure(count, arguments.runs, Path(scratch), arguments.cold_only)
 
     print(f"machine: {platform.machine()}, CPython {platform.python_version()}, "
-          f"{len(os.sched_getaffinity(0))} cores; {time.strftime('%Y-%m-%d')}; median of {arguments.runs} runs\n")
-    header = (f"{'N':>6} {'ours cold':>10} {'ours warm':>10} {'Material':>10} {'+prune':>10} "
-              f"{'ours/Mat':>9} {'ours/prune':>11} {'warm/cold':>10}")
+          f"{len(os.sched_getaffinity(0))} cores; {time.strftime('%Y-%m-%d %H:%M')}; median of {arguments.runs} runs; "
+          f"load average now {_load()}\n")
+    print(f"{'N':>6} {'ours cold':>18} {'Material':>18} {'ours/Material':>19}   (wall / CPU, medians)")
+    for count, r in results.items():
+        print(f"{count:>6} {r['cold']:>7.2f}s {r['cold_cpu']:>7.2f}s {r['full']:>7.2f}s {r['full_cpu']:>7.2f}s "
+              f"{r['cold'] / r['full']:>8.2f}x {r['cold_cpu'] / r['full_cpu']:>8.2f}x")
+        print(f"{'':>6} per run, wall: {', '.join(f'{x:.2f}' for x in r['cold_ratios'])}; CPU: "
+              f"{', '.join(f'{x:.2f}' for x in r['cold_cpu_ratios'])}; load before each: {' | '.join(r['loads'])}")
+        print(f"{'':>6} median of the per-run ratios (same load on both sides): wall "
+              f"{statistics.median(r['cold_ratios']):.2f}x, CPU {statistics.median(r['cold_cpu_ratios']):.2f}x "
+              f"(targets: <= 1.5x at 100 patterns, <= 0.6x at 1,000)")
+    if arguments.cold_only:
+        return
+    header = (f"\n{'N':>6} {'ours warm':>10} {'+prune':>10} {'ours/prune':>11} {'warm/cold':>10} "
+              f"{'warm/cold CPU':>14}")
     print(header)
     for count, r in results.items():
-        print(f"{count:>6} {r['cold']:>9.2f}s {r['warm']:>9.2f}s {r['full']:>9.2f}s {r['prune']:>9.2f}s "
-              f"{r['cold'] / r['full']:>9.2f} {r['cold'] / r['prune']:>11.2f} {r['warm'] / r['cold']:>10.2f}")
+        print(f"{count:>6} {r['warm']:>9.2f}s {r['prune']:>9.2f}s {r['cold'] / r['prune']:>11.2f} "
+              f"{r['warm'] / r['cold']:>10.2f} {r['warm_cpu'] / r['cold_cpu']:>14.2f}")
     print(f"\n{'N':>6} {'ours KB/page':>13} {'Material KB/page':>17} {'+prune KB/page':>15} "
           f"{'ours index B/pattern':>21} {'Material index B/pattern':>25}")
     for count, r in results.items():
@@ -320,7 +378,6 @@ def main() -> None:
         small, large = results[sizes[0]], results[sizes[-1]]
         print(f"\npage weight growth N={sizes[0]}→{sizes[-1]}: ours {large['ours_page'] / small['ours_page']:.2f}x "
               f"(target <= 1.3x), Material full navigation {large['full_page'] / small['full_page']:.2f}x")
-
 
 if __name__ == "__main__":
     main()

@@ -2,7 +2,10 @@
 
 Each pattern carries ~4 KB of prose, a 5–15 node diagram, 3 relations and 5
 tags, spread over 20 categories — the shape design.md's figures assume.
-Output is deterministic for a given N and seed.
+Output is deterministic for a given N and seed, and a bundle does not depend on N:
+each draws from its own generator (seeded by the seed and its index) and relates
+only to bundles of its own block of :data:`BLOCK` consecutive indexes, so the first
+100 bundles — and their pages — are the same in catalogues of 100 and of 1,000.
 
     python benchmarks/synthetic.py OUT_DIR --count 1000
 """
@@ -15,6 +18,8 @@ import shutil
 from pathlib import Path
 
 CATEGORY_COUNT = 20
+#: Relations stay inside blocks of this many consecutive bundles (the smallest size benchmarked).
+BLOCK = 100
 TAGS = [f"tag-{index:02d}" for index in range(40)]
 SYMPTOMS = [f"symptom-{index:02d}" for index in range(30)]
 KINDS = [
@@ -62,7 +67,8 @@ def _quoted(text: str) -> str:
 
 def pattern_yaml(index: int, count: int, rng: random.Random, relations: int = 3) -> str:
     tags = rng.sample(TAGS, 5)
-    others = [i for i in rng.sample(range(count), min(relations + 1, count)) if i != index][:relations]
+    block = range(index - index % BLOCK, min(index - index % BLOCK + BLOCK, count))
+    others = [i for i in rng.sample(block, min(relations + 1, len(block))) if i != index][:relations]
     node_count = rng.randint(5, 15)
     out = [
         f"title: Synthetic pattern {index:05d}",
@@ -138,8 +144,8 @@ def write_catalogue(target: Path, count: int, seed: int = 7, relations: int = 3)
         shutil.rmtree(target)
     target.mkdir(parents=True)
     (target / "catalogue.yaml").write_text(catalogue_yaml(count), encoding="utf-8")
-    rng = random.Random(seed)
     for index in range(count):
+        rng = random.Random(f"{seed}:{index}")
         bundle = target / f"synthetic-{index:05d}"
         bundle.mkdir()
         (bundle / "pattern.yaml").write_text(pattern_yaml(index, count, rng, relations), encoding="utf-8")

@@ -72,6 +72,8 @@ def test_every_pattern_carries_its_facets_as_filters_and_its_facts_as_metadata(s
             assert f'data-pagefind-filter="tag">{tag}<' in record
         for repository in pattern.repositories:
             assert f'data-pagefind-filter="iac">{repository.iac}<' in record
+        for symptom in pattern.pressure.symptoms:
+            assert f'data-pagefind-filter="symptom">{symptom}<' in record
         assert 'data-pagefind-meta="status">' in record and 'data-pagefind-meta="category">' in record
     categories = [url for url in records if url.startswith("/categories/")]
     assert len(categories) == len(shipped.categories)
@@ -93,6 +95,14 @@ def test_filters_use_the_facets_page_vocabularies(shipped: Catalogue) -> None:
     assert facets == {name: values for name, values in facet_vocabulary(shipped).items() if values}
     assert list(facets) == ["category", "pillar", "status", "iac", "tag"]
     assert ("reliability", "Reliability") in facets["category"]
+
+
+def test_settings_carry_the_titles_of_the_symptoms_patterns_answer(shipped: Catalogue) -> None:
+    symptoms = search_settings(shipped)["symptoms"]
+    answered = {s for pattern in shipped.patterns.values() for s in pattern.pressure.symptoms}
+    titles = {s.id: s.title for s in shipped.symptoms}
+    assert {symptom_id for symptom_id, _ in symptoms} == answered
+    assert all(title == titles[symptom_id] for symptom_id, title in symptoms)
 
 
 def test_synonyms_are_symmetric_within_a_group() -> None:
@@ -142,4 +152,5 @@ def test_two_indexes_of_the_same_records_are_byte_identical(shipped: Catalogue, 
         digests.append({str(p.relative_to(tmp_path / run)): p.read_bytes()
                         for p in sorted((tmp_path / run).rglob("*")) if p.is_file()})
     assert digests[0] == digests[1]
-    assert len(list((tmp_path / "first" / "filter").glob("*.pf_filter"))) == 5
+    # the five facets, and the symptoms a query can restate (not offered as a filter)
+    assert len(list((tmp_path / "first" / "filter").glob("*.pf_filter"))) == 6

@@ -162,14 +162,60 @@
           });
         });
         // Summed scores, scaled by the share of the query's concepts a page holds.
+        var top = 0;
         Object.keys(merged).forEach(function (id) {
           var entry = merged[id];
           entry.rank = entry.score * entry.concepts / groups.length;
+          if (entry.rank > top) top = entry.rank;
         });
-        return Object.keys(merged).map(function (id) { return merged[id]; }).sort(function (a, b) {
-          return b.rank - a.rank;
-        }).map(function (entry) { return entry.result; });
+        return symptomBoost(pagefind, groups, filters, settings.symptoms || []).then(function (boost) {
+          // A page answering the symptom the query restates goes ahead of pages that merely
+          // hold its words, in proportion to how much of the query the symptom covers.
+          Object.keys(boost).forEach(function (id) {
+            if (merged[id]) merged[id].rank += boost[id] * top;
+          });
+          return Object.keys(merged).map(function (id) { return merged[id]; }).sort(function (a, b) {
+            return b.rank - a.rank;
+          }).map(function (entry) { return entry.result; });
+        });
       });
+  }
+
+  /* Readers describe the trouble they are in, and the catalogue names each trouble once,
+     as a symptom ("Writing to a database and a queue separately leaves them out of step").
+     Word by word, a long query meets common words all over the prose; matched against a
+     symptom's title as a whole, it finds the patterns that answer that symptom. A symptom
+     counts when its title holds at least two of the query's concepts and most of them
+     (SYMPTOM_COVERAGE); its patterns come from a hidden Pagefind filter. */
+  var SYMPTOM_COVERAGE = 0.6;
+
+  function stem(word) {
+    return word.length > 4 ? word.replace(/(?:ing|ed|es|s)$/, "") : word;
+  }
+
+  function symptomBoost(pagefind, groups, filters, symptoms) {
+    if (groups.length < 2 || !symptoms.length) return Promise.resolve({});
+    var matches = [];
+    symptoms.forEach(function (symptom) {
+      var title = words(symptom[1]).map(stem);
+      var held = groups.filter(function (alternatives) {
+        return alternatives.some(function (term) { return title.indexOf(stem(term)) !== -1; });
+      }).length;
+      var coverage = held / groups.length;
+      if (held >= 2 && coverage >= SYMPTOM_COVERAGE) matches.push({ id: symptom[0], coverage: coverage });
+    });
+    return Promise.all(matches.map(function (match) {
+      var narrowed = Object.assign({}, filters, { symptom: [match.id] });
+      return pagefind.search(null, { filters: narrowed }).then(function (response) {
+        return { coverage: match.coverage, ids: response.results.map(function (r) { return r.id; }) };
+      });
+    })).then(function (answered) {
+      var boost = {};
+      answered.forEach(function (found) {
+        found.ids.forEach(function (id) { boost[id] = Math.max(boost[id] || 0, found.coverage); });
+      });
+      return boost;
+    });
   }
 
   /* The search as data, for the dialog and for tests: result URLs, titles and metadata. */

@@ -29,6 +29,7 @@ from patternbook.library import (
 )
 from patternbook.mkdocs_plugin.config import PatternbookConfig
 from patternbook.mkdocs_plugin.page_cache import PageCache
+from patternbook.mkdocs_plugin.raw_html import RawHtmlBlocks, sets_aside_safely
 from patternbook.postbuild import PostBuildContext, run_post_build
 from patternbook.postbuild.publish import discard_staging, staging_dir_for, swap_into_place
 
@@ -47,6 +48,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         self.page_cache: PageCache | None = None
         self.generated: set[str] = set()
         self.edit_urls: dict[str, str | None] = {}
+        self.raw_html: dict[str, RawHtmlBlocks] = {}
+        self.set_aside_raw_html = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance across `mkdocs serve` rebuilds.
@@ -105,6 +108,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         # Pages other plugins rewrite from their Markdown (Material's tags listing) are left to them.
         self.generated = {page.path for page in self.build.plan.pages if "<!-- material/" not in page.content}
         self.page_cache = PageCache(self.cache_dir / "pages", config, files)
+        self.set_aside_raw_html = sets_aside_safely(config.markdown_extensions)
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -114,11 +118,21 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         if self.page_cache is None or page.file.src_uri not in self.generated:
             return None
         # A cached page is converted from nothing; on_page_content puts its stored result back.
-        return "" if self.page_cache.lookup(page, markdown) else None
+        if self.page_cache.lookup(page, markdown):
+            return ""
+        if not self.set_aside_raw_html:
+            return None
+        # Its HTML blocks skip Python-Markdown, which would pass them through unchanged.
+        blocks = self.raw_html[page.file.src_uri] = RawHtmlBlocks()
+        return blocks.set_aside(markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.page_cache is None or page.file.src_uri not in self.generated:
             return None
+        blocks = self.raw_html.pop(page.file.src_uri, None)
+        if blocks is not None:
+            html = blocks.restore(html)
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | blocks.anchor_ids()
         return self.page_cache.finish(page, html)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

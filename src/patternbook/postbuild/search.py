@@ -60,6 +60,8 @@ PRESSURE_WEIGHT = 5
 TAG_WEIGHT = 4
 USE_WEIGHT = 2
 PROSE_WEIGHT = 1
+#: A hidden Pagefind filter: the catalogue symptoms each pattern answers (see search_settings).
+SYMPTOM_FILTER = "symptom"
 
 
 class SearchSetupError(PatternbookError):
@@ -123,6 +125,8 @@ def pattern_record(pattern: Pattern, catalogue: Catalogue, url: str) -> SearchRe
     for name, values in pattern_facets(pattern).items():
         if name in FACET_TITLES:  # the search dialog filters by these; only patterns are indexed, so no kind
             parts += [_hidden("filter", name, value) for value in values]
+    # Not offered as a filter: the search script looks patterns up by the symptom a query restates.
+    parts += [_hidden("filter", SYMPTOM_FILTER, symptom) for symptom in pattern.pressure.symptoms]
     return SearchRecord(url, _document("".join(parts)))
 
 
@@ -161,11 +165,14 @@ def read_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, list[str]]:
 
 
 def search_settings(catalogue: Catalogue) -> dict[str, object]:
-    """What the search dialog needs besides the index: the facets page's filters, and the synonyms."""
+    """What the search dialog needs besides the index: the facets page's filters, the synonyms,
+    and the titles of the symptoms patterns answer (matched against a whole query)."""
+    answered = {symptom for pattern in catalogue.patterns.values() for symptom in pattern.pressure.symptoms}
     return {
         "facets": [{"name": name, "title": FACET_TITLES[name], "values": [[v, t] for v, t in values]}
                    for name, values in facet_vocabulary(catalogue).items() if values],
         "synonyms": read_synonyms(),
+        "symptoms": [[s.id, s.title] for s in catalogue.symptoms if s.id in answered],
     }
 
 
