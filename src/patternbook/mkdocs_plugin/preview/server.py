@@ -97,15 +97,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._send(404, b"Not found\n", "text/plain; charset=utf-8", head)
                 return
         try:
+            stat = target.stat()
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+            if status == 200 and kind != "text/html" and self.headers.get("If-None-Match") == tag:
+                # Theme scripts and styles are asked again on every reload: unchanged ones cost a 304.
+                self.send_response(304)
+                self.send_header("ETag", tag)
+                self.end_headers()
+                return
             body = target.read_bytes()
         except OSError:
             self._send(404, b"Not found\n", "text/plain; charset=utf-8", head)
             return
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
             body = inject_reload_script(body, seen)
             kind += "; charset=utf-8"
-        self._send(status, body, kind, head)
+            tag = None
+        self._send(status, body, kind, head, tag)
 
     def _resolve(self, path: str) -> Path | None:
         root = self.server.site_dir
@@ -121,11 +130,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return None
         return target if target.is_file() else None
 
-    def _send(self, status: int, body: bytes, kind: str, head: bool) -> None:
+    def _send(self, status: int, body: bytes, kind: str, head: bool, tag: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        if tag is not None:
+            self.send_header("ETag", tag)
+            self.send_header("Cache-Control", "no-cache")  # kept, but asked again every time
+        else:
+            self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if not head:
             self.wfile.write(body)
