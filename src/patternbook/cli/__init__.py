@@ -111,10 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "and re-renders its page (or a page listing its problems) at once; a full build then updates "
                     "the pages that list it. Ctrl+C (or SIGTERM) stops it.")
     serve.add_argument("--engine", choices=("mkdocs", "properdocs", "zensical"), default="mkdocs",
-                       help="the site engine (default: mkdocs; the others rebuild the whole site per change)")
+                       help="the site engine (default: mkdocs; the others run 'patternbook build --engine' per change, "
+                            "whole site, seconds rather than under one)")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                        help="address to serve on (default: 127.0.0.1:8000; port 0 picks a free one)")
-    serve.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+    serve.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                        help="the site configuration (default: mkdocs.yml)")
     mcp = commands.add_parser(
         "mcp", help="serve the catalogue to assistants over the Model Context Protocol (stdio, read-only)",
@@ -156,15 +157,11 @@ def _run_serve(arguments: argparse.Namespace) -> int:
     host, _, port = arguments.dev_addr.rpartition(":")
     if not host or not port.isdigit() or int(port) > 65535:
         raise UsageError(f"--dev-addr '{arguments.dev_addr}' is not HOST:PORT (for example 127.0.0.1:8000)")
-    if not arguments.config.is_file():
-        raise UsageError(f"{arguments.config}: no such file; run this next to mkdocs.yml or name it with --config")
-    if arguments.engine != "mkdocs":
-        from patternbook.mkdocs_plugin.preview.engines import serve_with_engine
-
-        return serve_with_engine(arguments.engine, arguments.config, host, int(port))
+    if not arguments.config_file.is_file():
+        raise UsageError(f"{arguments.config_file}: no such file; run this next to mkdocs.yml or name it with --config")
     from patternbook.mkdocs_plugin.preview import serve
 
-    return serve(arguments.config, host, int(port))
+    return serve(arguments.config_file, host, int(port), arguments.engine)
 
 
 def _run_diff(arguments: argparse.Namespace) -> int:

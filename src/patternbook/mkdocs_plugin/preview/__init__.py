@@ -27,8 +27,12 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["DEBOUNCE_SECONDS", "serve"]
+if TYPE_CHECKING:
+    from patternbook.mkdocs_plugin.preview.session import PreviewSession
+
+__all__ = ["DEBOUNCE_SECONDS", "SourceWatcher", "serve"]
 
 log = logging.getLogger("patternbook.preview")
 
@@ -43,7 +47,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-class _Watcher:
+class SourceWatcher:
     """File-system events under the sources, reduced to what they touch: a bundle's slug, or everything."""
 
     def __init__(self, config_file: Path, patterns_dir: Path, watched: list[Path], ignored: Path) -> None:
@@ -70,6 +74,20 @@ class _Watcher:
         for folder in sorted({p.resolve() for p in watched if p.is_dir()}):
             self.observer.schedule(handler, str(folder), recursive=True)
         self.observer.schedule(handler, str(config_file.parent), recursive=False)
+
+    @classmethod
+    def for_site(cls, config_file: Path, ignored: Path) -> SourceWatcher:
+        """Watch what the site is built from, as ``mkdocs.yml`` names it (read without MkDocs)."""
+        from patternbook.library import read_site_config
+
+        site = read_site_config(config_file)
+        root = config_file.parent
+        theme = site.raw.get("theme")
+        custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+        watched = [site.settings.patterns_dir, root / site.raw.get("docs_dir", "docs"),
+                   *([site.settings.templates_dir] if site.settings.templates_dir else []),
+                   *([root / custom_dir] if custom_dir else [])]
+        return cls(config_file, site.settings.patterns_dir, watched, ignored)
 
     def touched(self, path: Path) -> str | None:
         path = Path(os.path.abspath(path))
@@ -105,8 +123,18 @@ class _Watcher:
         return batch
 
 
-def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Build, serve and keep the preview current until SIGINT or SIGTERM. Returns the exit status."""
+def _wait_for_first_build(session: PreviewSession) -> bool:
+    while (changed := session.finish_background()) is None:
+        time.sleep(0.1)
+    return bool(changed)
+
+
+def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, engine: str = "mkdocs") -> int:
+    """Build, serve and keep the preview current until SIGINT or SIGTERM. Returns the exit status.
+
+    ``engine`` other than ``mkdocs`` (ProperDocs, Zensical): every change runs
+    ``patternbook build --engine ENGINE`` into a staging folder, synced in when it ends;
+    no page is updated before that whole build (seconds at 1,000 patterns, not under one)."""
     from patternbook.errors import PatternbookError
     from patternbook.mkdocs_plugin.preview.server import ChangeLog, PreviewServer
     from patternbook.mkdocs_plugin.preview.session import PreviewSession, mkdocs_supports_one_page_builds
@@ -115,31 +143,34 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config_file = config_file.resolve()
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    session = PreviewSession(config_file, config_file.parent / ".cache" / "patternbook" / f"preview-{os.getpid()}")
+    in_process = engine == "mkdocs"
+    session = PreviewSession(
+        config_file, config_file.parent / ".cache" / "patternbook" / f"preview-{os.getpid()}",
+        engine_command=None if in_process else [sys.executable, "-m", "patternbook", "build", "--engine", engine,
+                                                "--config-file", str(config_file), "--site-dir"])
     server: PreviewServer | None = None
-    watcher: _Watcher | None = None
+    watcher: SourceWatcher | None = None
     changes = ChangeLog()
     try:
         started = time.monotonic()
         log.info("building the preview into %s", session.site_dir)
-        try:
-            session.build_everything()
-        except PatternbookError as error:
-            log.error("%s", error)
-            return 1
-        built = session.built
-        assert built is not None and built.plugin.settings is not None
+        if in_process:
+            try:
+                session.build_everything()
+            except PatternbookError as error:
+                log.error("%s", error)
+                return 1
+        else:
+            session.start_background()
+            if not _wait_for_first_build(session):
+                return 1
         log.info("built in %.1f s", time.monotonic() - started)
-        settings = built.plugin.settings
-        watched = [settings.patterns_dir, Path(built.config.docs_dir),
-                   *([settings.templates_dir] if settings.templates_dir else []),
-                   *([Path(built.config.theme.custom_dir)] if built.config.theme.custom_dir else [])]
-        watcher = _Watcher(config_file, settings.patterns_dir, watched, session.work_dir)
+        watcher = SourceWatcher.for_site(config_file, session.work_dir)
         watcher.start()
         server = PreviewServer((host, port), session.site_dir, changes)
         threading.Thread(target=server.serve_forever, name="preview-http", daemon=True).start()
-        one_page = mkdocs_supports_one_page_builds()
-        if not one_page:
+        one_page = in_process and mkdocs_supports_one_page_builds()
+        if in_process and not one_page:
             log.warning("this MkDocs is not one the preview knows how to build one page with; every change "
                         "rebuilds the whole site")
         print(f"Serving the preview on http://{host}:{server.server_address[1]}/ (Ctrl+C stops)", flush=True)
@@ -149,10 +180,14 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
                 finished = session.finish_background()
                 if finished:
                     changes.publish(finished)
-                    log.info("listing pages and search updated (%d files)", len(finished))
+                    log.info("%s updated (%d files)", "listing pages and search" if in_process else "site",
+                             len(finished))
                 continue
             session.generation += 1
             started = time.monotonic()
+            if not in_process:
+                session.start_background()
+                continue
             slugs = sorted(batch - {EVERYTHING})
             if EVERYTHING in batch or not one_page or any(session.page_of(slug) is None for slug in slugs):
                 try:

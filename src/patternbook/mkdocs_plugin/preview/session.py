@@ -24,7 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -151,7 +151,9 @@ class PreviewSession:
     started_at_generation: int = 0
     generation: int = 0
     """Counts edits: a full build started before the latest edit is stale and is thrown away."""
-    log_lines: list[str] = field(default_factory=list)
+    engine_command: list[str] | None = None
+    """For an engine other than MkDocs: the full build to run per change (the site folder is appended).
+    None: MkDocs, in this process for the first answer and in a child process for the rest."""
 
     @property
     def site_dir(self) -> Path:
@@ -249,8 +251,10 @@ class PreviewSession:
         self.background_dir = staging
         self.started_at_generation = self.generation
         self.background_log = open(self.work_dir / "background-build.log", "wb")  # noqa: SIM115 - closed in finish
+        command = [*self.engine_command, str(staging)] if self.engine_command else [
+            sys.executable, "-m", "patternbook.mkdocs_plugin.preview", str(self.config_file), str(staging)]
         self.background = subprocess.Popen(
-            [sys.executable, "-m", "patternbook.mkdocs_plugin.preview", str(self.config_file), str(staging)],
+            command,
             cwd=self.config_file.parent, stdout=self.background_log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, preexec_fn=_lower_priority if os.name == "posix" else None)
 
@@ -287,7 +291,7 @@ class PreviewSession:
         if not succeeded:
             if self.started_at_generation == self.generation:
                 tail = (self.work_dir / "background-build.log").read_text(encoding="utf-8", errors="replace")
-                log.error("the full preview build failed:\n%s", tail[-3000:])
+                log.error("the full preview build failed; the preview keeps the last good one:\n%s", tail[-3000:])
             shutil.rmtree(staging, ignore_errors=True)
             return []
         return sync_folder(staging, self.site_dir)
