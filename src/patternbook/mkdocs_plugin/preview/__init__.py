@@ -43,10 +43,6 @@ DEBOUNCE_SECONDS = 0.03
 EVERYTHING = "*"
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 class SourceWatcher:
     """File-system events under the sources, reduced to what they touch: a bundle's slug, or everything."""
 
@@ -137,12 +133,16 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, engine: 
     no page is updated before that whole build (seconds at 1,000 patterns, not under one)."""
     from patternbook.errors import PatternbookError
     from patternbook.mkdocs_plugin.preview.server import ChangeLog, PreviewServer
-    from patternbook.mkdocs_plugin.preview.session import PreviewSession, mkdocs_supports_one_page_builds
+    from patternbook.mkdocs_plugin.preview.session import (
+        PreviewSession,
+        interrupt,
+        mkdocs_supports_one_page_builds,
+    )
 
     logging.basicConfig(format="%(levelname)-7s - %(message)s", level=logging.INFO, stream=sys.stderr)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config_file = config_file.resolve()
-    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     in_process = engine == "mkdocs"
     session = PreviewSession(
         config_file, config_file.parent / ".cache" / "patternbook" / f"preview-{os.getpid()}",

@@ -19,11 +19,14 @@ full-build path: slower, never wrong.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -44,13 +47,37 @@ from patternbook.postbuild import PostBuildContext
 from patternbook.postbuild.csp import POLICY_FILE, with_policy
 from patternbook.postbuild.page_head import annotate_page
 
-__all__ = ["SUPPORTED_MKDOCS", "PreviewSession", "mkdocs_supports_one_page_builds", "sync_folder"]
+__all__ = ["SUPPORTED_MKDOCS", "PreviewSession", "interrupt", "mkdocs_supports_one_page_builds", "sync_folder"]
 
 log = logging.getLogger("patternbook.preview")
 
 #: The MkDocs releases whose ``_populate_page`` / ``_build_page`` this module calls;
 #: tests/mkdocs_plugin/preview checks the installed MkDocs is one of them.
 SUPPORTED_MKDOCS = ("1.6.",)
+
+
+_deferred = {"depth": 0, "pending": False}
+
+
+def interrupt(signum: int, frame: object) -> None:
+    """SIGINT/SIGTERM handler: stop now, except while a child build is being started (stopping
+    between its fork and our record of it would leave it running); then stop right after."""
+    if _deferred["depth"]:
+        _deferred["pending"] = True
+        return
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    _deferred["depth"] += 1
+    try:
+        yield
+    finally:
+        _deferred["depth"] -= 1
+    if not _deferred["depth"] and _deferred["pending"]:
+        _deferred["pending"] = False
+        raise KeyboardInterrupt
 
 
 def mkdocs_supports_one_page_builds() -> bool:
@@ -253,20 +280,20 @@ class PreviewSession:
         self.background_log = open(self.work_dir / "background-build.log", "wb")  # noqa: SIM115 - closed in finish
         command = [*self.engine_command, str(staging)] if self.engine_command else [
             sys.executable, "-m", "patternbook.mkdocs_plugin.preview", str(self.config_file), str(staging)]
-        self.background = subprocess.Popen(
-            command,
-            cwd=self.config_file.parent, stdout=self.background_log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, preexec_fn=_lower_priority if os.name == "posix" else None)
+        with _interrupts_deferred():
+            # Its own process group: stopping it stops what it started too (Pagefind, dot).
+            self.background = subprocess.Popen(
+                command, cwd=self.config_file.parent, stdout=self.background_log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_lower_priority)
 
     def cancel_background(self) -> None:
         if self.background is not None:
-            if self.background.poll() is None:
-                self.background.terminate()
-                try:
-                    self.background.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.background.kill()
-                    self.background.wait()
+            _signal_group(self.background.pid, signal.SIGTERM)
+            try:
+                self.background.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.background.pid, signal.SIGKILL)
+                self.background.wait()
             self.background = None
         if self.background_log is not None:
             self.background_log.close()
@@ -299,6 +326,11 @@ class PreviewSession:
     def close(self) -> None:
         self.cancel_background()
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _signal_group(group: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signum)
 
 
 def _lower_priority() -> None:

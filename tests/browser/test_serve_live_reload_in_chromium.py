@@ -1,4 +1,5 @@
-"""In Chromium: the page a contributor is looking at reloads by itself when its bundle is saved,
+"""``patternbook serve`` (``mkdocs_plugin.preview``) in Chromium: the page a contributor is looking
+at reloads by itself when its bundle is saved,
 under the site's own Content-Security-Policy (the reload script is a same-origin file)."""
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ from pathlib import Path
 import pytest
 
 from patternbook.scaffold import write_starter_catalogue
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.mkdocs_plugin.preview.test_serve_command import _set_summary, start_preview, stop_preview
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
 
-def test_the_open_page_follows_edits_broken_and_fixed_with_no_policy_violation(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_the_open_page_follows_edits_broken_and_fixed_with_no_policy_violation(tmp_path: Path,
+                                                                               browser: object) -> None:
     project = tmp_path / "catalogue"
     write_starter_catalogue(project, site_name="Live reload", repo_url=None, today=time.strftime("%Y-%m-%d"))
     bundle = next(p for p in (project / "patterns").iterdir() if (p / "pattern.yaml").is_file())
@@ -26,9 +25,9 @@ def test_the_open_page_follows_edits_broken_and_fixed_with_no_policy_violation(t
     running = start_preview(project, tmp_path / "serve.log")
     problems: list[str] = []
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            tab = browser.new_page()
+        context = browser.new_context()
+        try:
+            tab = context.new_page()
             tab.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
             tab.on("pageerror", lambda error: problems.append(str(error)))
             tab.goto(f"{running.base}patterns/{bundle.name}/")
@@ -47,7 +46,8 @@ def test_the_open_page_follows_edits_broken_and_fixed_with_no_policy_violation(t
             (bundle / "pattern.yaml").write_text(original, encoding="utf-8")
             tab.get_by_role("heading", level=1).filter(has_not_text="does not validate").first.wait_for(
                 timeout=120_000)
-            browser.close()
+        finally:
+            context.close()
     finally:
         assert stop_preview(running, signal.SIGTERM) == 0
     assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
