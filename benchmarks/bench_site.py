@@ -18,6 +18,13 @@ build and every process it waited for: `dot`, Pagefind, validation workers), med
 is the steadier figure on a shared machine. Prints ratios of both.
 
     python benchmarks/bench_site.py --sizes 1000 --runs 3 --cold-only   # the build ratio alone
+
+    python benchmarks/bench_site.py --serve 1000
+
+measures, in one run, `mkdocs serve` and `patternbook serve` on the same catalogue: for each of
+five patterns, Chromium shows the pattern's page, its pattern.yaml gets a new summary, and the
+time until the page displays it is taken (for `patternbook serve` also a broken edit until its
+diagnostics show, and until the listing pages have caught up).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import argparse
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -271,50 +279,136 @@ def measure_memory(count: int, work: Path) -> tuple[float, float]:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, wall
 
 
-def measure_serve(count: int, work: Path) -> tuple[float, int, int]:
-    """Seconds from saving an edit to one pattern until `mkdocs serve` shows it, and the
-    records in the served search index (patterns, categories, series: none may be lost)."""
-    import json
-    import socket
-    import urllib.request
+#: Edits measured per server (the median is reported).
+SERVE_EDITS = 5
 
-    project = _project(work, count)
+
+def _free_port() -> int:
+    import socket
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
-                               "-a", f"127.0.0.1:{port}"], cwd=project, env=ENVIRONMENT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return probe.getsockname()[1]
 
-    def fetch(path: str) -> str:
-        try:
-            with urllib.request.urlopen(base + path, timeout=10) as response:
-                return response.read().decode()
-        except OSError:
-            return ""
+
+def _fetch(url: str) -> str:
+    import urllib.request
 
     try:
-        deadline = time.monotonic() + 1800
-        while "Synthetic pattern 00001" not in fetch("patterns/synthetic-00001/") and time.monotonic() < deadline:
-            time.sleep(0.5)
-        bundle = project / "patterns" / "synthetic-00001" / "pattern.yaml"
-        marker = "Edited summary for the serve benchmark, one line long"
-        text = bundle.read_text()
-        start = text.index("summary: ")
-        end = text.index("\n", start)
-        bundle.write_text(text[:start] + f'summary: "{marker}"' + text[end:])
-        edited = time.monotonic()
-        while marker not in fetch("patterns/synthetic-00001/") and time.monotonic() < deadline:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+def _set_summary(bundle: Path, summary: str) -> None:
+    text = bundle.read_text()
+    start = text.index("summary: ")
+    end = text.index("\n", start)
+    bundle.write_text(text[:start] + f'summary: "{summary}"' + text[end:])
+
+
+def measure_serve(count: int, work: Path, command: str) -> dict[str, object]:
+    """Seconds from saving an edit to a pattern until Chromium, showing that pattern's page,
+    displays it, for ``command`` (``mkdocs`` serve or ``patternbook`` serve), over
+    :data:`SERVE_EDITS` edits of different patterns; for ``patternbook`` also the seconds
+    until a broken edit's diagnostics show, and until the listing pages caught up.
+    Plus the records in the served search index (patterns, categories, series: none may be lost)."""
+    import json
+
+    from playwright.sync_api import sync_playwright
+
+    project = work / f"serve-{command}-{count}"
+    if not project.exists():
+        project = _project(work, count).rename(project)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    arguments = ([sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml")] if command == "mkdocs"
+                 else [sys.executable, "-m", "patternbook", "serve", "-f", str(project / "mkdocs.yml")])
+    log_path = work / f"serve-{command}.log"
+    log = log_path.open("w")
+    server = subprocess.Popen([*arguments, "-a", f"127.0.0.1:{port}"], cwd=project, env=ENVIRONMENT,
+                              stdout=log, stderr=subprocess.STDOUT)
+
+    def settled_count() -> int:
+        return log_path.read_text().count("listing pages and search updated")
+
+    def wait_settled(before: int, limit: float = 600) -> float:
+        started = time.monotonic()
+        while settled_count() <= before and time.monotonic() - started < limit:
             time.sleep(0.1)
-        latency = time.monotonic() - edited
+        return time.monotonic() - started
+
+    shown: list[float] = []
+    diagnostics: list[float] = []
+    listings: list[float] = []
+    try:
+        deadline = time.monotonic() + 1800
+        while "Synthetic pattern 00001" not in _fetch(base + "patterns/synthetic-00001/"):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"{command} serve did not come up:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+            tab = browser.new_page()
+            for edit in range(1, SERVE_EDITS + 1):
+                slug = f"synthetic-{edit:05d}"
+                bundle = project / "patterns" / slug / "pattern.yaml"
+                tab.goto(f"{base}patterns/{slug}/")
+                tab.wait_for_load_state("load")
+                tab.wait_for_timeout(1000)  # the live-reload connection is open
+                marker = f"Edited summary number {edit} for the serve benchmark, one line long"
+                before = settled_count()
+                _set_summary(bundle, marker)
+                edited = time.monotonic()
+                tab.get_by_text(marker).first.wait_for(timeout=600_000)
+                shown.append(time.monotonic() - edited)
+                if command != "patternbook":
+                    continue
+                listings.append(wait_settled(before) + shown[-1])
+                before = settled_count()
+                _set_summary(bundle, "too short")  # PB204: a summary needs 30 characters
+                edited = time.monotonic()
+                tab.get_by_text("does not validate").first.wait_for(timeout=600_000)
+                diagnostics.append(time.monotonic() - edited)
+                tab.get_by_text("PB204").first.wait_for(timeout=10_000)
+                wait_settled(before)
+                before = settled_count()
+                _set_summary(bundle, marker)  # fixed again; the next edit starts from a settled site
+                tab.get_by_text(marker).first.wait_for(timeout=600_000)
+                wait_settled(before)
+            browser.close()
         # Pagefind's entry counts every record: patterns, categories and series.
-        entry = json.loads(fetch("pagefind/pagefind-entry.json") or "{}")
+        entry = json.loads(_fetch(base + "pagefind/pagefind-entry.json") or "{}")
         records = sum(language["page_count"] for language in entry.get("languages", {}).values())
-        return latency, records, count
+        return {"shown": shown, "diagnostics": diagnostics, "listings": listings, "records": records}
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def _print_serve(count: int, results: dict[str, dict[str, object]]) -> None:
+    def seconds(values: object) -> str:
+        return " ".join(f"{v:.2f}" for v in values)  # type: ignore[union-attr]
+
+    print(f"Serve with {count} patterns, seconds from saving a pattern.yaml to Chromium showing the edit "
+          f"(median of {SERVE_EDITS} edits of different patterns):")
+    for command, r in results.items():
+        print(f"  {command} serve: {statistics.median(r['shown']):.2f}s  (each: {seconds(r['shown'])}); "
+              f"search index holds {r['records']} records")
+        if r["diagnostics"]:
+            print(f"    broken edit, diagnostics on the page: {statistics.median(r['diagnostics']):.2f}s "
+                  f"(each: {seconds(r['diagnostics'])})")
+            print(f"    listing pages and search caught up: {statistics.median(r['listings']):.1f}s "
+                  f"(each: {seconds(r['listings'])})")
+    if "mkdocs" in results and "patternbook" in results:
+        ratio = statistics.median(results["mkdocs"]["shown"]) / statistics.median(results["patternbook"]["shown"])
+        print(f"  patternbook serve shows an edit {ratio:.0f}x sooner than mkdocs serve (target <= 1 s)")
 
 
 def main() -> None:
@@ -322,7 +416,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory", type=int, metavar="N", help="only: peak memory of a cold build of N patterns")
-    parser.add_argument("--serve", type=int, metavar="N", help="only: edit-to-served latency with N patterns")
+    parser.add_argument("--serve", type=int, metavar="N",
+                        help="only: edit-to-shown latency with N patterns, mkdocs serve beside patternbook serve")
     parser.add_argument("--bytes", action="store_true", help="only: page and search bytes in Chromium, no timings")
     parser.add_argument("--cold-only", action="store_true",
                         help="only cold builds, ours and Material with full navigation (no warm, prune or browser)")
@@ -338,9 +433,11 @@ def main() -> None:
                 print(f"cold build of {arguments.memory} patterns: {wall:.1f}s, peak memory {peak:.0f} MB "
                       f"(target <= 2048 MB)")
             if arguments.serve:
-                latency, indexed, count = measure_serve(arguments.serve, Path(scratch))
-                print(f"mkdocs serve with {count} patterns: edit shown after {latency:.1f}s; "
-                      f"search index holds {indexed} records for {count} patterns")
+                print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+                results = {command: measure_serve(arguments.serve, Path(scratch), command)
+                           for command in ("mkdocs", "patternbook")}
+                print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+                _print_serve(arguments.serve, results)
         return
     results = {}
     with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:

@@ -16,12 +16,21 @@ from pathlib import Path
 from patternbook.catalogue import Catalogue
 from patternbook.errors import Diagnostic, UsageError, ValidationFailed
 from patternbook.history import CatalogueHistory, read_catalogue_history
-from patternbook.pages import RelationGraphs, SiteOptions, SitePlan, diagram_asset_path, plan_site
+from patternbook.pages import (
+    GeneratedPage,
+    PageRenderer,
+    RelationGraphs,
+    SiteOptions,
+    SitePlan,
+    diagram_asset_path,
+    plan_bundle_page,
+    plan_site,
+)
 from patternbook.validation import ValidationReport, validate_paths
 
-__all__ = ["PREVIEW_VARIABLE", "LibraryBuild", "LibrarySettings", "SiteConfig", "build_date", "build_library",
-           "edit_url_template", "export_library", "own_templates_dir", "preview_pull_request", "read_site_config",
-           "require_material_theme"]
+__all__ = ["PREVIEW_VARIABLE", "BundleUpdate", "LibraryBuild", "LibrarySettings", "SiteConfig", "build_date",
+           "build_library", "edit_url_template", "export_library", "own_templates_dir", "preview_pull_request",
+           "read_site_config", "rebuild_bundle", "require_material_theme"]
 
 #: Set to a pull request's number to build a preview of it: every page gets ``noindex``
 #: and a visible banner (the plugin's ``preview_pull_request`` option does the same).
@@ -166,6 +175,57 @@ def build_library(settings: LibrarySettings, progress: Callable[[int, int], None
                      about_page=settings.about_page, graphs=graphs)
     assets = render_diagram_assets(catalogue, settings.cache_dir, progress)
     return LibraryBuild(report, plan, assets, catalogue, history, preview)
+
+
+@dataclass(frozen=True)
+class BundleUpdate:
+    """What one edited bundle changes first: its own page and diagrams."""
+
+    slug: str
+    page: GeneratedPage
+    """The pattern's page, or (when the bundle no longer validates) the page listing its problems."""
+    assets: dict[str, Path]
+    """The bundle's diagram SVGs by site path (files in the diagram cache)."""
+    diagnostics: list[Diagnostic]
+    """Every problem found in the bundle and in the cross-bundle rules that involve it."""
+    catalogue: Catalogue
+    """The catalogue with the edited bundle in (or out, when it no longer validates)."""
+
+
+def rebuild_bundle(settings: LibrarySettings, build: LibraryBuild, slug: str,
+                   renderer: PageRenderer | None = None) -> BundleUpdate:
+    """Validate and render the one bundle ``slug`` against a finished ``build``.
+
+    Only that bundle goes through the bundle rules, and the cross-bundle rules
+    run on it alone against the catalogue's folder names (its relations resolve,
+    the kinds it points at, its review date). Pages that list the bundle
+    (categories, facets, neighbours' pages, search) are left to a full build:
+    this is the first, fast answer a preview shows while that runs.
+    ``build.catalogue`` is not changed; the caller keeps :attr:`BundleUpdate.catalogue`.
+    """
+    if build.catalogue is None:
+        raise UsageError("no catalogue to update: build the library first")
+    today = build_date()
+    report = validate_paths([settings.patterns_dir / slug], today=today)
+    invalid = _invalid_bundles(report)
+    patterns = {key: value for key, value in build.catalogue.patterns.items() if key != slug}
+    anti_patterns = {key: value for key, value in build.catalogue.anti_patterns.items() if key != slug}
+    patterns.update(report.patterns)
+    anti_patterns.update(report.anti_patterns)
+    catalogue = Catalogue.from_models(build.catalogue.definitions, patterns, anti_patterns)
+    options = SiteOptions(today=today, edit_url_template=settings.edit_url_template, history=build.history)
+    assets: dict[str, Path] = {}
+    graphs = RelationGraphs()
+    if slug in catalogue.entries:
+        from patternbook.diagrams import render_neighbourhood_graphs, render_pattern_diagram_files
+
+        graphs = RelationGraphs(render_neighbourhood_graphs(catalogue, settings.cache_dir,
+                                                            link=lambda other: f"../{other}/", slugs=[slug]))
+        rendered = render_pattern_diagram_files([catalogue.entries[slug]], cache_dir=settings.cache_dir)
+        assets = {diagram_asset_path(key, diagram_id): path for (key, diagram_id), path in rendered.items()}
+    page = plan_bundle_page(catalogue, slug, options, renderer or PageRenderer(settings.templates_dir), graphs,
+                            invalid.get(slug, []))
+    return BundleUpdate(slug, page, assets, report.diagnostics, catalogue)
 
 
 def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGraphs:

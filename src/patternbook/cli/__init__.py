@@ -124,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("target", type=Path, metavar="DIR", help="output folder (replaced)")
     export.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                         help="the site configuration to export from (default: mkdocs.yml)")
+    serve = commands.add_parser(
+        "serve", help="preview the library while you edit: an edited pattern's page updates within a second",
+        description="Build the library once into a preview folder (under .cache/, never the site folder), serve "
+                    "it with live reload and keep it current: saving a pattern's files re-validates that bundle "
+                    "and re-renders its page (or a page listing its problems) at once; a full build then updates "
+                    "the pages that list it. Ctrl+C (or SIGTERM) stops it.")
+    serve.add_argument("--engine", choices=("mkdocs", "properdocs", "zensical"), default="mkdocs",
+                       help="the site engine (default: mkdocs; the others run 'patternbook build --engine' per change, "
+                            "whole site, seconds rather than under one)")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                       help="address to serve on (default: 127.0.0.1:8000; port 0 picks a free one)")
+    serve.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                       help="the site configuration (default: mkdocs.yml)")
     mcp = commands.add_parser(
         "mcp", help="serve the catalogue to assistants over the Model Context Protocol (stdio, read-only)",
         description="Run a read-only MCP server on stdin/stdout with tools to search patterns, get one with its "
@@ -156,6 +169,19 @@ def _run_mcp(arguments: argparse.Namespace) -> int:
         print(f"patternbook mcp: the catalogue does not validate:\n{failure}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
+
+
+def _run_serve(arguments: argparse.Namespace) -> int:
+    from patternbook.errors import UsageError
+
+    host, _, port = arguments.dev_addr.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise UsageError(f"--dev-addr '{arguments.dev_addr}' is not HOST:PORT (for example 127.0.0.1:8000)")
+    if not arguments.config_file.is_file():
+        raise UsageError(f"{arguments.config_file}: no such file; run this next to mkdocs.yml or name it with --config")
+    from patternbook.mkdocs_plugin.preview import serve
+
+    return serve(arguments.config_file, host, int(port), arguments.engine)
 
 
 def _run_diff(arguments: argparse.Namespace) -> int:
@@ -346,8 +372,9 @@ def _run_schema(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _run_validate, "build": _run_build, "schema": _run_schema, "new": _run_new, "init": _run_init,
-            "export": _run_export, "check-links": _run_check_links, "mcp": _run_mcp, "diff": _run_diff}
+COMMANDS = {"validate": _run_validate, "build": _run_build, "serve": _run_serve, "schema": _run_schema,
+            "new": _run_new, "init": _run_init, "export": _run_export, "check-links": _run_check_links,
+            "mcp": _run_mcp, "diff": _run_diff}
 
 
 def main(argv: list[str] | None = None) -> int:

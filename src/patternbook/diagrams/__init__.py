@@ -50,15 +50,17 @@ def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
     return dict(zip(keys, render_graph_files(jobs, cache_dir, progress), strict=True))
 
 
-def render_neighbourhood_graphs(catalogue: Catalogue, cache_dir: Path, *,
-                                link: Callable[[str], str]) -> dict[str, str]:
+def render_neighbourhood_graphs(catalogue: Catalogue, cache_dir: Path, *, link: Callable[[str], str],
+                                slugs: Iterable[str] | None = None) -> dict[str, str]:
     """Each pattern's neighbourhood (itself and the patterns it relates to) as SVG
     text ready to inline in its page, nodes linking through ``link``.
 
     The catalogue-wide graph is not drawn here: ``dot`` needs seconds for 100
     randomly related patterns and minutes for 1,000 (see
-    :mod:`patternbook.pages.relation_map`)."""
-    slugs = list(catalogue.entries)
+    :mod:`patternbook.pages.relation_map`).
+
+    ``slugs`` limits the work to those bundles (a preview redraws only the edited one)."""
+    slugs = list(catalogue.entries) if slugs is None else [s for s in slugs if s in catalogue.entries]
     jobs = [_relation_job(catalogue.neighbourhood(slug), link, f"relations-{slug}",
                           f"Patterns related to {catalogue.entries[slug].title}") for slug in slugs]
     return dict(zip(slugs, (svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)), strict=True))

@@ -41,7 +41,12 @@ log = logging.getLogger("mkdocs.plugins.patternbook")
 class PatternbookPlugin(BasePlugin[PatternbookConfig]):
     def __init__(self) -> None:
         self.serving = False
+        self.previewing = False
+        """Set by ``patternbook serve`` (:mod:`patternbook.mkdocs_plugin.preview`): build like
+        ``mkdocs build`` into the preview folder, but show a bundle that fails validation as a
+        page of its diagnostics instead of stopping."""
         self.build: LibraryBuild | None = None
+        self.settings: LibrarySettings | None = None
         self.site_dir: Path | None = None
         self.staging_dir: Path | None = None
         self.watched: list[Path] = []
@@ -69,12 +74,13 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
                 edit_url_template=self.config.edit_url_template or edit_url_template(
                     config.repo_url, config.edit_uri, Path(config.docs_dir), patterns_dir),
                 about_page="about.md" if (Path(config.docs_dir) / "about.md").is_file() else None,
-                tolerate_invalid=self.serving,
+                tolerate_invalid=self.serving or self.previewing,
                 preview_pull_request=self.config.preview_pull_request,
             )
         except PatternbookError as error:
             raise PluginError(str(error)) from None
         _use_packaged_theme(config)
+        self.settings = settings
         self.cache_dir = settings.cache_dir
         self.watched = [settings.patterns_dir, *([settings.templates_dir] if settings.templates_dir else [])]
         try:
@@ -88,7 +94,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             log.warning(diagnostic.format())
         if not config.nav:
             config.nav = self.build.plan.nav
-        if not self.serving:
+        if not self.serving and not self.previewing:
+            # The preview syncs its own folder file by file; a build swaps the whole site.
             self.site_dir = Path(config.site_dir)
             self.staging_dir = staging_dir_for(self.site_dir)
             config.site_dir = str(self.staging_dir)

@@ -36,11 +36,13 @@ __all__ = [
     "RELATION_TITLES",
     "STATUS_TITLES",
     "GeneratedPage",
+    "PageRenderer",
     "RelationGraphs",
     "SiteOptions",
     "SitePlan",
     "diagram_asset_path",
     "pattern_page_path",
+    "plan_bundle_page",
     "plan_site",
     "prose_sections",
 ]
@@ -253,6 +255,64 @@ def _history_note(history: CatalogueHistory | None, slug: str) -> str | None:
     return f"History is partial: {history.note}." if history.note else None
 
 
+def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, options: SiteOptions,
+                  categories: dict[str, Any], neighbourhoods: dict[str, str]) -> GeneratedPage:
+    due = pattern.last_reviewed + datetime.timedelta(days=pattern.review_interval_days)
+    related = {
+        kind: [(p, f"../{p.slug}/") for p in group]
+        for kind, group in catalogue.related(pattern.slug).items()
+    }
+    diagrams = [(d, "../../" + diagram_asset_path(pattern.slug, d.id)) for d in pattern.diagrams]
+    edit_url = options.edit_url_template.replace("{slug}", pattern.slug) if options.edit_url_template else None
+    content = renderer.render(
+        "pattern.md.j2",
+        pattern=pattern,
+        category=categories[pattern.category],
+        stale=due < options.today,
+        due=due,
+        reading_minutes=reading_minutes(pattern),
+        solution_html=Markup(render_prose(pattern.solution)),
+        overview=[d for d in diagrams if d[0].role == "overview"],
+        before_after=[d for d in diagrams if d[0].role != "overview"],
+        related=related,
+        refactored_from=[(a, f"../{a.slug}/") for a in catalogue.refactored_from(pattern.slug)],
+        series=_series_steps(catalogue, pattern.slug),
+        neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
+        edit_url=edit_url,
+        history=options.history.of(pattern.slug) if options.history else None,
+        history_note=_history_note(options.history, pattern.slug),
+        cost=cost_view(pattern.cost),
+    )
+    front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
+    return GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url)
+
+
+def _invalid_page(slug: str, diagnostics: list[Diagnostic], renderer: _Renderer) -> GeneratedPage:
+    content = renderer.render("invalid-pattern.md.j2", slug=slug, diagnostics=diagnostics)
+    return GeneratedPage(pattern_page_path(slug), front_matter({"title": slug}) + content)
+
+
+class PageRenderer(_Renderer):
+    """The templates of one catalogue, compiled once: a preview that re-renders one
+    page per edit keeps it instead of compiling every template again."""
+
+
+def plan_bundle_page(catalogue: Catalogue, slug: str, options: SiteOptions, renderer: PageRenderer,
+                     graphs: RelationGraphs | None = None,
+                     diagnostics: list[Diagnostic] | None = None) -> GeneratedPage:
+    """The one page of bundle ``slug``, exactly as :func:`plan_site` writes it: the
+    pattern or anti-pattern page when the bundle is in the catalogue, else (a bundle
+    that fails validation, while previewing) the page listing ``diagnostics``."""
+    categories = {c.id: c for c in catalogue.categories}
+    neighbourhoods = (graphs or RelationGraphs()).neighbourhoods
+    if slug in catalogue.patterns:
+        return _pattern_page(catalogue, catalogue.patterns[slug], renderer, options, categories, neighbourhoods)
+    if slug in catalogue.anti_patterns:
+        return _anti_pattern_page(catalogue, catalogue.anti_patterns[slug], renderer, options, categories,
+                                  neighbourhoods)
+    return _invalid_page(slug, diagnostics or [], renderer)
+
+
 def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOptions,
               invalid: dict[str, list[Diagnostic]] | None = None, about_page: str | None = None,
               graphs: RelationGraphs | None = None) -> SitePlan:
@@ -272,41 +332,13 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
     categories = {c.id: c for c in catalogue.categories}
 
     for pattern in catalogue.patterns.values():
-        due = pattern.last_reviewed + datetime.timedelta(days=pattern.review_interval_days)
-        related = {
-            kind: [(p, f"../{p.slug}/") for p in group]
-            for kind, group in catalogue.related(pattern.slug).items()
-        }
-        diagrams = [(d, "../../" + diagram_asset_path(pattern.slug, d.id)) for d in pattern.diagrams]
-        edit_url = options.edit_url_template.replace("{slug}", pattern.slug) if options.edit_url_template else None
-        content = renderer.render(
-            "pattern.md.j2",
-            pattern=pattern,
-            category=categories[pattern.category],
-            stale=due < options.today,
-            due=due,
-            reading_minutes=reading_minutes(pattern),
-            solution_html=Markup(render_prose(pattern.solution)),
-            overview=[d for d in diagrams if d[0].role == "overview"],
-            before_after=[d for d in diagrams if d[0].role != "overview"],
-            related=related,
-            refactored_from=[(a, f"../{a.slug}/") for a in catalogue.refactored_from(pattern.slug)],
-            series=_series_steps(catalogue, pattern.slug),
-            neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
-            edit_url=edit_url,
-            history=options.history.of(pattern.slug) if options.history else None,
-            history_note=_history_note(options.history, pattern.slug),
-            cost=cost_view(pattern.cost),
-        )
-        front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
-        pages.append(GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url))
+        pages.append(_pattern_page(catalogue, pattern, renderer, options, categories, neighbourhoods))
 
     for anti_pattern in catalogue.anti_patterns.values():
         pages.append(_anti_pattern_page(catalogue, anti_pattern, renderer, options, categories, neighbourhoods))
 
     for slug, diagnostics in sorted((invalid or {}).items()):
-        content = renderer.render("invalid-pattern.md.j2", slug=slug, diagnostics=diagnostics)
-        pages.append(GeneratedPage(pattern_page_path(slug), front_matter({"title": slug}) + content))
+        pages.append(_invalid_page(slug, diagnostics, renderer))
 
     for category in catalogue.categories:
         members = sorted(catalogue.in_category(category.id), key=lambda p: p.title.casefold())

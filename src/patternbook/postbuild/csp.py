@@ -26,7 +26,7 @@ from pathlib import Path
 from patternbook.postbuild import PostBuildContext
 
 __all__ = ["POLICY_FILE", "content_security_policy", "inline_script_hashes", "inline_style_hashes", "policy_for",
-           "ships_webassembly"]
+           "ships_webassembly", "with_policy"]
 
 POLICY_FILE = "content-security-policy.txt"
 
@@ -109,6 +109,12 @@ def policy_for(hashes: set[str], webassembly: bool = False,
     ])
 
 
+def with_policy(html: str, policy: str) -> str:
+    """``html`` with ``policy`` as the first child of its head (any earlier policy removed)."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return _HEAD.sub(lambda head: f"{head.group()}\n{meta}", _EXISTING.sub("", html), count=1)
+
+
 def content_security_policy(context: PostBuildContext) -> None:
     """Hash the inline scripts of every page, then put one policy on all of them."""
     if context.serving:
@@ -124,7 +130,6 @@ def content_security_policy(context: PostBuildContext) -> None:
         hashes |= inline_script_hashes(html)
         styles |= inline_style_hashes(html)
     policy = policy_for(hashes, webassembly=ships_webassembly(context.site_dir), style_hashes=styles)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     for path, html in pages:
-        path.write_text(_HEAD.sub(lambda head: f"{head.group()}\n{meta}", html, count=1), encoding="utf-8")
+        path.write_text(with_policy(html, policy), encoding="utf-8")
     (context.site_dir / POLICY_FILE).write_text(policy + "\n", encoding="utf-8")

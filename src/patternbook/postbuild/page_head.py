@@ -18,7 +18,7 @@ from patternbook.postbuild.feed import FEED_PATH
 if TYPE_CHECKING:
     from patternbook.postbuild import PostBuildContext
 
-__all__ = ["PREVIEW_BANNER_CLASS", "annotate_pages"]
+__all__ = ["PREVIEW_BANNER_CLASS", "annotate_page", "annotate_pages"]
 
 PREVIEW_BANNER_CLASS = "pb-preview-banner"
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
@@ -46,19 +46,26 @@ def _banner(number: str) -> str:
             "not the published library.</div>")
 
 
-def annotate_pages(context: PostBuildContext) -> None:
+def annotate_page(context: PostBuildContext, page: Path, text: str) -> str | None:
+    """The HTML of ``page`` (a file of the site) with its head links and banner; None for a fragment.
+    A preview that re-renders one page calls this on it alone."""
     preview = context.build.preview_pull_request
-    for page in sorted(context.site_dir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8", errors="surrogateescape")
-        head_end = _HEAD_END.search(text)
-        if head_end is None:
-            continue  # a fragment, not a page
-        changed = text[:head_end.start()] + _head_links(context, page) + text[head_end.start():]
-        if preview:
-            body = _BODY_START.search(changed, head_end.start())
-            if body is not None:
-                changed = changed[:body.end()] + _banner(preview) + changed[body.end():]
-        page.write_text(changed, encoding="utf-8", errors="surrogateescape")
+    head_end = _HEAD_END.search(text)
+    if head_end is None:
+        return None
+    changed = text[:head_end.start()] + _head_links(context, page) + text[head_end.start():]
     if preview:
+        body = _BODY_START.search(changed, head_end.start())
+        if body is not None:
+            changed = changed[:body.end()] + _banner(preview) + changed[body.end():]
+    return changed
+
+
+def annotate_pages(context: PostBuildContext) -> None:
+    for page in sorted(context.site_dir.rglob("*.html")):
+        changed = annotate_page(context, page, page.read_text(encoding="utf-8", errors="surrogateescape"))
+        if changed is not None:
+            page.write_text(changed, encoding="utf-8", errors="surrogateescape")
+    if context.build.preview_pull_request:
         # Crawlers that ignore the meta tag still read robots.txt.
         (context.site_dir / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
