@@ -7,6 +7,7 @@ from pathlib import Path
 
 from patternbook.mkdocs_plugin.preview.session import (
     SUPPORTED_MKDOCS,
+    PreviewSession,
     mkdocs_supports_one_page_builds,
     sync_folder,
     write_atomically,
@@ -50,3 +51,28 @@ def test_an_atomic_write_reports_whether_anything_changed(tmp_path: Path) -> Non
     assert not write_atomically(page, b"one")
     assert write_atomically(page, b"two") and page.read_bytes() == b"two"
     assert [p.name for p in page.parent.iterdir()] == ["index.html"]
+
+
+def test_another_engine_s_first_build_starts_before_any_preview_folder_exists(tmp_path: Path) -> None:
+    """ProperDocs and Zensical previews start with a child build, not an in-process one,
+    so the session must create its own working folder first."""
+    import sys
+    import time
+
+    writes_a_page = ("import pathlib, sys; p = pathlib.Path(sys.argv[1]); p.mkdir(parents=True); "
+                     "(p / 'index.html').write_text('ok')")
+    session = PreviewSession(tmp_path / "mkdocs.yml", tmp_path / "not-yet" / "preview",
+                             engine_command=[sys.executable, "-c", writes_a_page])
+    try:
+        session.start_background()
+        changed = None
+        for _ in range(300):
+            changed = session.finish_background()
+            if changed is not None:
+                break
+            time.sleep(0.05)
+        assert changed == ["index.html"]
+        assert (session.site_dir / "index.html").read_text() == "ok"
+    finally:
+        session.close()
+    assert not (tmp_path / "not-yet" / "preview").exists()

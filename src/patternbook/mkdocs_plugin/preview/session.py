@@ -277,6 +277,7 @@ class PreviewSession:
         staging = self._staging()
         self.background_dir = staging
         self.started_at_generation = self.generation
+        self.work_dir.mkdir(parents=True, exist_ok=True)  # other engines start here, before any build
         self.background_log = open(self.work_dir / "background-build.log", "wb")  # noqa: SIM115 - closed in finish
         command = [*self.engine_command, str(staging)] if self.engine_command else [
             sys.executable, "-m", "patternbook.mkdocs_plugin.preview", str(self.config_file), str(staging)]
