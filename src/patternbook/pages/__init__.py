@@ -11,7 +11,9 @@ from patternbook.pages.discovery import (
 )
 from patternbook.pages.prose import render_prose
 from patternbook.pages.site import (
+    DIAGRAM_DOWNLOADS,
     STATUS_TITLES,
+    DiagramDownload,
     GeneratedPage,
     SiteOptions,
     SitePlan,
@@ -23,8 +25,10 @@ from patternbook.pages.site import (
 )
 
 __all__ = [
+    "DIAGRAM_DOWNLOADS",
     "FACET_TITLES",
     "STATUS_TITLES",
+    "DiagramDownload",
     "GeneratedPage",
     "RelationGraphs",
     "SiteOptions",
