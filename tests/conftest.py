@@ -4,6 +4,7 @@ current output; review the diff before committing it."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 TESTS = Path(__file__).parent
 FIXTURE_CATALOGUE = TESTS / "fixtures" / "catalogue"
 PROJECT = TESTS.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]
 #: The date tests validate against, so review deadlines do not age the fixtures.
 FIXED_TODAY = "2026-11-01"
 
@@ -32,6 +36,28 @@ def catalogue_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(FIXTURE_CATALOGUE, target)
     monkeypatch.chdir(tmp_path)
     return target
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright, one per test process: the browser
+    tests and the Mermaid checks share it (one Playwright driver per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run 'bash scripts/test', which installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def mermaid(chromium: object) -> object:
+    """Mermaid's own parser and renderer (npm ``mermaid``, pinned in tests/diagrams/mermaid)."""
+    from tests.diagrams.mermaid_in_chromium import MermaidInChromium
+
+    return MermaidInChromium(chromium)
 
 
 def compare_golden(actual: str, golden: Path, update: bool) -> None:

@@ -16,9 +16,6 @@ import pytest
 
 from tests.conftest import PROJECT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"]
 ARTIFACTS = PROJECT / "test-artifacts"
 
 
@@ -38,15 +35,9 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run 'bash scripts/test', which installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+def browser(chromium: object) -> object:
+    """Debian's Chromium, launched once per test session (``tests/conftest.py``)."""
+    return chromium
 
 
 @pytest.fixture
