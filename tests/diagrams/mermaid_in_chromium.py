@@ -19,6 +19,9 @@ MERMAID_SCRIPT = MERMAID_FOLDER / "node_modules" / "mermaid" / "dist" / "mermaid
 
 _RENDER = """async (text) => {
   try { await mermaid.parse(text); } catch (error) { return {error: String(error.message || error)}; }
+  const parsed = (await mermaid.mermaidAPI.getDiagramFromText(text)).db;
+  const links = parsed.getEdges ? parsed.getEdges().map(
+    (edge) => ({start: edge.start, end: edge.end, stroke: edge.stroke, style: (edge.style || []).join(';')})) : [];
   window.__drawn = (window.__drawn || 0) + 1;
   const {svg} = await mermaid.render('mermaid-check-' + window.__drawn, text);
   const box = document.createElement('div');
@@ -26,12 +29,9 @@ _RENDER = """async (text) => {
   document.body.replaceChildren(box);
   const texts = (selector) => [...box.querySelectorAll(selector)].map((element) => element.textContent);
   return {
+    links_parsed: links,
     nodes: texts('g.node'), edges: texts('g.edgeLabel'), clusters: texts('g.cluster'),
-    paths: box.querySelectorAll('g.edgePaths path, path.flowchart-link').length,
-    dashed: [...box.querySelectorAll('path.flowchart-link')].filter(
-      (path) => /dotted|dashed/.test(path.getAttribute('class') || '') ||
-                /dasharray/.test(path.getAttribute('style') || '')).length,
-    thick: box.querySelectorAll('path.flowchart-link.edge-thickness-thick').length,
+    drawn_links: box.querySelectorAll('path.flowchart-link').length,
     links: box.querySelectorAll('a').length,
     scripts: box.querySelectorAll('script').length,
     clickable: box.querySelectorAll('.clickable').length,
@@ -47,12 +47,14 @@ class MermaidDrawing:
     nodes: list[str] = field(default_factory=list)
     edges: list[str] = field(default_factory=list)
     clusters: list[str] = field(default_factory=list)
-    paths: int = 0
-    dashed: int = 0
-    thick: int = 0
+    links_parsed: list[dict] = field(default_factory=list)
+    """Each edge as Mermaid's parser recorded it: ``start``, ``end``, ``stroke``
+    (``normal``, ``dotted`` for ``-.->``, ``thick``) and ``style`` (from ``linkStyle``)."""
+    drawn_links: int = 0
     links: int = 0
     scripts: int = 0
     clickable: int = 0
+
 
 
 class MermaidInChromium:
