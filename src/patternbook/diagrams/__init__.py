@@ -33,17 +33,19 @@ __all__ = [
 
 
 def render_pattern_diagrams(patterns: Iterable[Bundle], cache_dir: Path,
-                            progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], bytes]:
+                            progress: Callable[[int, int], None] | None = None, *,
+                            downloads: bool = True) -> dict[tuple[str, str], bytes]:
     """Every diagram of every pattern as SVG bytes, keyed by (slug, diagram id)."""
-    files = render_pattern_diagram_files(patterns, cache_dir, progress)
+    files = render_pattern_diagram_files(patterns, cache_dir, progress, downloads=downloads)
     return {key: formats["svg"].read_bytes() for key, formats in files.items()}
 
 
 def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
-                                 progress: Callable[[int, int], None] | None = None
-                                 ) -> dict[tuple[str, str], dict[str, Path]]:
+                                 progress: Callable[[int, int], None] | None = None, *,
+                                 downloads: bool = True) -> dict[tuple[str, str], dict[str, Path]]:
     """Every diagram of every pattern as verified files in the cache, keyed by
-    (slug, diagram id): the SVG and each of :data:`DOWNLOAD_FORMATS`, by suffix."""
+    (slug, diagram id): the SVG and, unless ``downloads`` is false (the benchmark
+    compares both), each of :data:`DOWNLOAD_FORMATS`, by suffix."""
     keys: list[tuple[str, str]] = []
     jobs: list[GraphJob] = []
     # The PNG is drawn by cairosvg: its version is an input of every entry.
@@ -54,8 +56,9 @@ def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
             # The spec and slug determine the DOT text, so they identify the output
             # without building it: a warm rebuild never touches the diagrams package.
             identity = json.dumps([pattern.slug, diagram.model_dump(mode="json"), png_renderer], sort_keys=True)
-            jobs.append(GraphJob(identity, functools.partial(build_diagram_graph, pattern.slug, diagram),
-                                 downloads=diagram_downloads(pattern.slug, diagram), formats=DOWNLOAD_FORMATS))
+            build = functools.partial(build_diagram_graph, pattern.slug, diagram)
+            jobs.append(GraphJob(identity, build, downloads=diagram_downloads(pattern.slug, diagram),
+                                 formats=DOWNLOAD_FORMATS) if downloads else GraphJob(identity, build))
     return dict(zip(keys, render_graph_outputs(jobs, cache_dir, progress), strict=True))
 
 
