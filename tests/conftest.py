@@ -54,10 +54,18 @@ def chromium() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def mermaid(chromium: object) -> object:
-    """Mermaid's own parser and renderer (npm ``mermaid``, pinned in tests/diagrams/mermaid)."""
+    """Mermaid's own parser and renderer (npm ``mermaid``, pinned in tests/diagrams/parsers)."""
     from tests.diagrams.mermaid_in_chromium import MermaidInChromium
 
     return MermaidInChromium(chromium)
+
+
+@pytest.fixture(scope="session")
+def mxgraph(chromium: object) -> object:
+    """mxGraph, the library draw.io is built on (npm ``mxgraph``, pinned in tests/diagrams/parsers)."""
+    from tests.diagrams.mxgraph_in_chromium import MxGraphInChromium
+
+    return MxGraphInChromium(chromium)
 
 
 def compare_golden(actual: str, golden: Path, update: bool) -> None:

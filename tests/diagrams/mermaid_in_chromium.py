@@ -1,6 +1,6 @@
 """Mermaid's own parser and renderer, run where Mermaid runs: in a browser.
 
-The npm package ``mermaid`` (pinned by ``tests/diagrams/mermaid/package-lock.json``
+The npm package ``mermaid`` (pinned by ``tests/diagrams/parsers/package-lock.json``
 and installed by ``scripts/test`` with ``npm ci``) is loaded from its local
 ``node_modules`` into a blank Chromium page; nothing is fetched from a network.
 Node alone is not used: Mermaid's parser packages ask for a newer Node than
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-MERMAID_FOLDER = Path(__file__).parent / "mermaid"
+MERMAID_FOLDER = Path(__file__).parent / "parsers"
 MERMAID_SCRIPT = MERMAID_FOLDER / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 
 _RENDER = """async (text) => {

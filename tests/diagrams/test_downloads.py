@@ -109,6 +109,31 @@ def test_drawio_files_are_mxgraph_with_one_cell_per_node_cluster_and_edge(specs:
             assert cell.find("mxGeometry").get("relative") == "1"
 
 
+def test_drawio_files_are_decoded_and_drawn_by_mxgraph(specs: dict, files: Files, mxgraph: object) -> None:
+    """What draw.io would load: mxGraph's own codec decodes every cell with its parent
+    and ends, and its view draws every node, cluster and edge with the spec's labels."""
+    for key, diagram in specs.items():
+        decoded = mxgraph.decode(files[key]["drawio"].read_text(encoding="utf-8"))
+        assert "error" not in decoded, (key, decoded.get("error"))
+        cells = {cell["id"]: cell for cell in decoded["cells"]}
+        for node in diagram.nodes:
+            cell = cells[f"node-{node.id}"]
+            assert cell["vertex"] and cell["drawn"] and cell["width"] > 20, (key, node.id)
+            assert cell["parent"] == (f"cluster-{node.cluster}" if node.cluster else "1")
+            assert cell["label"] == node.label
+        for cluster in diagram.clusters:
+            cell = cells[f"cluster-{cluster.id}"]
+            assert cell["vertex"] and cell["drawn"] and cell["label"] == cluster.label, (key, cluster.id)
+            assert cell["parent"] == (f"cluster-{cluster.parent}" if cluster.parent else "1")
+        edges = [cell for cell in decoded["cells"] if cell["edge"]]
+        assert [(cell["source"], cell["target"], cell["label"]) for cell in edges] == [
+            (f"node-{edge.source}", f"node-{edge.target}", edge.label or "") for edge in diagram.edges], key
+        assert all(cell["drawn"] for cell in edges), key
+        labels = [node.label for node in diagram.nodes] + [cluster.label for cluster in diagram.clusters]
+        labels += [edge.label for edge in diagram.edges if edge.label]
+        assert sorted(text for text in decoded["texts"] if text) == sorted(labels), key
+
+
 def test_drawio_nodes_sit_where_dot_drew_them(specs: dict, files: Files) -> None:
     """The draw.io layout is the SVG's: each node's icon in the draw.io file and in
     the SVG have the same size and the same offsets from one another."""
