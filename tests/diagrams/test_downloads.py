@@ -218,3 +218,22 @@ def test_every_format_is_byte_identical_across_renders_and_cached_together(
     warm = render_pattern_diagram_files(list(catalogue.entries.values()), tmp_path / "fresh")
     assert DOT_STATS.snapshot() == before  # a warm render starts no process for any format
     assert warm == again
+
+
+def test_missing_cairo_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cairocffi raises OSError at import when libcairo is absent; the build says what to install."""
+    import importlib.abc
+    import sys
+
+    from patternbook.diagrams.downloads import CairoNotFound, png_document
+
+    class WithoutCairo(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object, target: object = None) -> None:
+            if name == "cairosvg":
+                raise OSError("no library called \"cairo-2\" was found")  # cairocffi's own words
+
+    monkeypatch.delitem(sys.modules, "cairosvg", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [WithoutCairo(), *sys.meta_path])
+    with pytest.raises(CairoNotFound) as failure:
+        png_document(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert "apt-get install libcairo2" in str(failure.value) and "brew install cairo" in str(failure.value)
