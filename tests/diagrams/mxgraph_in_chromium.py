@@ -13,7 +13,7 @@ import pytest
 
 MXGRAPH_SCRIPT = Path(__file__).parent / "parsers" / "node_modules" / "mxgraph" / "javascript" / "mxClient.min.js"
 
-_DECODE = """(xml) => {
+_DECODE = """async (xml) => {
   const container = document.getElementById('graph');
   container.replaceChildren();
   const document_ = mxUtils.parseXml(xml);
@@ -22,6 +22,10 @@ _DECODE = """(xml) => {
   const model = new mxGraphModel();
   new mxCodec(document_).decode(models[0], model);
   const graph = new mxGraph(container, model);
+  // draw.io reads our containers' "collapsible=0" and draws no fold icon; plain mxGraph would
+  // draw one from its own image folder, which is not the file's business.
+  graph.foldingEnabled = false;
+  graph.refresh();
   const cells = Object.values(model.cells).map((cell) => {
     const state = graph.view.getState(cell);
     return {id: cell.id, vertex: !!cell.vertex, edge: !!cell.edge, parent: cell.parent ? cell.parent.id : null,
@@ -29,7 +33,16 @@ _DECODE = """(xml) => {
             label: graph.getLabel(cell), drawn: !!(state && state.shape),
             width: state ? state.width : 0, height: state ? state.height : 0};
   });
-  return {cells, texts: [...container.querySelectorAll('text, foreignObject')].map((text) => text.textContent)};
+  const images = [...container.querySelectorAll('image')].map(
+    (image) => image.getAttribute('xlink:href') || image.getAttribute('href') || '');
+  const widths = await Promise.all(images.map((address) => new Promise((done) => {
+    const probe = new Image();
+    probe.onload = () => done(probe.naturalWidth);
+    probe.onerror = () => done(0);
+    probe.src = address;
+  })));
+  return {cells, images, image_widths: widths,
+          texts: [...container.querySelectorAll('text, foreignObject')].map((text) => text.textContent)};
 }"""
 
 
@@ -45,5 +58,6 @@ class MxGraphInChromium:
         self.page.add_script_tag(path=str(MXGRAPH_SCRIPT))
 
     def decode(self, xml: str) -> dict:
-        """The cells mxGraph decoded from ``xml`` (id, kind, parent, ends, label, drawn size) and the texts it drew."""
+        """The cells mxGraph decoded from ``xml`` (id, kind, parent, ends, label, drawn size), the
+        texts it drew, and the images it drew with the pixel width each one loads at (0: broken)."""
         return self.page.evaluate(_DECODE, xml)

@@ -111,7 +111,8 @@ def test_drawio_files_are_mxgraph_with_one_cell_per_node_cluster_and_edge(specs:
 
 def test_drawio_files_are_decoded_and_drawn_by_mxgraph(specs: dict, files: Files, mxgraph: object) -> None:
     """What draw.io would load: mxGraph's own codec decodes every cell with its parent
-    and ends, and its view draws every node, cluster and edge with the spec's labels."""
+    and ends, and its view draws every node, cluster and edge with the spec's labels
+    and every node's icon."""
     for key, diagram in specs.items():
         decoded = mxgraph.decode(files[key]["drawio"].read_text(encoding="utf-8"))
         assert "error" not in decoded, (key, decoded.get("error"))
@@ -132,6 +133,10 @@ def test_drawio_files_are_decoded_and_drawn_by_mxgraph(specs: dict, files: Files
         labels = [node.label for node in diagram.nodes] + [cluster.label for cluster in diagram.clusters]
         labels += [edge.label for edge in diagram.edges if edge.label]
         assert sorted(text for text in decoded["texts"] if text) == sorted(labels), key
+        # mxGraph turns the short data URIs draw.io writes into base64 ones; each icon loads.
+        assert len(decoded["images"]) >= len(diagram.nodes), key
+        assert all(address.startswith("data:image/png;base64,") for address in decoded["images"]), key
+        assert all(width > 0 for width in decoded["image_widths"]), key
 
 
 def test_drawio_nodes_sit_where_dot_drew_them(specs: dict, files: Files) -> None:
