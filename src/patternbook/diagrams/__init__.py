@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 
 from patternbook.catalogue import Catalogue
 from patternbook.diagrams.downloads import DOWNLOAD_FORMATS, diagram_downloads
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
+from patternbook.diagrams.png import png_renderer
 from patternbook.diagrams.render import GraphJob, render_graph_outputs, render_graphs
 from patternbook.schema import Bundle
 
@@ -48,14 +48,14 @@ def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
     compares both), each of :data:`DOWNLOAD_FORMATS`, by suffix."""
     keys: list[tuple[str, str]] = []
     jobs: list[GraphJob] = []
-    # The PNG is drawn by cairosvg: its version is an input of every entry.
-    png_renderer = f"cairosvg {metadata.version('cairosvg')}"
+    # The PNG is drawn by cairosvg and deflated by zlib: their versions are inputs of every entry.
+    png = png_renderer()
     for pattern in patterns:
         for diagram in pattern.diagrams:
             keys.append((pattern.slug, diagram.id))
             # The spec and slug determine the DOT text, so they identify the output
             # without building it: a warm rebuild never touches the diagrams package.
-            identity = json.dumps([pattern.slug, diagram.model_dump(mode="json"), png_renderer], sort_keys=True)
+            identity = json.dumps([pattern.slug, diagram.model_dump(mode="json"), png], sort_keys=True)
             build = functools.partial(build_diagram_graph, pattern.slug, diagram)
             jobs.append(GraphJob(identity, build, downloads=diagram_downloads(pattern.slug, diagram),
                                  formats=DOWNLOAD_FORMATS) if downloads else GraphJob(identity, build))

@@ -14,7 +14,8 @@ function of the format it lands in (:mod:`patternbook.escaping`).
 - **Mermaid**: a ``flowchart`` with one ``subgraph`` per cluster, quoted labels
   and one arrow style per edge style. Mermaid lays it out itself, so positions
   and icons do not carry over.
-- **PNG**: the published SVG drawn by cairo, so it shows exactly what the page shows.
+- **PNG**: the published SVG drawn by cairo, so it shows exactly what the page shows
+  (:mod:`.png`).
 - **DOT**: the text ``dot`` was given.
 """
 
@@ -27,8 +28,8 @@ from typing import Any
 
 from patternbook.diagrams.graph import BuiltGraph
 from patternbook.diagrams.kinds import icon_name, node_class
+from patternbook.diagrams.png import CAIRO_HINT, CairoNotFound, png_document
 from patternbook.diagrams.svg import icon_png
-from patternbook.errors import UsageError
 from patternbook.escaping import mermaid_label, mxgraph_attribute
 from patternbook.schema import Diagram
 
@@ -69,29 +70,6 @@ def diagram_downloads(slug: str, diagram: Diagram) -> Callable[[BuiltGraph, byte
         }
 
     return make
-
-
-class CairoNotFound(UsageError):
-    """cairosvg is installed but the cairo library it draws with is not."""
-
-
-CAIRO_HINT = (
-    "The cairo library was not found, and Patternbook needs it to draw the PNG download of each diagram: "
-    "install it with 'sudo apt-get install libcairo2' on Debian/Ubuntu or 'brew install cairo' on macOS "
-    "(Graphviz packages usually bring it), then run the build again."
-)
-
-
-def png_document(svg: bytes) -> bytes:
-    """The self-contained SVG drawn by cairo (in this process: no program starts).
-    The SVG has been proven inert (:func:`~patternbook.diagrams.svg.check_svg_is_inert`):
-    it refers to nothing but its own ids and PNG data URIs, so cairosvg fetches nothing."""
-    try:
-        import cairosvg  # heavy, and only a cold diagram render needs it
-    except OSError:  # cairocffi could not load libcairo
-        raise CairoNotFound(CAIRO_HINT) from None
-
-    return cairosvg.svg2png(bytestring=svg)
 
 
 def dot_document(graph: BuiltGraph) -> bytes:

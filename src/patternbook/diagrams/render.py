@@ -2,7 +2,7 @@
 
 Each SVG, with the downloadable formats of a pattern diagram (PNG, draw.io,
 Mermaid, DOT), is stored under a key hashing every input: the diagram spec (or,
-for relation graphs, the DOT text), the formats, the ``diagrams``, cairosvg and
+for relation graphs, the DOT text), the formats, the ``diagrams``, cairosvg, zlib and
 Graphviz versions and this renderer's version. An unchanged rebuild therefore starts ``dot`` zero times
 and does not even build the DOT text; editing one pattern re-renders only its
 diagrams. Every entry carries a manifest of the SHA-256 of each of its files; an entry that does not
@@ -35,7 +35,7 @@ from patternbook.diagrams.svg import make_self_contained
 __all__ = ["RENDERER_VERSION", "Downloads", "GraphJob", "render_graph_files", "render_graph_outputs", "render_graphs"]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-8-downloads"
+RENDERER_VERSION = "patternbook-diagrams-9-cheaper-png"
 
 
 Downloads = Callable[[BuiltGraph, bytes, dict], dict[str, bytes]]
