@@ -32,6 +32,18 @@ ensure_system_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# ensure_node_packages DIR : `npm ci` in DIR (a folder with package.json and package-lock.json)
+# when its node_modules was not installed from the lock as it is now.
+ensure_node_packages() {
+  local folder="$PROJECT_DIR/$1" stamp
+  stamp="$folder/node_modules/.installed-$(sha256sum < "$folder/package-lock.json" | cut -c1-16)"
+  [ -f "$stamp" ] && return 0
+  command -v npm >/dev/null 2>&1 || { log "please install Node.js and npm (needed by $1)"; return 1; }
+  log "installing the locked npm packages of $1 (npm ci)"
+  (cd "$folder" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+  touch "$stamp"
+}
+
 # pip_install ARGS... : pip without the machine's own find-links, extra indexes and constraints,
 # so the lock alone decides what is installed (and every file is checked against its hash).
 pip_install() {

@@ -4,6 +4,7 @@ current output; review the diff before committing it."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 TESTS = Path(__file__).parent
 FIXTURE_CATALOGUE = TESTS / "fixtures" / "catalogue"
 PROJECT = TESTS.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]
 #: The date tests validate against, so review deadlines do not age the fixtures.
 FIXED_TODAY = "2026-11-01"
 
@@ -32,6 +36,36 @@ def catalogue_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(FIXTURE_CATALOGUE, target)
     monkeypatch.chdir(tmp_path)
     return target
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright, one per test process: the browser
+    tests and the Mermaid checks share it (one Playwright driver per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run 'bash scripts/test', which installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def mermaid(chromium: object) -> object:
+    """Mermaid's own parser and renderer (npm ``mermaid``, pinned in tests/diagrams/parsers)."""
+    from tests.diagrams.mermaid_in_chromium import MermaidInChromium
+
+    return MermaidInChromium(chromium)
+
+
+@pytest.fixture(scope="session")
+def mxgraph(chromium: object) -> object:
+    """mxGraph, the library draw.io is built on (npm ``mxgraph``, pinned in tests/diagrams/parsers)."""
+    from tests.diagrams.mxgraph_in_chromium import MxGraphInChromium
+
+    return MxGraphInChromium(chromium)
 
 
 def compare_golden(actual: str, golden: Path, update: bool) -> None:
@@ -112,16 +146,7 @@ def preview_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium through Playwright, one per test process (tests/browser, tests/engines):
-    Playwright's synchronous API cannot start a second instance beside a running one."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run 'bash scripts/test', which installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+def browser(chromium: object) -> object:
+    """The Chromium of tests/browser and tests/engines: the same instance as ``chromium``,
+    since Playwright's synchronous API cannot start a second driver beside a running one."""
+    return chromium

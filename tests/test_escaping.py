@@ -20,6 +20,8 @@ from patternbook.escaping import (
     html_text,
     json_attribute,
     markdown_inline,
+    mermaid_label,
+    mxgraph_attribute,
     nav_title,
     strict_json,
     xml_text,
@@ -88,6 +90,52 @@ def test_dot_labels_show_exactly_the_text(value: str) -> None:
     shown = "".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
     assert shown == re.sub("[\x01\uffff]", "\ufffd", label)
     assert graphviz  # the diagrams layer quotes through this package
+
+
+#: Strings aimed at the draw.io and Mermaid outputs: ways out of a quoted label, Mermaid
+#: comments, directives, click callbacks and keywords, entity codes, line breaks, unicode.
+DIAGRAM_HOSTILE = [*HOSTILE, 'x"] --> y["z', "]] ) } | |> ; end", "end", "%% a comment",
+                   "%%{init: {'securityLevel': 'loose'}}%%",
+                   'a"]\n    click n_a call alert(1)', 'a"]; click n_a callback "b', "click", "callback",
+                   "#quot; #35; #amp; #9829;", "style x:#f00;", "classDef a fill:#f00;", "line one\nline two",
+                   "tab\there\r", "`**markdown**`", "Zürich 東京 😀 é", "\u200b\u2028\u2029"]
+
+
+@pytest.mark.parametrize("value", DIAGRAM_HOSTILE)
+def test_mxgraph_attributes_read_back_exactly(value: str) -> None:
+    cell = ElementTree.fromstring(f'<mxCell id="{mxgraph_attribute(value)}" value="{mxgraph_attribute(value)}" '
+                                  'style="html=0;" vertex="1"/>')
+    expected = re.sub("[\x01\uffff]", "\ufffd", value)
+    assert cell.get("value") == expected and cell.get("id") == expected
+    assert set(cell.attrib) == {"id", "value", "style", "vertex"}
+
+
+def test_mermaid_labels_are_drawn_exactly_as_written(mermaid: object) -> None:
+    """Each hostile string as a node, a cluster and an edge label, drawn by Mermaid
+    itself: one node, one cluster and one edge each, the text shown as written,
+    no link, script or click handler."""
+    lines = ["flowchart LR"]
+    for index, value in enumerate(DIAGRAM_HOSTILE):
+        label = mermaid_label(value)
+        lines += [f'    subgraph c_{index}["{label}"]', f'        n_{index}["{label}"]', "    end",
+                  f'    n_{index} -->|"{label}"| m_{index}["end"]']
+    drawn = mermaid.draw("\n".join(lines) + "\n")
+    assert drawn.error is None, drawn.error
+    # HTML parsing turns a carriage return into a line feed; the rest must arrive unchanged.
+    expected = [re.sub("[\x01\uffff]", "\ufffd", value).replace("\r", "\n") for value in DIAGRAM_HOSTILE]
+    assert sorted(drawn.nodes) == sorted(expected + ["end"] * len(expected))
+    assert sorted(drawn.clusters) == sorted(expected)
+    assert sorted(drawn.edges) == sorted(expected)
+    assert (drawn.links, drawn.scripts, drawn.clickable) == (0, 0, 0)
+
+
+def test_mermaid_reads_what_the_escaping_prevents(mermaid: object) -> None:
+    """The checks above can fail: unescaped, the same strings break Mermaid's parse or its drawing."""
+    broken = mermaid.draw('flowchart LR\n    n_a["a"] --> n_b["x"] --> y["z"]\n')
+    assert broken.error is None and len(broken.nodes) == 3  # a quote in a label would have made a node
+    assert mermaid.draw('flowchart LR\n    n_a["a"b"]\n').error is not None
+    clicked = mermaid.draw('flowchart LR\n    n_a["a"]\n    click n_a href "https://example.test/"\n')
+    assert clicked.error is None and clicked.links == 1
 
 
 def test_strict_json_refuses_what_strict_parsers_refuse() -> None:

@@ -15,6 +15,8 @@ MkDocs navigation titles      :func:`nav_title`
 page front matter, <title>    :func:`front_matter`
 DOT labels and identifiers    :func:`dot_string`
 SVG / XML text                :func:`xml_text`
+draw.io (mxGraph) attributes  :func:`mxgraph_attribute` (labels drawn with ``html=0``)
+Mermaid quoted labels         :func:`mermaid_label`
 JSON files                    :func:`strict_json`
 JSON data in an HTML attribute :func:`json_attribute` (``data-*`` read by our scripts)
 ============================  ==========================================
@@ -40,6 +42,8 @@ __all__ = [
     "html_text",
     "json_attribute",
     "markdown_inline",
+    "mermaid_label",
+    "mxgraph_attribute",
     "nav_title",
     "strict_json",
     "xml_text",
@@ -115,6 +119,43 @@ def xml_text(value: str) -> str:
     characters XML cannot hold replaced by U+FFFD."""
     escaped = html.escape(value, quote=True)
     return _NOT_XML.sub("\ufffd", escaped)
+
+
+def mxgraph_attribute(value: str) -> str:
+    """A double-quoted attribute value in a draw.io (mxGraph) file that reads back as ``value``.
+
+    Markup characters become entities, and so do line breaks and tabs (an XML
+    parser turns a literal one inside an attribute into a space). Patternbook
+    writes every label cell with ``html=0``, so draw.io shows the value as text:
+    a ``<b>`` in a label stays four characters, never markup.
+    """
+    escaped = html.escape(_NOT_XML.sub("\ufffd", value), quote=True)
+    return escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+#: Punctuation left as is inside a quoted Mermaid label; everything else that is not a
+#: letter, digit or space becomes an entity code. Not ``:`` and not ``#``: Mermaid's
+#: pre-processing rewrites ``style…:…#…;`` and ``#word;`` wherever they stand, quotes or not;
+#: not ``%``, ``{`` or ``}``: directives (``%%{init: …}%%``) are found anywhere in the text.
+_MERMAID_PLAIN = frozenset(" .,-_/()'?!+=")
+
+
+def mermaid_label(value: str) -> str:
+    """The inside of a double-quoted Mermaid label (``n1["…"]``, ``-->|"…"|``) showing ``value`` literally.
+
+    Mermaid reads ``#quot;`` and ``#35;`` (a decimal code point) as entity codes and
+    shows the character; every character that is not a letter, a digit, a space or
+    harmless punctuation is written that way, so no quote ends the string, no ``]``
+    or ``|`` ends the label, no ``%%`` starts a comment or directive, and no
+    ``<`` reaches the HTML Mermaid draws. Line breaks become ``#10;`` (white space
+    in the drawing); characters XML cannot hold become U+FFFD.
+    """
+    named = {'"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;"}
+    return "".join(
+        character if character.isalnum() or character in _MERMAID_PLAIN
+        else named.get(character) or f"#{ord(character)};"
+        for character in _NOT_XML.sub("\ufffd", value)
+    )
 
 
 def strict_json(document: Any) -> str:

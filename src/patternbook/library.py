@@ -238,12 +238,14 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGra
 
 def render_diagram_assets(catalogue: Catalogue, cache_dir: Path,
                           progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
-    """Every diagram of every pattern and anti-pattern as an SVG file, keyed by its path in the site."""
+    """Every diagram of every pattern and anti-pattern as files, keyed by their paths in the site:
+    the SVG the page shows and, beside it, each download the page links to."""
     from patternbook.diagrams import render_pattern_diagram_files
 
     rendered = render_pattern_diagram_files(list(catalogue.entries.values()), cache_dir=cache_dir,
                                             progress=progress)
-    return {diagram_asset_path(slug, diagram_id): path for (slug, diagram_id), path in rendered.items()}
+    return {diagram_asset_path(slug, diagram_id, suffix): path
+            for (slug, diagram_id), files in rendered.items() for suffix, path in files.items()}
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,6 @@ import pytest
 
 from tests.conftest import PROJECT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"]
 ARTIFACTS = PROJECT / "test-artifacts"
 
 

@@ -94,17 +94,20 @@ def test_cache_runs_dot_zero_times_when_warm_and_only_for_edits(catalogue: Catal
     assert DOT_STATS.snapshot()[1] - graphs == 1  # only the edited diagram was laid out again
 
 
-def test_corrupt_or_partial_cache_entry_is_rendered_again(catalogue: Catalogue, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damaged", ["svg", "drawio"])
+def test_corrupt_or_partial_cache_entry_is_rendered_again(catalogue: Catalogue, tmp_path: Path, damaged: str) -> None:
     cache = tmp_path / "cache"
     pattern = catalogue.patterns["circuit-breaker"]
     good = render_pattern_diagrams([pattern], cache)
-    (entry,) = list((cache / "diagrams").rglob("*.svg"))
+    (entry,) = list((cache / "diagrams").rglob(f"*.{damaged}"))
     entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # a write cut short
     graphs = DOT_STATS.snapshot()[1]
     assert render_pattern_diagrams([pattern], cache) == good
     assert DOT_STATS.snapshot()[1] == graphs + 1
-    digest = entry.with_suffix(".sha256").read_text()
-    assert hashlib.sha256(entry.read_bytes()).hexdigest() == digest
+    manifest = dict(line.split(" ")[::-1] for line in entry.with_suffix(".sha256").read_text().splitlines())
+    assert set(manifest) == {"svg", "png", "drawio", "mmd", "gv"}
+    for suffix, digest in manifest.items():
+        assert hashlib.sha256(entry.with_suffix(f".{suffix}").read_bytes()).hexdigest() == digest
 
 
 def test_missing_graphviz_says_how_to_install_it(catalogue: Catalogue, tmp_path: Path,

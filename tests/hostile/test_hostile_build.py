@@ -186,7 +186,8 @@ def clean_markup(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, str
 @example(hostile="</title><script>alert(4)</script>")
 @example(hostile="<<B>x</B>> &#0; \\N {{ 7 * 7 }} Breаker")
 def test_hostile_text_in_every_field_stays_text(tmp_path_factory: pytest.TempPathFactory,
-                                                clean_markup: set[tuple[str, str]], hostile: str) -> None:
+                                                clean_markup: set[tuple[str, str]], mermaid: object,
+                                                hostile: str) -> None:
     root = tmp_path_factory.mktemp("hostile")
     base = _project(root / "base")
     catalogue_data = _plain(load_bundle_catalogue(base))
@@ -208,6 +209,26 @@ def test_hostile_text_in_every_field_stays_text(tmp_path_factory: pytest.TempPat
         ElementTree.parse(svg)
     for document in site.rglob("*.json"):
         _strict_json(document.read_text(encoding="utf-8"))
+    _downloads_stay_text(site, mermaid)
+
+
+def _downloads_stay_text(site: Path, mermaid: object) -> None:
+    """Each diagram download read by its own parser: the draw.io file as XML with text-only
+    labels, the Mermaid file by Mermaid (one node per draw.io node, nothing clickable), the
+    DOT file by ``dot``."""
+    import subprocess
+
+    for drawio in sorted(site.rglob("*.drawio")):
+        cells = list(ElementTree.parse(drawio).getroot().iter("mxCell"))
+        vertices = [cell for cell in cells if "shape=image;" in cell.get("style", "")]
+        assert all("html=0;" in cell.get("style") for cell in cells if cell.get("style")), drawio.name
+        drawn = mermaid.draw(drawio.with_suffix(".mmd").read_text(encoding="utf-8"))
+        assert drawn.error is None, (drawio.name, drawn.error)
+        assert sorted(drawn.nodes) == sorted(cell.get("value").replace("\r", "\n") for cell in vertices)
+        assert (drawn.links, drawn.scripts, drawn.clickable) == (0, 0, 0)
+        answer = subprocess.run(["dot", "-Tcanon", str(drawio.with_suffix(".gv"))], capture_output=True, timeout=60,
+                                check=False)
+        assert answer.returncode == 0, answer.stderr[-1000:]
 
 
 def load_bundle_catalogue(project: Path) -> dict:

@@ -94,7 +94,8 @@ def test_backslashes_in_titles_are_text(catalogue: Path, tmp_path: Path, field: 
     pattern = r"^(title: ).*$" if field == "title" else r"^(    title: ).*$"
     _set(catalogue / "minimal-valid" / "pattern.yaml", pattern, value)
     build = _build(catalogue, tmp_path)
-    svg_files = [source for path, source in build.assets.items() if path.startswith("assets/diagrams/minimal-valid")]
+    svg_files = [source for path, source in build.assets.items()
+                 if path.startswith("assets/diagrams/minimal-valid") and path.endswith(".svg")]
     assert svg_files
     for source in svg_files:
         ElementTree.parse(source)  # well-formed: no NUL, no broken escape

@@ -164,7 +164,8 @@ def test_export_builds_with_plain_mkdocs_and_material(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr[-3000:]
     html = (site / "patterns" / "circuit-breaker" / "index.html").read_text()
     assert "Breaks first" in html
-    assert list((site / "assets" / "diagrams").glob("circuit-breaker--*.svg"))
+    for suffix in ("svg", "png", "drawio", "mmd", "gv"):  # the downloads travel with the export
+        assert list((site / "assets" / "diagrams").glob(f"circuit-breaker--*.{suffix}")), suffix
 
 
 def test_page_cache_serves_unchanged_pages_and_rejects_damaged_entries(tmp_path: Path) -> None:

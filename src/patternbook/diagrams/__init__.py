@@ -3,8 +3,8 @@
 The only package that imports ``diagrams``. Specs become DOT through the
 ``diagrams`` node classes (:mod:`.graph`), DOT becomes SVG through batched
 ``dot`` processes (:mod:`.graphviz_dot`), SVG becomes publishable
-(:mod:`.svg`), and everything goes through a content-addressed cache
-(:mod:`.render`).
+(:mod:`.svg`), the same run yields the downloadable formats (:mod:`.downloads`),
+and everything goes through a content-addressed cache (:mod:`.render`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from patternbook.catalogue import Catalogue
+from patternbook.diagrams.downloads import DOWNLOAD_FORMATS, diagram_downloads
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
-from patternbook.diagrams.render import GraphJob, render_graph_files, render_graphs
+from patternbook.diagrams.png import png_renderer
+from patternbook.diagrams.render import GraphJob, render_graph_outputs, render_graphs
 from patternbook.schema import Bundle
 
 __all__ = [
     "DOT_STATS",
+    "DOWNLOAD_FORMATS",
     "GraphvizNotFound",
     "render_neighbourhood_graphs",
     "render_pattern_diagram_files",
@@ -30,24 +33,33 @@ __all__ = [
 
 
 def render_pattern_diagrams(patterns: Iterable[Bundle], cache_dir: Path,
-                            progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], bytes]:
+                            progress: Callable[[int, int], None] | None = None, *,
+                            downloads: bool = True) -> dict[tuple[str, str], bytes]:
     """Every diagram of every pattern as SVG bytes, keyed by (slug, diagram id)."""
-    return {key: path.read_bytes() for key, path in render_pattern_diagram_files(patterns, cache_dir, progress).items()}
+    files = render_pattern_diagram_files(patterns, cache_dir, progress, downloads=downloads)
+    return {key: formats["svg"].read_bytes() for key, formats in files.items()}
 
 
 def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
-                                 progress: Callable[[int, int], None] | None = None) -> dict[tuple[str, str], Path]:
-    """Every diagram of every pattern as a verified SVG file in the cache, keyed by (slug, diagram id)."""
+                                 progress: Callable[[int, int], None] | None = None, *,
+                                 downloads: bool = True) -> dict[tuple[str, str], dict[str, Path]]:
+    """Every diagram of every pattern as verified files in the cache, keyed by
+    (slug, diagram id): the SVG and, unless ``downloads`` is false (the benchmark
+    compares both), each of :data:`DOWNLOAD_FORMATS`, by suffix."""
     keys: list[tuple[str, str]] = []
     jobs: list[GraphJob] = []
+    # The PNG is drawn by cairosvg and deflated by zlib: their versions are inputs of every entry.
+    png = png_renderer()
     for pattern in patterns:
         for diagram in pattern.diagrams:
             keys.append((pattern.slug, diagram.id))
             # The spec and slug determine the DOT text, so they identify the output
             # without building it: a warm rebuild never touches the diagrams package.
-            identity = json.dumps([pattern.slug, diagram.model_dump(mode="json")], sort_keys=True)
-            jobs.append(GraphJob(identity, functools.partial(build_diagram_graph, pattern.slug, diagram)))
-    return dict(zip(keys, render_graph_files(jobs, cache_dir, progress), strict=True))
+            identity = json.dumps([pattern.slug, diagram.model_dump(mode="json"), png], sort_keys=True)
+            build = functools.partial(build_diagram_graph, pattern.slug, diagram)
+            jobs.append(GraphJob(identity, build, downloads=diagram_downloads(pattern.slug, diagram),
+                                 formats=DOWNLOAD_FORMATS) if downloads else GraphJob(identity, build))
+    return dict(zip(keys, render_graph_outputs(jobs, cache_dir, progress), strict=True))
 
 
 def render_neighbourhood_graphs(catalogue: Catalogue, cache_dir: Path, *, link: Callable[[str], str],

@@ -31,6 +31,7 @@ __all__ = [
     "lean_plugin_directory",
     "render_one",
     "render_svgs",
+    "render_with_layout",
 ]
 
 INSTALL_HINT = (
@@ -169,7 +170,15 @@ def lean_plugin_directory(dot: str, cache_dir: Path) -> Path | None:
 
 def render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None,
                seconds: float = SECONDS_PER_CALL) -> bytes:
-    arguments = [dot, "-Tsvg"]
+    """The SVG ``dot`` draws of ``graph``."""
+    return render_with_layout(dot, graph, image_path, plugin_dir, seconds, layout=False)[0]
+
+
+def render_with_layout(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None,
+                       seconds: float = SECONDS_PER_CALL, *, layout: bool = True) -> tuple[bytes, dict | None]:
+    """The SVG of ``graph`` and, from the same ``dot`` run (one process, one
+    layout), that layout as ``dot``'s JSON: where every node, cluster and edge was placed."""
+    arguments = [dot, "-Tsvg", *(["-Tjson"] if layout else [])]
     if image_path:
         # On the command line rather than in the DOT text, so the cache key and
         # the DOT text carry no path of the build machine.
@@ -185,7 +194,15 @@ def render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Pa
     if finished.returncode != 0 or b"</svg>" not in finished.stdout:
         detail = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [str(finished.returncode)]
         raise GraphvizRenderError(f"{graph.name}: Graphviz dot failed: {detail[0]}")
-    return finished.stdout
+    if not layout:
+        return finished.stdout, None
+    # The outputs follow each other in the order asked for; the SVG ends at its only </svg>.
+    end = finished.stdout.index(b"</svg>") + len(b"</svg>")
+    try:
+        drawn = json.loads(finished.stdout[end:])
+    except ValueError as error:
+        raise GraphvizRenderError(f"{graph.name}: Graphviz dot wrote no readable layout: {error}") from None
+    return finished.stdout[:end] + b"\n", drawn
 
 
 def render_svgs(graphs: Sequence[DotGraph], *, dot: str | None = None, image_path: str | None = None,

@@ -1,10 +1,11 @@
 """Rendering graphs through a content-addressed cache.
 
-Each SVG is stored under a key hashing every input: the diagram spec (or, for
-relation graphs, the DOT text), the ``diagrams`` and Graphviz versions and this
-renderer's version. An unchanged rebuild therefore starts ``dot`` zero times
+Each SVG, with the downloadable formats of a pattern diagram (PNG, draw.io,
+Mermaid, DOT), is stored under a key hashing every input: the diagram spec (or,
+for relation graphs, the DOT text), the formats, the ``diagrams``, cairosvg, zlib and
+Graphviz versions and this renderer's version. An unchanged rebuild therefore starts ``dot`` zero times
 and does not even build the DOT text; editing one pattern re-renders only its
-diagrams. Every entry carries the SHA-256 of its bytes; an entry that does not
+diagrams. Every entry carries a manifest of the SHA-256 of each of its files; an entry that does not
 match (a partial write, a damaged disk) is rendered again, never served.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,15 +27,19 @@ from patternbook.diagrams.graphviz_dot import (
     find_dot,
     graphviz_version,
     lean_plugin_directory,
-    render_one,
+    render_with_layout,
 )
 from patternbook.diagrams.kinds import icons_directory
 from patternbook.diagrams.svg import make_self_contained
 
-__all__ = ["RENDERER_VERSION", "GraphJob", "render_graph_files", "render_graphs"]
+__all__ = ["RENDERER_VERSION", "Downloads", "GraphJob", "render_graph_files", "render_graph_outputs", "render_graphs"]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-7-inert-labels"
+RENDERER_VERSION = "patternbook-diagrams-9-cheaper-png"
+
+
+Downloads = Callable[[BuiltGraph, bytes, dict], dict[str, bytes]]
+"""Further files made from a drawn graph (its DOT, its SVG, ``dot``'s layout), by file suffix."""
 
 
 @dataclass(frozen=True)
@@ -43,29 +49,50 @@ class GraphJob:
     identity: str
     """Everything the output depends on besides tool versions (a spec as JSON, or DOT text)."""
     build: Callable[[], BuiltGraph]
+    downloads: Downloads | None = None
+    """Makes the other formats of the graph from the same ``dot`` run; None: the SVG only."""
+    formats: tuple[str, ...] = ()
+    """The suffixes ``downloads`` returns, besides ``svg``; part of the cache key."""
 
 
-def _entry(cache_dir: Path, key: str) -> tuple[Path, Path]:
-    folder = cache_dir / "diagrams" / key[:2]
-    return folder / f"{key}.svg", folder / f"{key}.sha256"
+def _folder(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "diagrams" / key[:2]
 
 
-def _read(cache_dir: Path, key: str) -> bytes | None:
-    svg_path, digest_path = _entry(cache_dir, key)
+def _entry(cache_dir: Path, key: str, suffix: str = "svg") -> Path:
+    return _folder(cache_dir, key) / f"{key}.{suffix}"
+
+
+def _manifest(cache_dir: Path, key: str) -> Path:
+    return _folder(cache_dir, key) / f"{key}.sha256"
+
+
+def _read(cache_dir: Path, key: str, suffixes: Sequence[str]) -> dict[str, Path] | None:
+    """The entry's files by suffix, if every one is present and matches its recorded SHA-256."""
     try:
-        content, digest = svg_path.read_bytes(), digest_path.read_text(encoding="ascii").strip()
-    except OSError:
+        recorded = dict(line.split(" ", 1)[::-1] for line in
+                        _manifest(cache_dir, key).read_text(encoding="ascii").splitlines() if " " in line)
+        files = {suffix: _entry(cache_dir, key, suffix) for suffix in suffixes}
+        for suffix, path in files.items():
+            if hashlib.sha256(path.read_bytes()).hexdigest() != recorded.get(suffix):
+                return None
+    except (OSError, ValueError):
         return None
-    return content if hashlib.sha256(content).hexdigest() == digest else None
+    return files
 
 
-def _write(cache_dir: Path, key: str, content: bytes) -> None:
-    svg_path, digest_path = _entry(cache_dir, key)
-    svg_path.parent.mkdir(parents=True, exist_ok=True)
-    for path, data in ((svg_path, content), (digest_path, hashlib.sha256(content).hexdigest().encode())):
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.tmp")
+def _write(cache_dir: Path, key: str, contents: dict[str, bytes]) -> dict[str, Path]:
+    """Every file of an entry, then the manifest of their digests, each replaced
+    atomically: a reader sees a complete entry or one whose digests do not match."""
+    _folder(cache_dir, key).mkdir(parents=True, exist_ok=True)
+    manifest = "".join(f"{hashlib.sha256(data).hexdigest()} {suffix}\n" for suffix, data in contents.items())
+    files = {suffix: _entry(cache_dir, key, suffix) for suffix in contents}
+    for path, data in [*((files[suffix], data) for suffix, data in contents.items()),
+                       (_manifest(cache_dir, key), manifest.encode("ascii"))]:
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         temporary.write_bytes(data)
-        os.replace(temporary, path)  # readers see the old entry or the new one, never half of one
+        os.replace(temporary, path)  # readers see the old file or the new one, never half of one
+    return files
 
 
 Progress = Callable[[int, int], None]
@@ -75,41 +102,56 @@ def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress 
                   seconds: float = SECONDS_PER_CALL) -> list[bytes]:
     """Self-contained SVG bytes for each job, in order; ``progress(done, total)``
     is told about each graph that had to be rendered."""
-    return [path.read_bytes() for path in render_graph_files(jobs, cache_dir, progress, seconds)]
+    return [files["svg"].read_bytes() for files in render_graph_outputs(jobs, cache_dir, progress, seconds)]
 
 
 def render_graph_files(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None,
                        seconds: float = SECONDS_PER_CALL) -> list[Path]:
     """Like :func:`render_graphs`, but the verified cache files themselves: a
     large site then holds no SVG in memory, only paths to copy."""
+    return [files["svg"] for files in render_graph_outputs(jobs, cache_dir, progress, seconds)]
+
+
+def render_graph_outputs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None,
+                         seconds: float = SECONDS_PER_CALL) -> list[dict[str, Path]]:
+    """Every file of each job (``svg`` and its :attr:`GraphJob.formats`), verified
+    in the cache, by suffix. A warm entry starts no process and imports nothing:
+    all formats of a graph are made in the same render and cached together."""
     if not jobs:
         return []
     dot = find_dot()
     versions = [RENDERER_VERSION, metadata.version("diagrams"), graphviz_version(dot, cache_dir)]
-    keys = [hashlib.sha256(json.dumps([*versions, job.identity]).encode("utf-8")).hexdigest() for job in jobs]
-    results: dict[str, Path] = {}
-    for key in keys:
-        if key not in results and _read(cache_dir, key) is not None:
-            results[key] = _entry(cache_dir, key)[0]
+    keys = [hashlib.sha256(json.dumps([*versions, job.formats, job.identity]).encode("utf-8")).hexdigest()
+            for job in jobs]
+    results: dict[str, dict[str, Path]] = {}
+    for key, job in zip(keys, jobs, strict=True):
+        if key not in results and (found := _read(cache_dir, key, ("svg", *job.formats))) is not None:
+            results[key] = found
     missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in results}
     if missing:
         plugin_dir = lean_plugin_directory(dot, cache_dir)
         image_path = str(icons_directory())
 
-        def produce(item: tuple[str, GraphJob]) -> tuple[str, Path]:
+        def produce(item: tuple[str, GraphJob]) -> tuple[str, dict[str, Path]]:
             # Building DOT and post-processing hold the GIL; dot itself runs in its own
             # process, so a few threads keep both the interpreter and the CPUs busy.
             key, job = item
             graph = job.build()
-            raw = render_one(dot, graph.dot, image_path, plugin_dir, seconds)
+            raw, layout = render_with_layout(dot, graph.dot, image_path, plugin_dir, seconds,
+                                             layout=job.downloads is not None)
             content = make_self_contained(raw, element_id=graph.element_id, title=graph.title, links=graph.links)
-            _write(cache_dir, key, content)
-            return key, _entry(cache_dir, key)[0]
+            contents = {"svg": content}
+            if job.downloads is not None:
+                made = job.downloads(graph, content, layout or {})
+                if set(made) != set(job.formats):
+                    raise ValueError(f"{graph.dot.name}: made {sorted(made)}, expected {sorted(job.formats)}")
+                contents.update((suffix, made[suffix]) for suffix in job.formats)
+            return key, _write(cache_dir, key, contents)
 
         workers = max(1, min((os.cpu_count() or 1) + 1, len(missing)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for done, (key, content) in enumerate(pool.map(produce, missing.items()), start=1):
-                results[key] = content
+            for done, (key, files) in enumerate(pool.map(produce, missing.items()), start=1):
+                results[key] = files
                 if progress is not None:
                     progress(done, len(missing))
     return [results[key] for key in keys]

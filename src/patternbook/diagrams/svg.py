@@ -21,7 +21,7 @@ from patternbook.diagrams.kinds import icons_directory
 from patternbook.errors import PatternbookError
 from patternbook.escaping import xml_text
 
-__all__ = ["UnsafeSvg", "check_svg_is_inert", "make_self_contained"]
+__all__ = ["UnsafeSvg", "check_svg_is_inert", "icon_png", "make_self_contained"]
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -33,12 +33,17 @@ _GRAPH_GROUP = re.compile(r'<g id="[^"]*" class="graph"')
 
 
 @lru_cache(maxsize=512)
-def _icon_data_uri(relative: str) -> str:
+def icon_png(relative: str) -> bytes:
+    """The PNG of a ``diagrams`` icon, named relative to the icon folder (never outside it)."""
     root = icons_directory()
     path = (root / relative).resolve()
     if root not in path.parents or path.suffix != ".png":
         raise ValueError(f"icon '{relative}' is not a diagrams icon")
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return path.read_bytes()
+
+
+def _icon_data_uri(relative: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(icon_png(relative)).decode("ascii")
 
 
 def make_self_contained(svg: bytes, *, element_id: str, title: str, links: Collection[str] = ()) -> bytes:

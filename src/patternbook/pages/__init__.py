@@ -11,7 +11,9 @@ from patternbook.pages.discovery import (
 )
 from patternbook.pages.prose import render_prose
 from patternbook.pages.site import (
+    DIAGRAM_DOWNLOADS,
     STATUS_TITLES,
+    DiagramDownload,
     GeneratedPage,
     PageRenderer,
     SiteOptions,
@@ -25,8 +27,10 @@ from patternbook.pages.site import (
 )
 
 __all__ = [
+    "DIAGRAM_DOWNLOADS",
     "FACET_TITLES",
     "STATUS_TITLES",
+    "DiagramDownload",
     "GeneratedPage",
     "PageRenderer",
     "RelationGraphs",

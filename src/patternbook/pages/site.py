@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,13 @@ from patternbook.pages.discovery import (
     discovery_pages,
 )
 from patternbook.pages.prose import render_prose
-from patternbook.schema import PILLARS, AntiPattern, Bundle
+from patternbook.schema import PILLARS, AntiPattern, Bundle, Diagram
 
 __all__ = [
+    "DIAGRAM_DOWNLOADS",
     "RELATION_TITLES",
     "STATUS_TITLES",
+    "DiagramDownload",
     "GeneratedPage",
     "PageRenderer",
     "RelationGraphs",
@@ -101,8 +104,34 @@ def pattern_page_path(slug: str) -> str:
     return f"patterns/{slug}.md"
 
 
-def diagram_asset_path(slug: str, diagram_id: str) -> str:
-    return f"assets/diagrams/{slug}--{diagram_id}.svg"
+def diagram_asset_path(slug: str, diagram_id: str, suffix: str = "svg") -> str:
+    return f"assets/diagrams/{slug}--{diagram_id}.{suffix}"
+
+
+@dataclass(frozen=True)
+class DiagramDownload:
+    """One link under a diagram: a file beside its SVG, in another format."""
+
+    suffix: str
+    """File suffix; the diagrams layer makes one file per suffix of :data:`DIAGRAM_DOWNLOADS`."""
+    format_name: str
+    """How the link names the format: "Download the diagram as …"."""
+
+
+#: The downloads under every diagram, in the order they are listed.
+DIAGRAM_DOWNLOADS = (
+    DiagramDownload("png", "PNG image"),
+    DiagramDownload("drawio", "draw.io file"),
+    DiagramDownload("mmd", "Mermaid flowchart"),
+    DiagramDownload("gv", "Graphviz DOT file"),
+)
+
+
+def _diagram_downloads(slug: str, diagrams: Sequence[Diagram]) -> dict[str, list[tuple[DiagramDownload, str, str]]]:
+    """Per diagram id: each download, its URL relative to the page, and the file name it is saved as."""
+    return {diagram.id: [(download, "../../" + diagram_asset_path(slug, diagram.id, download.suffix),
+                          f"{slug}--{diagram.id}.{download.suffix}") for download in DIAGRAM_DOWNLOADS]
+            for diagram in diagrams}
 
 
 def _words(pattern: Bundle) -> int:
@@ -231,6 +260,7 @@ def _anti_pattern_page(catalogue: Catalogue, anti_pattern: AntiPattern, renderer
         way_out_html=Markup(render_prose(sections.get("way out", ""), demote_headings=0)),
         overview=[d for d in diagrams if d[0].role == "overview"],
         before_after=[d for d in diagrams if d[0].role != "overview"],
+        downloads=_diagram_downloads(anti_pattern.slug, anti_pattern.diagrams),
         refactor_to=[(step, catalogue.patterns[step.pattern], f"../{step.pattern}/")
                      for step in anti_pattern.refactor_to if step.pattern in catalogue.patterns],
         related={kind: [(a, f"../{a.slug}/") for a in group]
@@ -274,6 +304,7 @@ def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, optio
         solution_html=Markup(render_prose(pattern.solution)),
         overview=[d for d in diagrams if d[0].role == "overview"],
         before_after=[d for d in diagrams if d[0].role != "overview"],
+        downloads=_diagram_downloads(pattern.slug, pattern.diagrams),
         related=related,
         refactored_from=[(a, f"../{a.slug}/") for a in catalogue.refactored_from(pattern.slug)],
         series=_series_steps(catalogue, pattern.slug),
