@@ -1,4 +1,4 @@
-"""Our PNG encoder against cairo's own writer: the same pixels, read back by Pillow."""
+"""The PNG encoding (Pillow's encoder on cairo's pixels) against cairo's own writer: the same pixels."""
 
 from __future__ import annotations
 
