@@ -222,7 +222,8 @@ def rebuild_bundle(settings: LibrarySettings, build: LibraryBuild, slug: str,
         graphs = RelationGraphs(render_neighbourhood_graphs(catalogue, settings.cache_dir,
                                                             link=lambda other: f"../{other}/", slugs=[slug]))
         rendered = render_pattern_diagram_files([catalogue.entries[slug]], cache_dir=settings.cache_dir)
-        assets = {diagram_asset_path(key, diagram_id): path for (key, diagram_id), path in rendered.items()}
+        assets = {diagram_asset_path(key, diagram_id, suffix): path
+                  for (key, diagram_id), files in rendered.items() for suffix, path in files.items()}
     page = plan_bundle_page(catalogue, slug, options, renderer or PageRenderer(settings.templates_dir), graphs,
                             invalid.get(slug, []))
     return BundleUpdate(slug, page, assets, report.diagnostics, catalogue)
