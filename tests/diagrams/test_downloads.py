@@ -242,3 +242,32 @@ def test_missing_cairo_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(CairoNotFound) as failure:
         png_document(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
     assert "apt-get install libcairo2" in str(failure.value) and "brew install cairo" in str(failure.value)
+
+
+def test_forked_workers_write_the_same_files_as_threads(catalogue: Catalogue, files: Files,
+                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large cold render runs in forked processes, a small one in threads: same bytes either way."""
+    import concurrent.futures
+
+    from patternbook.diagrams import render
+
+    pools: list[object] = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    entries = list(catalogue.entries.values())
+    monkeypatch.setattr(render, "FORK_FROM", 1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    # pytest-xdist's worker keeps a thread of its own; the build this stands for has none.
+    monkeypatch.setattr(render.threading, "active_count", lambda: 1)
+    forked = render_pattern_diagram_files(entries, tmp_path / "forked")
+    assert len(pools) == 1
+    monkeypatch.setattr(render, "FORK_FROM", 10**9)
+    threaded = render_pattern_diagram_files(entries, tmp_path / "threaded")
+    assert forked.keys() == threaded.keys() == files.keys()
+    for key, formats in forked.items():
+        assert {suffix: path.read_bytes() for suffix, path in formats.items()} == \
+            {suffix: path.read_bytes() for suffix, path in threaded[key].items()}, key

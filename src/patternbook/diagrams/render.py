@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -148,10 +148,46 @@ def render_graph_outputs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Pr
                 contents.update((suffix, made[suffix]) for suffix in job.formats)
             return key, _write(cache_dir, key, contents)
 
-        workers = max(1, min((os.cpu_count() or 1) + 1, len(missing)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for done, (key, files) in enumerate(pool.map(produce, missing.items()), start=1):
-                results[key] = files
-                if progress is not None:
-                    progress(done, len(missing))
+        items = list(missing.items())
+        for done, (key, files) in enumerate(_produce_all(produce, items), start=1):
+            results[key] = files
+            if progress is not None:
+                progress(done, len(missing))
     return [results[key] for key in keys]
+
+
+#: From this many cold graphs on, they are rendered in forked worker processes rather than threads:
+#: building DOT, checking the SVG and drawing the downloads (PNG, draw.io, Mermaid) is Python that
+#: holds the GIL, so threads keep only one core busy (a cold 1,000-pattern build spent most of its
+#: time there). Below it, starting processes costs more than it saves.
+FORK_FROM = 48
+
+_forked_work: tuple[Callable, list] | None = None
+
+
+def _produce_forked(index: int) -> tuple[str, dict[str, Path]]:
+    produce, items = _forked_work
+    return produce(items[index])
+
+
+def _produce_all(produce: Callable, items: list) -> Iterator[tuple[str, dict[str, Path]]]:
+    """``produce`` over ``items``, in order: in forked processes for a large cold render
+    when this process runs no other thread (a fork copies only the calling thread, so a
+    server thread's held lock could never be released in the child), else in threads."""
+    import multiprocessing
+
+    cores = os.cpu_count() or 1
+    if (len(items) >= FORK_FROM and cores > 1 and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()):
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _forked_work
+        _forked_work = (produce, items)
+        try:
+            with ProcessPoolExecutor(max_workers=cores + 1, mp_context=multiprocessing.get_context("fork")) as pool:
+                yield from pool.map(_produce_forked, range(len(items)), chunksize=4)
+        finally:
+            _forked_work = None
+        return
+    with ThreadPoolExecutor(max_workers=max(1, min(cores + 1, len(items)))) as pool:
+        yield from pool.map(produce, items)
