@@ -165,6 +165,14 @@ class FailureEdge(StrictModel):
     recovery: Sentence  # type: ignore[valid-type]
 
 
+def _check_high_not_below_low(high: float, info: ValidationInfo) -> float:
+    """A range's ``high`` may not sit below its ``low`` (the estimate's and each workload parameter's)."""
+    low = info.data.get("low")
+    if low is not None and high < low:
+        raise PydanticCustomError("range", "high ({high}) is below low ({low})", {"high": high, "low": low})
+    return high
+
+
 class CostEstimate(StrictModel):
     low: Amount
     high: Amount
@@ -174,14 +182,7 @@ class CostEstimate(StrictModel):
     assumptions: Paragraph  # type: ignore[valid-type]
     """Scale, region, traffic and sizes that make the range checkable."""
 
-    @field_validator("high")
-    @classmethod
-    def _high_not_below_low(cls, high: float, info: ValidationInfo) -> float:
-        low = info.data.get("low")
-        if low is not None and high < low:
-            raise PydanticCustomError("range", "high ({high}) is below low ({low})",
-                                      {"high": high, "low": low})
-        return high
+    _high_not_below_low = field_validator("high")(_check_high_not_below_low)
 
 
 #: A workload parameter's id: snake_case, so it reads as a name in ``quantity.per_workload``.
@@ -210,14 +211,7 @@ class WorkloadParameter(StrictModel):
     high: Measure
     """The value behind ``estimate.high`` (not below ``low``)."""
 
-    @field_validator("high")
-    @classmethod
-    def _high_not_below_low(cls, high: float, info: ValidationInfo) -> float:
-        low = info.data.get("low")
-        if low is not None and high < low:
-            raise PydanticCustomError("range", "high ({high}) is below low ({low})",
-                                      {"high": high, "low": low})
-        return high
+    _high_not_below_low = field_validator("high")(_check_high_not_below_low)
 
 
 class Price(StrictModel):
