@@ -8,13 +8,10 @@ import filecmp
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +20,9 @@ import pytest
 from patternbook.mkdocs_plugin.preview.server import RELOAD_SCRIPT_PATH
 from patternbook.scaffold import write_starter_catalogue
 from tests.conftest import copy_project
+from tests.mkdocs_plugin.serving import fetch as _fetch
+from tests.mkdocs_plugin.serving import free_port as _free_port
+from tests.mkdocs_plugin.serving import wait_until as _wait_until
 
 pytestmark = pytest.mark.site
 
@@ -31,27 +31,6 @@ ENVIRONMENT.pop("SOURCE_DATE_EPOCH", None)  # the shipped patterns are reviewed 
 SETTLED = "listing pages and search updated"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.read().decode()
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
-
-
-def _wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 @dataclass
