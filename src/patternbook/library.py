@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from patternbook.catalogue import Catalogue
 from patternbook.errors import Diagnostic, UsageError, ValidationFailed
@@ -27,6 +28,9 @@ from patternbook.pages import (
     plan_site,
 )
 from patternbook.validation import ValidationReport, validate_paths
+
+if TYPE_CHECKING:
+    from patternbook.diagrams import PendingRender
 
 __all__ = ["PREVIEW_VARIABLE", "BundleUpdate", "LibraryBuild", "LibrarySettings", "SiteConfig", "build_date",
            "build_library", "edit_url_template", "export_library", "own_templates_dir", "preview_pull_request",
@@ -63,6 +67,9 @@ class LibraryBuild:
     history: CatalogueHistory | None = None
     preview_pull_request: str | None = None
     """The pull request this build previews, if it is a preview."""
+    assets_pending: PendingRender | None = None
+    """Set when the diagrams were left rendering in the background: ``assets`` are where their
+    files will be once this is waited for (the post-build stage does, then copies them)."""
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -155,8 +162,14 @@ def _invalid_bundles(report: ValidationReport) -> dict[str, list[Diagnostic]]:
     return by_slug
 
 
-def build_library(settings: LibrarySettings, progress: Callable[[int, int], None] | None = None) -> LibraryBuild:
+def build_library(settings: LibrarySettings, progress: Callable[[int, int], None] | None = None, *,
+                  diagrams_in_background: bool = False) -> LibraryBuild:
     """Validate the catalogue and produce every page and asset of the library.
+
+    With ``diagrams_in_background``, a large cold diagram render is started first and
+    left running in worker processes (see :attr:`LibraryBuild.assets_pending`): the
+    engine turns the pages into HTML on one core while the diagrams are drawn on the
+    others, instead of waiting for them.
 
     Raises :class:`ValidationFailed` when the catalogue has errors, unless
     ``tolerate_invalid`` is set and the catalogue file itself is sound.
@@ -170,11 +183,17 @@ def build_library(settings: LibrarySettings, progress: Callable[[int, int], None
     catalogue = Catalogue.from_models(report.catalogue, report.patterns, report.anti_patterns)
     history = read_catalogue_history(settings.patterns_dir)
     options = SiteOptions(today=today, edit_url_template=settings.edit_url_template, history=history)
-    graphs = render_relation_graphs(catalogue, settings.cache_dir)
-    plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
-                     about_page=settings.about_page, graphs=graphs)
-    assets = render_diagram_assets(catalogue, settings.cache_dir, progress)
-    return LibraryBuild(report, plan, assets, catalogue, history, preview)
+    # Started before the relation graphs: its workers are forked while this process runs one thread.
+    assets, pending = start_diagram_assets(catalogue, settings.cache_dir, progress, background=diagrams_in_background)
+    try:
+        graphs = render_relation_graphs(catalogue, settings.cache_dir)
+        plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
+                         about_page=settings.about_page, graphs=graphs)
+    except BaseException:
+        pending.cancel()
+        raise
+    return LibraryBuild(report, plan, assets, catalogue, history, preview,
+                        assets_pending=pending if pending.running else None)
 
 
 @dataclass(frozen=True)
@@ -241,12 +260,21 @@ def render_diagram_assets(catalogue: Catalogue, cache_dir: Path,
                           progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
     """Every diagram of every pattern and anti-pattern as files, keyed by their paths in the site:
     the SVG the page shows and, beside it, each download the page links to."""
-    from patternbook.diagrams import render_pattern_diagram_files
+    assets, pending = start_diagram_assets(catalogue, cache_dir, progress)
+    pending.wait()
+    return assets
 
-    rendered = render_pattern_diagram_files(list(catalogue.entries.values()), cache_dir=cache_dir,
-                                            progress=progress)
+
+def start_diagram_assets(catalogue: Catalogue, cache_dir: Path, progress: Callable[[int, int], None] | None = None,
+                         *, background: bool = False) -> tuple[dict[str, Path], PendingRender]:
+    """Like :func:`render_diagram_assets`; with ``background`` the files may still be
+    drawn after this returns, until the render's ``wait()`` does."""
+    from patternbook.diagrams import start_pattern_diagram_files
+
+    rendered, pending = start_pattern_diagram_files(list(catalogue.entries.values()), cache_dir=cache_dir,
+                                                    progress=progress, background=background)
     return {diagram_asset_path(slug, diagram_id, suffix): path
-            for (slug, diagram_id), files in rendered.items() for suffix, path in files.items()}
+            for (slug, diagram_id), files in rendered.items() for suffix, path in files.items()}, pending
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,19 @@ def test_pngs_open_with_a_sane_size_and_show_the_icons(specs: dict, files: Files
         assert changed > 300 * len(diagram.nodes), (key, changed)
 
 
+def test_every_png_shows_what_cairosvg_draws_of_the_published_svg(specs: dict, files: Files) -> None:
+    """The PNGs are drawn by Patternbook's own cairo renderer of Graphviz's SVG; cairosvg, a
+    general SVG renderer on the same cairo, draws the same picture to within text anti-aliasing."""
+    from PIL import Image
+
+    from patternbook.diagrams.png import _draw_with_cairosvg
+    from tests.diagrams.test_png import assert_same_picture, pixels
+
+    for key in specs:
+        ours = Image.open(files[key]["png"]).convert("L")
+        assert_same_picture(ours, pixels(_draw_with_cairosvg(files[key]["svg"].read_bytes())), key)
+
+
 def test_every_format_is_byte_identical_across_renders_and_cached_together(
         catalogue: Catalogue, files: Files, tmp_path: Path) -> None:
     again = render_pattern_diagram_files(list(catalogue.entries.values()), tmp_path / "fresh")
@@ -234,10 +247,10 @@ def test_missing_cairo_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -
 
     class WithoutCairo(importlib.abc.MetaPathFinder):
         def find_spec(self, name: str, path: object, target: object = None) -> None:
-            if name == "cairosvg":
+            if name == "cairocffi":
                 raise OSError("no library called \"cairo-2\" was found")  # cairocffi's own words
 
-    monkeypatch.delitem(sys.modules, "cairosvg", raising=False)
+    monkeypatch.delitem(sys.modules, "cairocffi", raising=False)
     monkeypatch.setattr(sys, "meta_path", [WithoutCairo(), *sys.meta_path])
     with pytest.raises(CairoNotFound) as failure:
         png_document(b"<svg xmlns='http://www.w3.org/2000/svg'/>")

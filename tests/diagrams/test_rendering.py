@@ -155,3 +155,24 @@ def test_quotes_and_backslashes_in_labels_are_drawn_literally(catalogue: Catalog
     svg = render_pattern_diagrams([edited], tmp_path)[(pattern.slug, spec.id)].decode()
     assert '>say &quot;hi&quot; \\N \\G back\\</text>' in svg
     assert '>a\\&quot;b</text>' in svg
+
+
+def test_the_lean_plugin_folder_is_never_rewritten_once_in_place(tmp_path: Path) -> None:
+    """dot processes of a running render read the folder's configuration: a second render (the
+    relation graphs, while the diagrams are drawn in the background) must not write it again."""
+    from patternbook.diagrams.graphviz_dot import find_dot, lean_plugin_directory
+
+    dot = find_dot()
+    folder = lean_plugin_directory(dot, tmp_path)
+    assert folder == tmp_path / "graphviz-plugins"
+    written = {entry.name: entry.lstat().st_mtime_ns for entry in folder.iterdir()}
+    assert any(name.startswith("config") for name in written)
+    assert lean_plugin_directory(dot, tmp_path) == folder
+    assert {entry.name: entry.lstat().st_mtime_ns for entry in folder.iterdir()} == written
+    # A folder made for another Graphviz (a link to a plugin that is not there) is replaced whole.
+    stale = next(entry for entry in folder.iterdir() if entry.is_symlink())
+    stale.unlink()
+    stale.symlink_to(tmp_path / "gone.so")
+    assert lean_plugin_directory(dot, tmp_path) == folder
+    assert all(Path(os.readlink(entry)).exists() for entry in folder.iterdir() if entry.is_symlink())
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["graphviz-plugins"]  # nothing left beside it

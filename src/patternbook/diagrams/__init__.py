@@ -19,16 +19,18 @@ from patternbook.diagrams.downloads import DOWNLOAD_FORMATS, diagram_downloads
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
 from patternbook.diagrams.png import png_renderer
-from patternbook.diagrams.render import GraphJob, render_graph_outputs, render_graphs
+from patternbook.diagrams.render import GraphJob, PendingRender, render_graphs, start_graph_outputs
 from patternbook.schema import Bundle
 
 __all__ = [
     "DOT_STATS",
     "DOWNLOAD_FORMATS",
     "GraphvizNotFound",
+    "PendingRender",
     "render_neighbourhood_graphs",
     "render_pattern_diagram_files",
     "render_pattern_diagrams",
+    "start_pattern_diagram_files",
 ]
 
 
@@ -46,6 +48,18 @@ def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
     """Every diagram of every pattern as verified files in the cache, keyed by
     (slug, diagram id): the SVG and, unless ``downloads`` is false (the benchmark
     compares both), each of :data:`DOWNLOAD_FORMATS`, by suffix."""
+    files, pending = start_pattern_diagram_files(patterns, cache_dir, progress, downloads=downloads)
+    pending.wait()
+    return files
+
+
+def start_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
+                                progress: Callable[[int, int], None] | None = None, *, downloads: bool = True,
+                                background: bool = False,
+                                ) -> tuple[dict[tuple[str, str], dict[str, Path]], PendingRender]:
+    """Like :func:`render_pattern_diagram_files`, but with ``background`` a large cold
+    render goes on in worker processes after this returns: the files are where the
+    first value says once the second one's :meth:`~PendingRender.wait` returns."""
     keys: list[tuple[str, str]] = []
     jobs: list[GraphJob] = []
     # The PNG is drawn by cairosvg and deflated by zlib: their versions are inputs of every entry.
@@ -59,7 +73,8 @@ def render_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
             build = functools.partial(build_diagram_graph, pattern.slug, diagram)
             jobs.append(GraphJob(identity, build, downloads=diagram_downloads(pattern.slug, diagram),
                                  formats=DOWNLOAD_FORMATS) if downloads else GraphJob(identity, build))
-    return dict(zip(keys, render_graph_outputs(jobs, cache_dir, progress), strict=True))
+    pending = start_graph_outputs(jobs, cache_dir, progress, background=background)
+    return dict(zip(keys, pending.paths, strict=True)), pending
 
 
 def render_neighbourhood_graphs(catalogue: Catalogue, cache_dir: Path, *, link: Callable[[str], str],

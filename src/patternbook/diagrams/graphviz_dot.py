@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -145,6 +146,10 @@ def lean_plugin_directory(dot: str, cache_dir: Path) -> Path | None:
     metrics, which also makes the output independent of the fonts installed on
     the build machine. ``None`` when the plugins cannot be found; callers then
     use Graphviz as installed.
+
+    A folder that is in place is never written again: ``dot`` processes of this
+    build (or of another one sharing the cache) may be reading its configuration.
+    A new one is assembled beside it and renamed into place whole.
     """
     answer = subprocess.run([dot, "-v"], input=b"", capture_output=True, timeout=SECONDS_PER_CALL, check=False)
     DOT_STATS.count(processes=1)
@@ -156,16 +161,37 @@ def lean_plugin_directory(dot: str, cache_dir: Path) -> Path | None:
     if len(wanted) < 2:
         return None
     folder = cache_dir / "graphviz-plugins"
-    folder.mkdir(parents=True, exist_ok=True)
-    for plugin in wanted:
-        link = folder / plugin.name
-        if not link.is_symlink() or os.readlink(link) != str(plugin):
-            link.unlink(missing_ok=True)
-            link.symlink_to(plugin)
-    configured = subprocess.run([dot, "-c"], env={**os.environ, "GVBINDIR": str(folder)}, capture_output=True,
-                                timeout=SECONDS_PER_CALL, check=False)
-    DOT_STATS.count(processes=1)
-    return folder if configured.returncode == 0 and any(folder.glob("config*")) else None
+    if _holds_plugins(folder, wanted):
+        return folder
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    assembling = Path(tempfile.mkdtemp(prefix=".graphviz-plugins-", dir=cache_dir))
+    try:
+        for plugin in wanted:
+            (assembling / plugin.name).symlink_to(plugin)
+        configured = subprocess.run([dot, "-c"], env={**os.environ, "GVBINDIR": str(assembling)},
+                                    capture_output=True, timeout=SECONDS_PER_CALL, check=False)
+        DOT_STATS.count(processes=1)
+        if configured.returncode != 0 or not any(assembling.glob("config*")):
+            return None
+        if folder.exists():  # made for another Graphviz: set aside, then replaced
+            shutil.rmtree(folder.rename(cache_dir / f".graphviz-plugins-old-{os.getpid()}"), ignore_errors=True)
+        try:
+            assembling.rename(folder)
+        except OSError:  # another build put its folder in place first
+            if not _holds_plugins(folder, wanted):
+                return None
+        return folder
+    finally:
+        shutil.rmtree(assembling, ignore_errors=True)
+
+
+def _holds_plugins(folder: Path, wanted: list[Path]) -> bool:
+    """Whether ``folder`` links exactly ``wanted`` and has the configuration ``dot -c`` wrote."""
+    try:
+        links = {entry.name: os.readlink(entry) for entry in folder.iterdir() if entry.is_symlink()}
+    except OSError:
+        return False
+    return links == {plugin.name: str(plugin) for plugin in wanted} and any(folder.glob("config*"))
 
 
 def render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None,

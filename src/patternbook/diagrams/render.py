@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from patternbook.diagrams.graph import BuiltGraph
 from patternbook.diagrams.graphviz_dot import (
@@ -32,10 +33,19 @@ from patternbook.diagrams.graphviz_dot import (
 from patternbook.diagrams.kinds import icons_directory
 from patternbook.diagrams.svg import make_self_contained
 
-__all__ = ["RENDERER_VERSION", "Downloads", "GraphJob", "render_graph_files", "render_graph_outputs", "render_graphs"]
+__all__ = [
+    "RENDERER_VERSION",
+    "Downloads",
+    "GraphJob",
+    "PendingRender",
+    "render_graph_files",
+    "render_graph_outputs",
+    "render_graphs",
+    "start_graph_outputs",
+]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-9-cheaper-png"
+RENDERER_VERSION = "patternbook-diagrams-10-unfiltered-png"
 
 
 Downloads = Callable[[BuiltGraph, bytes, dict], dict[str, bytes]]
@@ -117,43 +127,106 @@ def render_graph_outputs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Pr
     """Every file of each job (``svg`` and its :attr:`GraphJob.formats`), verified
     in the cache, by suffix. A warm entry starts no process and imports nothing:
     all formats of a graph are made in the same render and cached together."""
+    return start_graph_outputs(jobs, cache_dir, progress, seconds).wait()
+
+
+class PendingRender:
+    """A render that may still be running in worker processes: where each job's files
+    will be (known before they are drawn, the cache being content-addressed) and a
+    way to wait for them. Rendering errors are raised by :meth:`wait`."""
+
+    def __init__(self, paths: list[dict[str, Path]], remaining: Iterator[tuple[str, dict[str, Path]]] | None = None,
+                 total: int = 0, progress: Progress | None = None, pool: Any = None) -> None:
+        self.paths = paths
+        self._remaining, self._total, self._progress, self._pool = remaining, total, progress, pool
+
+    @property
+    def running(self) -> bool:
+        return self._remaining is not None
+
+    def wait(self) -> list[dict[str, Path]]:
+        """Each job's files, once every one of them is written."""
+        if self._remaining is not None:
+            try:
+                for done, _ in enumerate(self._remaining, start=1):
+                    if self._progress is not None:
+                        self._progress(done, self._total)
+            except BaseException:
+                self.cancel()
+                raise
+            self._remaining = None
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+        return self.paths
+
+    def cancel(self) -> None:
+        """Stop the workers without waiting for what they have not started (a failed build)."""
+        self._remaining = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def start_graph_outputs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None,
+                        seconds: float = SECONDS_PER_CALL, *, background: bool = False) -> PendingRender:
+    """Like :func:`render_graph_outputs`. With ``background``, a large cold render
+    that can run in forked worker processes (:func:`_forked_pool`) is left running
+    there, so the caller can build pages meanwhile and :meth:`PendingRender.wait`
+    for the files only when it copies them; anything else is finished on return."""
     if not jobs:
-        return []
+        return PendingRender([])
     dot = find_dot()
     versions = [RENDERER_VERSION, metadata.version("diagrams"), graphviz_version(dot, cache_dir)]
     keys = [hashlib.sha256(json.dumps([*versions, job.formats, job.identity]).encode("utf-8")).hexdigest()
             for job in jobs]
-    results: dict[str, dict[str, Path]] = {}
+    paths = [{suffix: _entry(cache_dir, key, suffix) for suffix in ("svg", *job.formats)}
+             for key, job in zip(keys, jobs, strict=True)]
+    found: set[str] = set()
     for key, job in zip(keys, jobs, strict=True):
-        if key not in results and (found := _read(cache_dir, key, ("svg", *job.formats))) is not None:
-            results[key] = found
-    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in results}
-    if missing:
-        plugin_dir = lean_plugin_directory(dot, cache_dir)
-        image_path = str(icons_directory())
+        if key not in found and _read(cache_dir, key, ("svg", *job.formats)) is not None:
+            found.add(key)
+    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in found}
+    if not missing:
+        return PendingRender(paths)
+    plugin_dir = lean_plugin_directory(dot, cache_dir)
+    image_path = str(icons_directory())
 
-        def produce(item: tuple[str, GraphJob]) -> tuple[str, dict[str, Path]]:
-            # Building DOT and post-processing hold the GIL; dot itself runs in its own
-            # process, so a few threads keep both the interpreter and the CPUs busy.
-            key, job = item
-            graph = job.build()
-            raw, layout = render_with_layout(dot, graph.dot, image_path, plugin_dir, seconds,
-                                             layout=job.downloads is not None)
-            content = make_self_contained(raw, element_id=graph.element_id, title=graph.title, links=graph.links)
-            contents = {"svg": content}
-            if job.downloads is not None:
-                made = job.downloads(graph, content, layout or {})
-                if set(made) != set(job.formats):
-                    raise ValueError(f"{graph.dot.name}: made {sorted(made)}, expected {sorted(job.formats)}")
-                contents.update((suffix, made[suffix]) for suffix in job.formats)
-            return key, _write(cache_dir, key, contents)
+    def produce(item: tuple[str, GraphJob]) -> tuple[str, dict[str, Path]]:
+        # Building DOT and post-processing hold the GIL; dot itself runs in its own
+        # process, so a few threads keep both the interpreter and the CPUs busy.
+        key, job = item
+        graph = job.build()
+        raw, layout = render_with_layout(dot, graph.dot, image_path, plugin_dir, seconds,
+                                         layout=job.downloads is not None)
+        content = make_self_contained(raw, element_id=graph.element_id, title=graph.title, links=graph.links)
+        contents = {"svg": content}
+        if job.downloads is not None:
+            made = job.downloads(graph, content, layout or {})
+            if set(made) != set(job.formats):
+                raise ValueError(f"{graph.dot.name}: made {sorted(made)}, expected {sorted(job.formats)}")
+            contents.update((suffix, made[suffix]) for suffix in job.formats)
+        return key, _write(cache_dir, key, contents)
 
-        items = list(missing.items())
-        for done, (key, files) in enumerate(_produce_all(produce, items), start=1):
-            results[key] = files
-            if progress is not None:
-                progress(done, len(missing))
-    return [results[key] for key in keys]
+    items = list(missing.items())
+    pool = _forked_pool(len(items))
+    if pool is None:
+        with ThreadPoolExecutor(max_workers=max(1, min((os.cpu_count() or 1) + 1, len(items)))) as threads:
+            PendingRender(paths, threads.map(produce, items), len(items), progress).wait()
+        return PendingRender(paths)
+    global _forked_work
+    _forked_work = (produce, items)
+    try:
+        # map() submits every chunk at once, and the pool forks all its workers on the
+        # first submission, so they hold ``_forked_work`` before it is cleared.
+        remaining = pool.map(_produce_forked, range(len(items)), chunksize=4)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        _forked_work = None
+    pending = PendingRender(paths, remaining, len(items), progress, pool)
+    return pending if background else PendingRender(pending.wait())
 
 
 #: From this many cold graphs on, they are rendered in forked worker processes rather than threads:
@@ -170,24 +243,17 @@ def _produce_forked(index: int) -> tuple[str, dict[str, Path]]:
     return produce(items[index])
 
 
-def _produce_all(produce: Callable, items: list) -> Iterator[tuple[str, dict[str, Path]]]:
-    """``produce`` over ``items``, in order: in forked processes for a large cold render
-    when this process runs no other thread (a fork copies only the calling thread, so a
-    server thread's held lock could never be released in the child), else in threads."""
+def _forked_pool(count: int) -> Any:
+    """A pool of forked workers for ``count`` cold graphs, or None where threads serve:
+    a small render, one core, no ``fork``, or another thread running in this process
+    (a fork copies only the calling thread, so a server thread's held lock could never
+    be released in the child)."""
     import multiprocessing
 
     cores = os.cpu_count() or 1
-    if (len(items) >= FORK_FROM and cores > 1 and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods()):
-        from concurrent.futures import ProcessPoolExecutor
+    if (count < FORK_FROM or cores < 2 or threading.active_count() != 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    from concurrent.futures import ProcessPoolExecutor
 
-        global _forked_work
-        _forked_work = (produce, items)
-        try:
-            with ProcessPoolExecutor(max_workers=cores + 1, mp_context=multiprocessing.get_context("fork")) as pool:
-                yield from pool.map(_produce_forked, range(len(items)), chunksize=4)
-        finally:
-            _forked_work = None
-        return
-    with ThreadPoolExecutor(max_workers=max(1, min(cores + 1, len(items)))) as pool:
-        yield from pool.map(produce, items)
+    return ProcessPoolExecutor(max_workers=cores + 1, mp_context=multiprocessing.get_context("fork"))

@@ -84,7 +84,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         self.cache_dir = settings.cache_dir
         self.watched = [settings.patterns_dir, *([settings.templates_dir] if settings.templates_dir else [])]
         try:
-            self.build = build_library(settings)
+            # A build draws its diagrams while MkDocs builds the pages; a server needs them at once.
+            self.build = build_library(settings, diagrams_in_background=not self.serving and not self.previewing)
         except ValidationFailed as failure:
             raise PluginError("the catalogue does not validate:\n" + str(failure)) from None
         except PatternbookError as error:
@@ -109,8 +110,9 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             if existing is not None:  # a hand-written page of the same name loses to the catalogue
                 files.remove(existing)
             files.append(File.generated(config, page.path, content=page.content))
-        for path, source in self.build.assets.items():
-            files.append(File.generated(config, path, abs_src_path=str(source)))
+        if self.build.assets_pending is None:  # else the post-build stage copies them once drawn
+            for path, source in self.build.assets.items():
+                files.append(File.generated(config, path, abs_src_path=str(source)))
         self.edit_urls = {page.path: page.edit_url for page in self.build.plan.pages}
         # Pages other plugins rewrite from their Markdown (Material's tags listing) are left to them.
         self.generated = {page.path for page in self.build.plan.pages if "<!-- material/" not in page.content}
@@ -165,6 +167,8 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
         self.staging_dir = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.build is not None and self.build.assets_pending is not None:
+            self.build.assets_pending.cancel()
         if self.staging_dir is not None:
             discard_staging(self.staging_dir)
             self.staging_dir = None

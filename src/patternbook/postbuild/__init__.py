@@ -18,6 +18,7 @@ from pathlib import Path
 
 from patternbook.library import LibraryBuild
 from patternbook.postbuild.agents import write_agent_files
+from patternbook.postbuild.diagram_files import write_pending_diagram_files
 from patternbook.postbuild.feed import write_feed
 from patternbook.postbuild.page_head import annotate_pages
 
@@ -54,7 +55,9 @@ PostBuildStep = Callable[[PostBuildContext], None]
 
 from patternbook.postbuild.search import search_index_step  # noqa: E402  (the steps need the context above)
 
-POST_BUILD_STEPS: list[PostBuildStep] = [write_feed, write_agent_files, annotate_pages, search_index_step]
+# The diagrams come late: a render left running in the background gets the most time to finish.
+POST_BUILD_STEPS: list[PostBuildStep] = [write_feed, write_agent_files, annotate_pages, search_index_step,
+                                         write_pending_diagram_files]
 
 
 def run_post_build(context: PostBuildContext) -> None:
