@@ -1,4 +1,5 @@
-"""``rebuild_bundle``: the one page of an edited bundle, exactly as a full build plans it."""
+"""``build_library``: diagrams drawn in the background while pages are built; ``rebuild_bundle``:
+the one page of an edited bundle, exactly as a full build plans it."""
 
 from __future__ import annotations
 
@@ -63,3 +64,51 @@ def test_a_broken_bundle_gets_the_page_of_its_diagnostics(settings: LibrarySetti
     assert "does not validate" in update.page.content and "PB204" in update.page.content
     assert update.page.content == _page(build_library(settings), slug)
     assert update.assets == {}
+
+
+def _forking_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from patternbook.diagrams import render
+
+    monkeypatch.setattr(render, "FORK_FROM", 1)
+    # pytest-xdist's worker keeps a thread of its own; the build this stands for has none.
+    monkeypatch.setattr(render.threading, "active_count", lambda: 1)
+
+
+def test_diagrams_left_in_the_background_are_the_files_a_plain_build_makes(
+        settings: LibrarySettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    plain = build_library(dataclasses.replace(settings, cache_dir=tmp_path / "plain"))
+    assert plain.assets_pending is None and all(path.is_file() for path in plain.assets.values())
+    _forking_allowed(monkeypatch)
+    background = build_library(settings, diagrams_in_background=True)
+    assert background.assets_pending is not None  # returned with the workers still drawing
+    assert background.plan.pages == plain.plan.pages
+    assert background.assets.keys() == plain.assets.keys()
+    background.assets_pending.wait()
+    for path, source in background.assets.items():
+        assert source.read_bytes() == plain.assets[path].read_bytes(), path
+    # Warm, nothing is left running: the files are there on return.
+    again = build_library(settings, diagrams_in_background=True)
+    assert again.assets_pending is None and again.assets == background.assets
+
+
+def test_a_diagram_that_fails_in_the_background_fails_the_wait_with_its_name(
+        settings: LibrarySettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from patternbook.diagrams import graphviz_dot, render
+
+    _forking_allowed(monkeypatch)
+
+    drawn = render.render_with_layout
+
+    def broken(dot: str, graph: graphviz_dot.DotGraph, *arguments: object, **options: object) -> object:
+        if graph.name == "relations":  # the relation graphs are drawn here, before the pages
+            return drawn(dot, graph, *arguments, **options)
+        raise graphviz_dot.GraphvizRenderError(f"{graph.name}: Graphviz dot failed: on purpose")
+
+    monkeypatch.setattr(render, "render_with_layout", broken)  # the forked workers inherit it
+    build = build_library(settings, diagrams_in_background=True)
+    assert build.assets_pending is not None
+    with pytest.raises(graphviz_dot.GraphvizRenderError, match="on purpose"):
+        build.assets_pending.wait()
+    assert not build.assets_pending.running

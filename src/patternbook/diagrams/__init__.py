@@ -62,7 +62,7 @@ def start_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
     first value says once the second one's :meth:`~PendingRender.wait` returns."""
     keys: list[tuple[str, str]] = []
     jobs: list[GraphJob] = []
-    # The PNG is drawn by cairosvg and deflated by zlib: their versions are inputs of every entry.
+    # The PNG is drawn by cairo and deflated by zlib: their versions are inputs of every entry.
     png = png_renderer()
     for pattern in patterns:
         for diagram in pattern.diagrams:

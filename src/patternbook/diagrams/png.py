@@ -1,26 +1,30 @@
 """The PNG download of a diagram: its published SVG drawn by cairo, cheaply.
 
-cairosvg draws the SVG in this process (no program starts). Drawn as published,
-a diagram cost about 60 ms of CPU, ten times its SVG; what dominated was
-measured (``benchmarks/bench_diagrams.py``, README "Benchmarks") and removed:
+Everything is drawn in this process (no program starts). cairosvg drawing the SVG
+as published cost about 60 ms of CPU a diagram, ten times its SVG, and a cold
+100-pattern build spent most of its time there; what dominated was measured
+(``benchmarks/bench_diagrams.py``, README "Benchmarks") and removed:
 
-- **PNG encoding** (half of it): cairo's writer (libpng, 8-bit RGBA, zlib
-  level 6, a filter chosen per row) is replaced by :func:`encode_png`: the
-  picture is drawn on the white card it sits on in the page, so every pixel is
-  opaque; Pillow turns cairo's pixels into 8-bit RGB and zlib deflates the rows
-  unfiltered at level 3. A diagram is mostly runs of one colour, which deflate
-  finds without a filter: on 40 synthetic diagrams this took 8 ms a picture
-  against Pillow's own PNG writer's 15–18 ms (it tries every filter on every
-  row) and wrote 9 % fewer bytes (``benchmarks/bench_diagrams.py``).
-- **Icons** (a quarter): every ``<use>`` made cairosvg search the whole document
-  for its target and decode and downscale a 256–300 px icon again. Here each
-  icon is scaled once per process to the pixels it covers (cairo's ``GOOD``
-  filter, as cairosvg uses) and drawn in place of the ``<use>``; titles, which
-  draw nothing, are dropped before cairosvg reads the SVG.
+- **Drawing**: cairosvg is a general SVG renderer written in Python (style
+  cascade, every attribute parsed through regular expressions, text placed
+  letter by letter). The published SVG is Graphviz's, and
+  :func:`~patternbook.diagrams.svg.check_svg_is_inert` lets only the dozen
+  elements Graphviz writes through, so :func:`draw_dot_svg` draws those
+  directly with cairocffi — same coordinates, same cairo, same fonts, each
+  string in one call — in about a quarter of cairosvg's time. Anything else
+  (another Graphviz's output) raises :class:`NotDotSvg` and cairosvg draws it.
+- **Icons**: each is decoded and scaled once per process to the pixels it
+  covers (cairo's ``GOOD`` filter, as cairosvg uses), not once per ``<use>``.
+- **PNG encoding**: cairo's writer (libpng, 8-bit RGBA, zlib level 6, a filter
+  chosen per row) is replaced by :func:`encode_png`: the picture is drawn on the
+  white card it sits on in the page, so every pixel is opaque; Pillow turns
+  cairo's pixels into 8-bit RGB and zlib deflates the rows unfiltered at level
+  3. A diagram is mostly runs of one colour, which deflate finds without a
+  filter: on 40 synthetic diagrams this took 8 ms a picture against Pillow's own
+  PNG writer's 15–18 ms (it tries every filter on every row), 9 % smaller.
 
-What remains is cairosvg walking the SVG in Python (text is placed letter by
-letter) and zlib. Bytes are deterministic: the same SVG, cairosvg, cairo, Pillow
-and zlib give the same file; the cache key names those versions.
+Bytes are deterministic: the same SVG, cairo, Pillow and zlib give the same
+file; the cache key names those versions.
 """
 
 from __future__ import annotations
@@ -60,7 +64,9 @@ def png_renderer() -> str:
     """What the PNG bytes depend on besides the SVG, for the cache key (no heavy import)."""
     from importlib import metadata
 
-    return (f"cairosvg {metadata.version('cairosvg')}, Pillow {metadata.version('pillow')}, "
+    # cairosvg draws only what draw_dot_svg refuses; RENDERER_VERSION covers draw_dot_svg itself.
+    return (f"cairocffi {metadata.version('cairocffi')}, cairosvg {metadata.version('cairosvg')}, "
+            f"Pillow {metadata.version('pillow')}, "
             f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {_ZLIB_LEVEL} unfiltered")
 
 

@@ -2,7 +2,7 @@
 
 Each SVG, with the downloadable formats of a pattern diagram (PNG, draw.io,
 Mermaid, DOT), is stored under a key hashing every input: the diagram spec (or,
-for relation graphs, the DOT text), the formats, the ``diagrams``, cairosvg, zlib and
+for relation graphs, the DOT text), the formats, the ``diagrams``, cairo, zlib and
 Graphviz versions and this renderer's version. An unchanged rebuild therefore starts ``dot`` zero times
 and does not even build the DOT text; editing one pattern re-renders only its
 diagrams. Every entry carries a manifest of the SHA-256 of each of its files; an entry that does not
