@@ -183,10 +183,11 @@ def build_library(settings: LibrarySettings, progress: Callable[[int, int], None
     catalogue = Catalogue.from_models(report.catalogue, report.patterns, report.anti_patterns)
     history = read_catalogue_history(settings.patterns_dir)
     options = SiteOptions(today=today, edit_url_template=settings.edit_url_template, history=history)
-    # Started before the relation graphs: its workers are forked while this process runs one thread.
+    # The relation graphs first, as every page waits for them (a large cold render is drawn by
+    # forked workers, which have exited on return); then the diagrams, which only the copy waits for.
+    graphs = render_relation_graphs(catalogue, settings.cache_dir)
     assets, pending = start_diagram_assets(catalogue, settings.cache_dir, progress, background=diagrams_in_background)
     try:
-        graphs = render_relation_graphs(catalogue, settings.cache_dir)
         plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
                          about_page=settings.about_page, graphs=graphs)
     except BaseException:

@@ -420,21 +420,24 @@ def encode_png(image: Any) -> bytes:
     from PIL import Image  # cairosvg depends on Pillow; only a cold render gets here
 
     image.flush()
-    width, height = image.get_width(), image.get_height()
+    width, height, stride = image.get_width(), image.get_height(), image.get_stride()
     # ARGB32 is native-endian 32-bit words: B, G, R, A bytes on little-endian machines.
-    raw_mode = "BGRA" if sys.byteorder == "little" else "ARGB"
-    picture = Image.frombuffer("RGBA", (width, height), bytes(image.get_data()), "raw", raw_mode,
-                               image.get_stride(), 1)
+    little = sys.byteorder == "little"
+    picture = Image.frombuffer("RGBA", (width, height), image.get_data(), "raw", "BGRA" if little else "ARGB",
+                               stride, 1)
     if picture.getchannel("A").getextrema() != (255, 255):
         written = BytesIO()
         image.write_to_png(written)
         return written.getvalue()
-    pixels = picture.convert("RGB").tobytes()
+    pixels = memoryview(picture.tobytes("raw", "RGB"))
     row = width * 3
-    # Filter type 0 (None) before each row.
-    rows = b"".join(b"\0" + pixels[start:start + row] for start in range(0, len(pixels), row))
+    compressor = zlib.compressobj(_ZLIB_LEVEL)
+    # Filter type 0 (None) before each row; the rows are fed as they lie, never joined.
+    deflated = [part for start in range(0, len(pixels), row)
+                for part in (compressor.compress(b"\0"), compressor.compress(pixels[start:start + row]))]
+    deflated.append(compressor.flush())
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, deflate, no interlace
-    return b"".join((_PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", zlib.compress(rows, _ZLIB_LEVEL)),
+    return b"".join((_PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", b"".join(deflated)),
                      _chunk(b"IEND", b"")))
 
 

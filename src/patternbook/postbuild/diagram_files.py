@@ -9,6 +9,7 @@ into the site, before the Content-Security-Policy step looks at every file.
 
 from __future__ import annotations
 
+import os
 import shutil
 from typing import TYPE_CHECKING
 
@@ -27,4 +28,9 @@ def write_pending_diagram_files(context: PostBuildContext) -> None:
     for path, source in sorted(context.build.assets.items()):
         destination = context.site_dir / path
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
+        try:
+            # A cache file is never changed in place (a new render replaces it by rename) and
+            # nothing after this step rewrites a diagram, so the site may share its bytes.
+            os.link(source, destination)
+        except OSError:  # another file system, or one without hard links
+            shutil.copyfile(source, destination)
