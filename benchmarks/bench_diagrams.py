@@ -11,7 +11,10 @@ of --runs, as wall clock and as CPU time (this process and its ``dot`` children,
   * ours with Graphviz's default plugin set (pango), to show what the lean set saves;
   * ours, warm: the same again with the cache filled (counts ``dot`` processes);
   * the README's plain path, ``with Diagram(...)`` writing a PNG per diagram,
-    timed on --sample diagrams (it is slow) and reported per diagram.
+    timed on --sample diagrams (it is slow) and reported per diagram;
+  * the PNG's two parts on --sample drawn SVGs, CPU time of this process: drawing
+    (Patternbook's drawer of Graphviz's SVG against cairosvg) and encoding (unfiltered
+    rows through zlib against Pillow's PNG writer, which tries every filter per row).
 """
 
 from __future__ import annotations
@@ -76,6 +79,42 @@ def _naive(patterns: list, work: Path) -> float:
         os.chdir(previous)
 
 
+def _png_parts(svgs: list[Path], runs: int) -> dict[str, float]:
+    """CPU seconds per picture of each way to draw and to encode the PNG download."""
+    import io
+
+    from PIL import Image
+
+    from patternbook.diagrams.png import _draw_with_cairosvg, draw_dot_svg, encode_png
+
+    documents = [path.read_bytes() for path in svgs]
+    surfaces = [draw_dot_svg(document) for document in documents]
+
+    def pillow(surface: object) -> bytes:
+        picture = Image.frombuffer("RGBA", (surface.get_width(), surface.get_height()), surface.get_data(),
+                                   "raw", "BGRA", surface.get_stride(), 1).convert("RGB")
+        written = io.BytesIO()
+        picture.save(written, "PNG", compress_level=3)
+        return written.getvalue()
+
+    ways = {"draw: Patternbook": (draw_dot_svg, documents), "draw: cairosvg": (_draw_with_cairosvg, documents),
+            "encode: unfiltered rows, zlib 3": (encode_png, surfaces),
+            "encode: Pillow's PNG writer, level 3": (pillow, surfaces)}
+    parts: dict[str, float] = {}
+    for name, (function, inputs) in ways.items():
+        times = []
+        for _ in range(runs):
+            started = time.process_time()
+            for item in inputs:
+                function(item)
+            times.append((time.process_time() - started) / len(inputs))
+        parts[name] = statistics.median(times)
+    parts["count"] = len(documents)
+    parts["bytes: unfiltered"] = statistics.mean(len(encode_png(surface)) for surface in surfaces)
+    parts["bytes: Pillow"] = statistics.mean(len(pillow(surface)) for surface in surfaces)
+    return parts
+
+
 def _one_batch(patterns: list, cache: Path) -> tuple[float, int, int]:
     """All graphs through a single dot process (the alternative we measured and
     rejected): seconds, SVG documents produced, exit status."""
@@ -123,6 +162,8 @@ def main() -> None:
                   _Timed(default_plugins, default_cpu)):
                 render_pattern_diagrams(patterns, work / f"cache-default-{run}", downloads=False)
             shutil.rmtree(cache)
+        png_parts = _png_parts(sorted((work / "cache-svg-0").glob("diagrams/*/*.svg"))[: arguments.sample],
+                               arguments.runs)
         batch_seconds, batch_documents, batch_status = _one_batch(patterns, work / "batch-cache")
         naive_dir = work / "naive"
         naive_dir.mkdir()
@@ -147,6 +188,12 @@ def main() -> None:
           f"{'':>16}   ({batch_documents} of {diagram_count} SVGs, exit status {batch_status})")
     print(f"{'plain diagrams path (PNG, one dot each), ' + str(arguments.sample) + ' sampled':<58}"
           f"{naive * 1000:>16.2f}")
+    print(f"\nPNG of {png_parts['count']} diagrams, CPU ms per picture (median of {arguments.runs}):")
+    for name in ("draw: Patternbook", "draw: cairosvg", "encode: unfiltered rows, zlib 3",
+                 "encode: Pillow's PNG writer, level 3"):
+        print(f"  {name:<40}{png_parts[name] * 1000:>8.2f}")
+    print(f"  mean PNG size: unfiltered {png_parts['bytes: unfiltered'] / 1024:.1f} KB, "
+          f"Pillow's writer {png_parts['bytes: Pillow'] / 1024:.1f} KB")
     print(f"\ndownloads cost {statistics.median(downloads_cpu) / statistics.median(cold_cpu):.1f}x the CPU "
           f"of the SVG alone")
     print(f"warm rebuild: {statistics.median(warm):.2f}s ({statistics.median(warm_cpu):.2f}s CPU), "
