@@ -393,23 +393,13 @@ def _for_drawing(text: str) -> str:
 
 @lru_cache(maxsize=256)
 def _scaled_icon(address: str, pixels: int) -> str:
-    """The icon of a PNG data URI scaled so its longer side is ``pixels``, as a data URI."""
-    import cairocffi as cairo
-
-    source = cairo.ImageSurface.create_from_png(BytesIO(base64.b64decode(address.split(",", 1)[1])))
-    longer = max(source.get_width(), source.get_height())
-    if longer <= pixels:
-        return address
-    ratio = pixels / longer
-    target = cairo.ImageSurface(cairo.FORMAT_ARGB32, max(1, round(source.get_width() * ratio)),
-                                max(1, round(source.get_height() * ratio)))
-    context = cairo.Context(target)
-    context.scale(ratio, ratio)
-    context.set_source_surface(source)
-    context.get_source().set_filter(cairo.FILTER_GOOD)
-    context.paint()
+    """The icon of a PNG data URI scaled so its longer side is ``pixels``, as a data URI
+    (for cairosvg, which decodes every image it meets)."""
+    icon, width, height = _icon_surface(address, pixels)
+    if max(width, height) < pixels:
+        return address  # small already: drawn as given
     written = BytesIO()
-    target.write_to_png(written)
+    icon.write_to_png(written)
     return "data:image/png;base64," + base64.b64encode(written.getvalue()).decode("ascii")
 
 
