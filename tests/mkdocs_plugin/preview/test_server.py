@@ -207,8 +207,8 @@ def test_request_data_reaches_the_terminal_only_escaped() -> None:
 
 # -- an address it cannot serve on: a usage error before any build ---------------------------------
 
-@pytest.mark.parametrize("address", ["127.0.0.1:{busy}", "192.0.2.1:8000", "nosuch.invalid:8000",
-                                     "[::1]:{busy6}", "127.0.0.1:65536", "127.0.0.1:²", "127.0.0.1", ":8000"])
+@pytest.mark.parametrize("address", ["127.0.0.1:{busy}", "192.0.2.1:8000", "nosuch.invalid:8000", "[::1]:{busy6}",
+                                     "127.0.0.1:65536", "[::1]:99999", "127.0.0.1:²", "127.0.0.1", ":8000"])
 def test_an_address_it_cannot_serve_on_exits_2_before_building(tmp_path: Path, address: str,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     from patternbook.cli import EXIT_USAGE, main

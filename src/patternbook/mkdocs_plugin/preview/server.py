@@ -223,6 +223,9 @@ def same_origin_location(parts: tuple[str, ...] | list[str], folder: bool, query
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    #: Seconds a connection may sit without sending its request (or without reading its event
+    #: stream): each holds a thread, so one that never speaks is closed instead of kept forever.
+    timeout = 60
 
     def log_message(self, format: str, *args: object) -> None:
         """No request log: the terminal shows the preview's own messages only (and never
