@@ -171,6 +171,9 @@ def test_an_over_long_request_line_or_header_is_answered_too(running: Running,
                                                              caplog: pytest.LogCaptureFixture) -> None:
     assert running.get(b"/" + b"a" * 70_000).status == 414
     assert running.get(b"/", headers=b"X-Long: " + b"a" * 70_000 + b"\r\n").status == 431
+    for split in (b"\t", b" ", b"\x0b"):  # raw whitespace splits the request line: malformed, no redirect
+        answer = running.get(b"/" + split + b"/evil.example/../patterns/x")
+        assert answer.status == 400 and "Location" not in answer.headers
     assert capfd.readouterr() == ("", "") and caplog.records == []
 
 
