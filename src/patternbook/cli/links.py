@@ -10,6 +10,9 @@ Opt-in and polite: answers are cached for a week, requests are spaced out, and a
 machine without network skips the check with a note instead of failing. The API
 base URL is a parameter so tests can point it at a local HTTP server that plays
 back recorded answers; ``GITHUB_TOKEN``, when set, raises GitHub's rate limit.
+
+The retired-runtime scan of the same entries lives in :mod:`patternbook.cli.runtime_scan`;
+:func:`render_report` writes both as one report (text, Markdown for the weekly issue, JSON).
 """
 
 from __future__ import annotations
