@@ -21,7 +21,8 @@ GITHUB = PROJECT / ".github"
 PULL_REQUEST_WORKFLOW = GITHUB / "workflows" / "pull-request.yml"
 DEPLOY_WORKFLOW = GITHUB / "workflows" / "deploy.yml"
 DRIFT_WORKFLOW = GITHUB / "workflows" / "drift.yml"
-WORKFLOWS = (PULL_REQUEST_WORKFLOW, DEPLOY_WORKFLOW, DRIFT_WORKFLOW)
+LINKS_WORKFLOW = GITHUB / "workflows" / "links.yml"
+WORKFLOWS = (PULL_REQUEST_WORKFLOW, DEPLOY_WORKFLOW, DRIFT_WORKFLOW, LINKS_WORKFLOW)
 #: The Debian image the README's commands are promised to work on.
 CONTAINER = "python:3.11-slim-bookworm"
 
@@ -228,9 +229,36 @@ def test_dependabot_keeps_actions_and_the_lock_fresh() -> None:
     assert {"github-actions", "pip"} <= ecosystems
 
 
-def test_drift_workflow_runs_weekly() -> None:
-    on = triggers(load_workflow(DRIFT_WORKFLOW))
+@pytest.mark.parametrize("path", [DRIFT_WORKFLOW, LINKS_WORKFLOW], ids=lambda path: path.name)
+def test_scheduled_workflows_run_weekly(path: Path) -> None:
+    on = triggers(load_workflow(path))
     assert on["schedule"] and all(entry["cron"].split()[4] != "*" for entry in on["schedule"])
+
+
+# --- the weekly companion-repository check ----------------------------------------
+
+
+def test_links_workflow_may_only_read_code_and_write_issues() -> None:
+    workflow = load_workflow(LINKS_WORKFLOW)
+    assert workflow["permissions"] == {}
+    assert [job.get("permissions") for job in workflow["jobs"].values()] == [{"contents": "read", "issues": "write"}]
+    assert "pull_request" not in triggers(workflow)
+
+
+def test_links_workflow_keeps_one_issue_with_the_markdown_report() -> None:
+    workflow = load_workflow(LINKS_WORKFLOW)
+    check = step_running(workflow, "patternbook check-links")
+    assert "--format markdown" in check["run"] and '> "$RUNNER_TEMP/report.md"' in check["run"]
+    assert check["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
+    issue = step_running(workflow, "gh issue")
+    # Values reach the script through the environment, never spliced into it.
+    assert "${{" not in issue["run"] and "${{" not in check["run"]
+    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert issue["env"]["STATUS"] == "${{ steps.check.outputs.status }}" and check["id"] == "check"
+    # One issue, found by its label: edited when open, created only when none is.
+    assert 'gh issue list --label "$label" --state open --limit 1' in issue["run"]
+    assert issue["run"].count("gh issue create") == 1 and "gh issue edit" in issue["run"]
+    assert "gh issue close" in issue["run"]
 
 
 # --- the deploy workflow --------------------------------------------------------

@@ -84,6 +84,7 @@ def test_the_wheel_carries_templates_overrides_schema_and_starter(adopter: Path)
     assert (overrides / "assets" / "stylesheets" / "patternbook.css").is_file()
     assert schema == package / "pattern.schema.json"
     assert json.loads(schema.read_text())["version"] == __version__
+    assert (package / "schema" / "retired_runtimes.yaml").is_file()  # check-links's dated list
     version = _run([str(adopter / ".venv" / "bin" / "patternbook"), "--version"], cwd=adopter).stdout
     assert version.strip() == f"patternbook {__version__}"
 

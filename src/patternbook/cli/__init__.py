@@ -88,14 +88,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="For every companion repository entry, ask the GitHub API whether the repository, the "
                     "pinned commit (ref) and the path at that commit exist, and how many commits the default "
                     "branch has moved since the pin. At most one request per --delay seconds; answers are "
-                    "cached for a week; GITHUB_TOKEN, when set, raises the API rate limit. Exit 1 when an "
-                    "entry is broken. Without network the check is skipped, exit 0.")
+                    "cached for a week; GITHUB_TOKEN, when set, raises the API rate limit. Then fetch each "
+                    "pinned commit with git and report the retired runtimes and frameworks it uses (AWS Lambda "
+                    "runtimes, AWS CDK v1, ...) from the dated list shipped with Patternbook, and whether the "
+                    "entry's retired_runtimes flags them on the page. Exit 1 when an entry is broken or a "
+                    "retired runtime is not flagged. Without network the checks are skipped, exit 0.")
     links.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="catalogue or bundles (default: patterns)")
     links.add_argument("--delay", type=float, default=1.0, help="seconds between requests (default: 1)")
     links.add_argument("--cache", type=Path, default=Path(".cache/patternbook/links.json"), metavar="FILE",
                        help="where answers are cached (default: .cache/patternbook/links.json)")
     links.add_argument("--api-url", default=None, metavar="URL",
                        help="base URL of the GitHub REST API (default: https://api.github.com)")
+    links.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                       help="text for a terminal, markdown for an issue or job summary, json for tools")
+    links.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                       help="the date a runtime's retirement is checked against (default: today)")
+    links.add_argument("--no-runtimes", action="store_true",
+                       help="check links only; do not fetch the pinned commits to look for retired runtimes")
+    links.add_argument("--clone-base", metavar="URL_OR_DIR",
+                       help="fetch repositories from OWNER/NAME under this base instead of their own URL "
+                            "(a mirror or a local folder)")
 
     build = commands.add_parser(
         "build", help="build the library into a static site with MkDocs, ProperDocs or Zensical",
@@ -336,26 +348,29 @@ def _changed_paths(paths: list[Path], ref: str) -> list[Path]:
 
 
 def _run_check_links(arguments: argparse.Namespace) -> int:
-    from patternbook.cli.links import DEFAULT_API_URL, PinnedEntry, check_entries
+    from patternbook.cli.links import DEFAULT_API_URL, PinnedEntry, check_entries, needs_action, render_report
+    from patternbook.cli.runtime_scan import ScanTarget, scan_repositories
     from patternbook.validation import validate_paths
 
     report = validate_paths(arguments.paths or [Path("patterns")])
-    entries = [PinnedEntry(slug, r.url, r.ref, r.path)
-               for slug, pattern in report.patterns.items() for r in pattern.repositories]
+    entries = {PinnedEntry(slug, r.url, r.ref, r.path): r
+               for slug, pattern in report.patterns.items() for r in pattern.repositories}
     results = check_entries(entries, arguments.cache, api_url=arguments.api_url or DEFAULT_API_URL,
                             delay=arguments.delay)
-    for result in results:
-        print(result.describe())
-    broken = [r for r in results if r.broken]
-    skipped = [r for r in results if r.skipped]
-    offline = [r for r in skipped if r.skipped == "network unreachable"]
+    today = arguments.today or datetime.date.today()
+    scans = []
+    if not arguments.no_runtimes:
+        # A missing commit cannot be read, and without network git cannot fetch it either.
+        readable = [r.entry for r in results if not r.broken and r.skipped != "network unreachable"]
+        scans = scan_repositories([ScanTarget(e.pattern, e.url, e.ref, e.path, tuple(entries[e].retired_runtimes))
+                                   for e in readable], arguments.cache.parent / "repositories", on=today,
+                                  clone_base=arguments.clone_base)
+    offline = [r for r in results if r.skipped == "network unreachable"]
     if offline:
         noun = "entry" if len(results) == 1 else "entries"
         print(f"network unreachable: skipped {len(offline)} of {len(results)} {noun}", file=sys.stderr)
-    moved = sum(1 for r in results if r.ahead_by)
-    print(f"{len(results) - len(skipped)} of {len(results)} entries checked, {len(broken)} broken, "
-          f"{moved} with a default branch that moved since the pin")
-    return EXIT_INVALID if broken else EXIT_OK
+    sys.stdout.write(render_report(results, scans, arguments.format, on=today))
+    return EXIT_INVALID if needs_action(results, scans) else EXIT_OK
 
 
 def _run_schema(arguments: argparse.Namespace) -> int:

@@ -164,6 +164,7 @@ def compare_patterns(catalogue: Catalogue, slugs: list[str]) -> dict[str, Any]:
                                    "computed_high": _rounded(monthly.computed_high)}},
             "pillars": {name: pattern.pillars.served().get(name) for name in PILLARS},
             "breaks_first": pattern.failure_edges[0].fails,
+            "variants": [variant.name for variant in pattern.variants],
             "failure_edges": [edge.fails for edge in pattern.failure_edges],
             "operational_burden": {
                 "alarms": len(operations.monitoring.alarms), "runbooks": len(operations.runbooks),

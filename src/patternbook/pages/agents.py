@@ -14,6 +14,7 @@ from typing import Any
 from patternbook.catalogue import Catalogue
 from patternbook.pages.cost import count_text, price_text
 from patternbook.schema import Pattern, format_amount
+from patternbook.schema.retired_runtimes import retired_runtimes
 
 __all__ = ["llms_txt", "pattern_document", "pattern_markdown"]
 
@@ -41,6 +42,7 @@ def pattern_document(pattern: Pattern) -> dict[str, Any]:
             "operations": data.pop("operations"),
         },
         "when_to_use": data.pop("when_to_use"),
+        "variants": data.pop("variants", []),
         "pillars": pattern.pillars.served(),
         "solution_markdown": data.pop("solution"),
         "diagrams": [{"id": d.id, "title": d.title, "caption": d.caption, "alt": d.alt} for d in pattern.diagrams],
@@ -123,6 +125,15 @@ def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
               "Alarms:", "", *_items(operations.monitoring.alarms), "", "Runbooks:", "", *_items(operations.runbooks),
               "", "Skills the team needs:", "", *_items(operations.skills), "", "Recurring toil:", "",
               *_items(operations.toil), ""]
+    if pattern.variants:
+        lines += ["## Variants", ""]
+        for variant in pattern.variants:
+            changes = variant.changes
+            lines += [f"- **{variant.name}**", f"  - Choose it when: {variant.choose_when}"]
+            lines += [f"  - {label}: {text}" for label, text in (("Failure edges", changes.failure_edges),
+                                                                  ("Cost", changes.cost),
+                                                                  ("Operations", changes.operations)) if text]
+        lines.append("")
     lines += ["## Pillars", ""] + [f"- {name.replace('_', ' ')}: {reason}"
                                    for name, reason in pattern.pillars.served().items()] + [""]
     # solution.md's own sections sit one level below "Solution" here.
@@ -132,6 +143,10 @@ def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
         where = "".join([f" at {repository.ref}" if repository.ref else "",
                          f", folder {repository.path}" if repository.path else ""])
         lines.append(f"- {repository.url} ({repository.iac}{where}): {repository.description}")
+        for identifier in repository.retired_runtimes:
+            runtime = retired_runtimes()[identifier]
+            lines.append(f"  - Uses {runtime.title}, retired by its provider from {runtime.retired.isoformat()} "
+                         f"({runtime.source}).")
     lines += ["", "## Related patterns", ""]
     lines += [f"- {relation.type.replace('_', ' ')}: {relation.pattern}"
               + (f" — {relation.note}" if relation.note else "") for relation in pattern.relations]

@@ -32,6 +32,7 @@ from patternbook.pages.discovery import (
 )
 from patternbook.pages.prose import render_prose
 from patternbook.schema import PILLARS, AntiPattern, Bundle, Diagram
+from patternbook.schema.retired_runtimes import RetiredRuntime, retired_runtimes
 
 __all__ = [
     "DIAGRAM_DOWNLOADS",
@@ -164,6 +165,11 @@ def _money(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.2f}"
 
 
+def _retired_runtime(identifier: str) -> RetiredRuntime:
+    """The dated entry a bundle's ``retired_runtimes`` names (validation made sure it exists)."""
+    return retired_runtimes()[identifier]
+
+
 def template_search_path(own_templates: Path | None) -> list[Path]:
     """A catalogue's own templates first, then the packaged ones: a file of the
     catalogue replaces the packaged file of the same name, every other name falls
@@ -194,7 +200,7 @@ class _Renderer:
         self.environment.filters["number_value"] = number_value
         self.environment.globals.update(
             STATUS_TITLES=STATUS_TITLES, PILLAR_TITLES=PILLAR_TITLES, RELATION_TITLES=RELATION_TITLES,
-            IAC_TITLES=IAC_TITLES, KIND_TITLES=KIND_TITLES)
+            IAC_TITLES=IAC_TITLES, KIND_TITLES=KIND_TITLES, retired_runtime=_retired_runtime)
 
     def render(self, template: str, **context: Any) -> str:
         return self.environment.get_template(template).render(**context)
@@ -313,6 +319,7 @@ def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, optio
         history=options.history.of(pattern.slug) if options.history else None,
         history_note=_history_note(options.history, pattern.slug),
         cost=cost_view(pattern.cost),
+        today=options.today,
     )
     front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
     return GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url)

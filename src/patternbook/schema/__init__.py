@@ -30,6 +30,8 @@ from patternbook.schema.pattern import (
     Reference,
     Relation,
     Repository,
+    Variant,
+    VariantChanges,
     WorkloadParameter,
     format_amount,
 )
@@ -71,6 +73,8 @@ __all__ = [
     "Repository",
     "Series",
     "Symptom",
+    "Variant",
+    "VariantChanges",
     "Vocabulary",
     "WorkloadParameter",
     "did_you_mean",

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from patternbook.schema.base import StrictModel
 from patternbook.schema.diagram import Diagram
+from patternbook.schema.retired_runtimes import RetiredRuntimeId
 from patternbook.schema.text import OneLine, Slug, prose, short_text
 from patternbook.schema.vocabulary import check_https_url, in_vocabulary
 
@@ -47,6 +48,8 @@ __all__ = [
     "RelationType",
     "Repository",
     "Status",
+    "Variant",
+    "VariantChanges",
     "WorkloadParameter",
     "format_amount",
 ]
@@ -369,6 +372,11 @@ class Repository(StrictModel):
                     AfterValidator(_no_traversal)] | None = None
     """Folder inside the repository that holds this pattern's code."""
     description: Summary  # type: ignore[valid-type]
+    retired_runtimes: Annotated[list[RetiredRuntimeId], AfterValidator(_unique)] = Field(
+        default_factory=list, max_length=8, exclude_if=lambda value: not value)
+    """Runtimes or frameworks the code at ``ref`` uses that their provider has retired, by id from
+    Patternbook's dated list (``python3.8``, ``aws-cdk-v1``). The page says so beside the link;
+    ``check-links`` reports a retired runtime it finds at the pin that is not listed here."""
 
     @property
     def short_ref(self) -> str:
@@ -392,6 +400,44 @@ class Relation(StrictModel):
 class Reference(StrictModel):
     title: Title  # type: ignore[valid-type]
     url: Annotated[str, Field(max_length=300), AfterValidator(_reference_url)]
+
+
+class VariantChanges(StrictModel):
+    """What choosing a variant changes against the pattern as described: at least one of the three."""
+
+    failure_edges: Sentence | None = None  # type: ignore[valid-type]
+    """How the failure edges move: one breaks earlier, later or differently, or a new one appears."""
+    cost: Sentence | None = None  # type: ignore[valid-type]
+    """How the bill moves: a driver added, removed or scaling differently."""
+    operations: Sentence | None = None  # type: ignore[valid-type]
+    """What the team runs, watches or knows differently."""
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> VariantChanges:
+        if not (self.failure_edges or self.cost or self.operations):
+            raise PydanticCustomError("too_short", "say what the variant changes: at least one of "
+                                      "failure_edges, cost or operations")
+        return self
+
+
+class Variant(StrictModel):
+    """A named way to build the pattern differently, and what that choice costs."""
+
+    name: short_text(3, 60)  # type: ignore[valid-type]
+    """Short, unique in the pattern: shown in comparisons beside the pattern's title."""
+    choose_when: Sentence  # type: ignore[valid-type]
+    """The situation in which this variant is the better choice."""
+    changes: VariantChanges
+
+
+def _unique_variant_names(variants: list[Variant]) -> list[Variant]:
+    seen: set[str] = set()
+    for variant in variants:
+        if variant.name.casefold() in seen:
+            raise PydanticCustomError("duplicate", "variant name '{name}' is used twice (names are compared "
+                                      "ignoring case)", {"name": variant.name})
+        seen.add(variant.name.casefold())
+    return variants
 
 
 class BundleHeader(StrictModel):
@@ -432,6 +478,10 @@ class PatternFile(BundleHeader):
     diagrams: list[Diagram] = Field(min_length=1, max_length=6)
     references: list[Reference] = Field(default_factory=list, max_length=20)
     known_uses: list[Sentence] = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]
+    variants: Annotated[list[Variant], AfterValidator(_unique_variant_names)] = Field(
+        default_factory=list, max_length=6, exclude_if=lambda value: not value)
+    """Optional: named ways to build the pattern differently, each with when to choose it and
+    what it changes in failure edges, cost or operations. Names are unique (case aside)."""
 
 
 class Pattern(PatternFile):

@@ -169,7 +169,8 @@ def _describe(item: dict[str, Any], kind: str, path: tuple[Any, ...], rest: tupl
     if kind == "literal_error":
         hint = did_you_mean(str(value), _expected_choices(ctx))
         return "PB206", f"'{value}' is not one of {ctx.get('expected')}", hint
-    if kind in {"too_short", "too_long"}:
+    if kind in {"too_short", "too_long"} and ({"min_length", "max_length"} & ctx.keys()):
+        # A list's length; a model's own "too_short" (name at least one ...) has no bound and says why itself.
         code = "PB503" if path and path[0] == "diagrams" and kind == "too_long" else "PB208"
         bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         word = "at least" if kind == "too_short" else "at most"
