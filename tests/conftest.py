@@ -81,7 +81,53 @@ def compare_golden(actual: str, golden: Path, update: bool) -> None:
 SITE_PARTS = ("mkdocs.yml", "patterns", "templates", "docs", "site_overrides")
 
 
-def copy_project(target: Path) -> Path:
+#: One content-addressed diagram cache for every build of the test session, all workers
+#: included: entries are written atomically and checked against their SHA-256 when read,
+#: so sharing them is safe, and only the first build of a diagram pays for Graphviz.
+#: Set by :func:`pytest_configure`; None until then (and in tests that want a cold cache).
+SHARED_DIAGRAM_CACHE: Path | None = None
+
+
+_CACHE_VARIABLE = "PATTERNBOOK_TEST_DIAGRAM_CACHE"
+_created_shared_cache = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controller makes the shared cache before xdist starts its workers, which
+    inherit its address through the environment."""
+    global SHARED_DIAGRAM_CACHE, _created_shared_cache
+    import os
+    import tempfile
+
+    if not os.environ.get(_CACHE_VARIABLE):
+        os.environ[_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="patternbook-test-diagrams-")
+        _created_shared_cache = True
+    SHARED_DIAGRAM_CACHE = Path(os.environ[_CACHE_VARIABLE])
+
+
+#: Fixtures that build a real site or start Chromium: a test using one is slow whatever its marks say.
+_SITE_FIXTURES = frozenset({"built_site", "preview_site", "previous_site", "site_url", "adopter"})
+_BROWSER_FIXTURES = frozenset({"chromium", "browser", "mermaid", "mxgraph"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests by the fixtures they use, so ``scripts/test --fast`` cannot pull a slow one in."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & _SITE_FIXTURES:
+            item.add_marker(pytest.mark.site)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _created_shared_cache and SHARED_DIAGRAM_CACHE is not None:
+        shutil.rmtree(SHARED_DIAGRAM_CACHE, ignore_errors=True)
+
+
+def copy_project(target: Path, *, shared_diagram_cache: bool = True) -> Path:
+    """The parts of the project a site build reads, copied to ``target``; its diagram cache
+    is the session's shared one unless ``shared_diagram_cache`` is False (a cold build)."""
     target.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
         source = PROJECT / part
@@ -89,6 +135,9 @@ def copy_project(target: Path) -> Path:
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
+    if shared_diagram_cache and SHARED_DIAGRAM_CACHE is not None:
+        (target / ".cache" / "patternbook").mkdir(parents=True, exist_ok=True)
+        (target / ".cache" / "patternbook" / "diagrams").symlink_to(SHARED_DIAGRAM_CACHE, target_is_directory=True)
     return target
 
 
