@@ -125,13 +125,25 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(SHARED_DIAGRAM_CACHE, ignore_errors=True)
 
 
-def copy_project(target: Path, *, shared_diagram_cache: bool = True) -> Path:
-    """The parts of the project a site build reads, copied to ``target``; its diagram cache
-    is the session's shared one unless ``shared_diagram_cache`` is False (a cold build)."""
+#: A valid bundle the small catalogue adds to the fixture catalogue: tests poison its fields.
+MINIMAL_VALID = TESTS / "validation" / "cases" / "positive" / "minimal-valid"
+
+
+def copy_project(target: Path, *, small: bool = False, shared_diagram_cache: bool = True) -> Path:
+    """The parts of the project a site build reads, copied to ``target``.
+
+    ``small``: the fixture catalogue plus ``minimal-valid`` instead of the shipped
+    catalogue, for tests where any valid catalogue will do (a build in a second,
+    not ten). The diagram cache is the session's shared one unless
+    ``shared_diagram_cache`` is False (a cold build)."""
     target.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
         source = PROJECT / part
-        if source.is_dir():
+        if small and part == "patterns":
+            shutil.copytree(FIXTURE_CATALOGUE, target / part)
+            shutil.copytree(MINIMAL_VALID, target / part / "minimal-valid",
+                            ignore=shutil.ignore_patterns("expected.txt"))
+        elif source.is_dir():
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
@@ -177,11 +189,7 @@ def _git(repository: Path, *arguments: str, when: str | None = None) -> None:
 @pytest.fixture(scope="session")
 def preview_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small catalogue with a git history of two commits, built as the preview of pull request 42."""
-    project = copy_project(tmp_path_factory.mktemp("preview") / "library")
-    shutil.rmtree(project / "patterns")
-    shutil.copytree(FIXTURE_CATALOGUE, project / "patterns")
-    minimal = TESTS / "validation" / "cases" / "positive" / "minimal-valid"
-    shutil.copytree(minimal, project / "patterns" / "minimal-valid")
+    project = copy_project(tmp_path_factory.mktemp("preview") / "library", small=True)
     _git(project, "init", "-q", "-b", "main")
     _git(project, "add", "-A")
     _git(project, "commit", "-q", "-m", "Start the catalogue", when="2026-01-05T10:00:00+00:00")
