@@ -175,7 +175,7 @@ def _run_serve(arguments: argparse.Namespace) -> int:
     from patternbook.errors import UsageError
 
     host, _, port = arguments.dev_addr.rpartition(":")
-    if not host or not port.isdigit() or int(port) > 65535:
+    if not host or not (port.isascii() and port.isdigit()):  # int('²') would raise; the range is checked on binding
         raise UsageError(f"--dev-addr '{arguments.dev_addr}' is not HOST:PORT (for example 127.0.0.1:8000)")
     if not arguments.config_file.is_file():
         raise UsageError(f"{arguments.config_file}: no such file; run this next to mkdocs.yml or name it with --config")

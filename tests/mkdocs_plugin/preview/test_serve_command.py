@@ -22,6 +22,7 @@ from patternbook.scaffold import write_starter_catalogue
 from tests.conftest import copy_project
 from tests.mkdocs_plugin.serving import fetch as _fetch
 from tests.mkdocs_plugin.serving import free_port as _free_port
+from tests.mkdocs_plugin.serving import raw_request
 from tests.mkdocs_plugin.serving import wait_until as _wait_until
 
 pytestmark = pytest.mark.site
@@ -155,6 +156,16 @@ def test_a_broken_edit_shows_its_diagnostics_escaped_and_fixing_it_recovers(prev
     _wait_until(lambda: "does not validate" not in preview.page("bulkhead"))
     assert "Bulkhead" in preview.page("bulkhead")
     preview.wait_settled(before)
+
+
+def test_the_command_answers_only_the_host_names_of_its_address(preview: Preview) -> None:
+    """``-a 127.0.0.1:PORT`` reaches the server's host check (the checks themselves: test_server.py)."""
+    port = int(preview.base.rstrip("/").rpartition(":")[2])
+    assert raw_request(port, b"/", b"evil.example").status == 421
+    assert raw_request(port, b"/.patternbook/events?since=0", b"evil.example", read_body=False).status == 421
+    assert raw_request(port, b"/", f"localhost:{port}".encode()).status == 200
+    assert raw_request(port, b"/" + b"a" * 300).status == 404
+    assert "Traceback" not in preview.log.read_text(errors="replace")
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

@@ -132,25 +132,28 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, engine: 
     ``patternbook build --engine ENGINE`` into a staging folder, synced in when it ends;
     no page is updated before that whole build (seconds at 1,000 patterns, not under one)."""
     from patternbook.errors import PatternbookError
-    from patternbook.mkdocs_plugin.preview.server import ChangeLog, PreviewServer
+    from patternbook.mkdocs_plugin.preview.server import ChangeLog, open_preview_server
     from patternbook.mkdocs_plugin.preview.session import (
         PreviewSession,
         interrupt,
         mkdocs_supports_one_page_builds,
     )
 
-    logging.basicConfig(format="%(levelname)-7s - %(message)s", level=logging.INFO, stream=sys.stderr)
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config_file = config_file.resolve()
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     in_process = engine == "mkdocs"
     session = PreviewSession(
         config_file, config_file.parent / ".cache" / "patternbook" / f"preview-{os.getpid()}",
         engine_command=None if in_process else [sys.executable, "-m", "patternbook", "build", "--engine", engine,
                                                 "--config-file", str(config_file), "--site-dir"])
-    server: PreviewServer | None = None
-    watcher: SourceWatcher | None = None
     changes = ChangeLog()
+    # Bound before the build: an address in use or not of this machine is a usage error (exit 2)
+    # found in a moment, not after a full build. Requests wait in the backlog until it is served.
+    server = open_preview_server(host, port, session.site_dir, changes)
+    logging.basicConfig(format="%(levelname)-7s - %(message)s", level=logging.INFO, stream=sys.stderr)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    serving: threading.Thread | None = None
+    watcher: SourceWatcher | None = None
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         started = time.monotonic()
         log.info("building the preview into %s", session.site_dir)
@@ -167,13 +170,14 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, engine: 
         log.info("built in %.1f s", time.monotonic() - started)
         watcher = SourceWatcher.for_site(config_file, session.work_dir)
         watcher.start()
-        server = PreviewServer((host, port), session.site_dir, changes)
-        threading.Thread(target=server.serve_forever, name="preview-http", daemon=True).start()
+        serving = threading.Thread(target=server.serve_forever, name="preview-http", daemon=True)
+        serving.start()
         one_page = in_process and mkdocs_supports_one_page_builds()
         if in_process and not one_page:
             log.warning("this MkDocs is not one the preview knows how to build one page with; every change "
                         "rebuilds the whole site")
-        print(f"Serving the preview on http://{host}:{server.server_address[1]}/ (Ctrl+C stops)", flush=True)
+        shown = f"[{host.strip('[]')}]" if ":" in host else host
+        print(f"Serving the preview on http://{shown}:{server.port}/ (Ctrl+C stops)", flush=True)
         while True:
             batch = watcher.next_batch(timeout=0.1)
             if not batch:
@@ -216,7 +220,7 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, engine: 
         changes.close()
         if watcher is not None:
             watcher.stop()
-        if server is not None:
+        if serving is not None:  # shutdown() waits for serve_forever, which would never end if never started
             server.shutdown()
-            server.server_close()
+        server.server_close()
         session.close()
