@@ -81,14 +81,75 @@ def compare_golden(actual: str, golden: Path, update: bool) -> None:
 SITE_PARTS = ("mkdocs.yml", "patterns", "templates", "docs", "site_overrides")
 
 
-def copy_project(target: Path) -> Path:
+#: One content-addressed diagram cache for every build of the test session, all workers
+#: included: entries are written atomically and checked against their SHA-256 when read,
+#: so sharing them is safe, and only the first build of a diagram pays for Graphviz.
+#: Set by :func:`pytest_configure`; None until then (and in tests that want a cold cache).
+SHARED_DIAGRAM_CACHE: Path | None = None
+
+
+_CACHE_VARIABLE = "PATTERNBOOK_TEST_DIAGRAM_CACHE"
+_created_shared_cache = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controller makes the shared cache before xdist starts its workers, which
+    inherit its address through the environment."""
+    global SHARED_DIAGRAM_CACHE, _created_shared_cache
+    import os
+    import tempfile
+
+    if not os.environ.get(_CACHE_VARIABLE):
+        os.environ[_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="patternbook-test-diagrams-")
+        _created_shared_cache = True
+    SHARED_DIAGRAM_CACHE = Path(os.environ[_CACHE_VARIABLE])
+
+
+#: Fixtures that build a real site or start Chromium: a test using one is slow whatever its marks say.
+_SITE_FIXTURES = frozenset({"built_site", "preview_site", "previous_site", "site_url", "adopter"})
+_BROWSER_FIXTURES = frozenset({"chromium", "browser", "mermaid", "mxgraph"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests by the fixtures they use, so ``scripts/test --fast`` cannot pull a slow one in."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & _SITE_FIXTURES:
+            item.add_marker(pytest.mark.site)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _created_shared_cache and SHARED_DIAGRAM_CACHE is not None:
+        shutil.rmtree(SHARED_DIAGRAM_CACHE, ignore_errors=True)
+
+
+#: A valid bundle the small catalogue adds to the fixture catalogue: tests poison its fields.
+MINIMAL_VALID = TESTS / "validation" / "cases" / "positive" / "minimal-valid"
+
+
+def copy_project(target: Path, *, small: bool = False, shared_diagram_cache: bool = True) -> Path:
+    """The parts of the project a site build reads, copied to ``target``.
+
+    ``small``: the fixture catalogue plus ``minimal-valid`` instead of the shipped
+    catalogue, for tests where any valid catalogue will do (a build in a second,
+    not ten). The diagram cache is the session's shared one unless
+    ``shared_diagram_cache`` is False (a cold build)."""
     target.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
         source = PROJECT / part
-        if source.is_dir():
+        if small and part == "patterns":
+            shutil.copytree(FIXTURE_CATALOGUE, target / part)
+            shutil.copytree(MINIMAL_VALID, target / part / "minimal-valid",
+                            ignore=shutil.ignore_patterns("expected.txt"))
+        elif source.is_dir():
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
+    if shared_diagram_cache and SHARED_DIAGRAM_CACHE is not None:
+        (target / ".cache" / "patternbook").mkdir(parents=True, exist_ok=True)
+        (target / ".cache" / "patternbook" / "diagrams").symlink_to(SHARED_DIAGRAM_CACHE, target_is_directory=True)
     return target
 
 
@@ -128,11 +189,7 @@ def _git(repository: Path, *arguments: str, when: str | None = None) -> None:
 @pytest.fixture(scope="session")
 def preview_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small catalogue with a git history of two commits, built as the preview of pull request 42."""
-    project = copy_project(tmp_path_factory.mktemp("preview") / "library")
-    shutil.rmtree(project / "patterns")
-    shutil.copytree(FIXTURE_CATALOGUE, project / "patterns")
-    minimal = TESTS / "validation" / "cases" / "positive" / "minimal-valid"
-    shutil.copytree(minimal, project / "patterns" / "minimal-valid")
+    project = copy_project(tmp_path_factory.mktemp("preview") / "library", small=True)
     _git(project, "init", "-q", "-b", "main")
     _git(project, "add", "-A")
     _git(project, "commit", "-q", "-m", "Start the catalogue", when="2026-01-05T10:00:00+00:00")

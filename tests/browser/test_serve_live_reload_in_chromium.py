@@ -1,4 +1,4 @@
-"""``patternbook serve`` (``mkdocs_plugin.preview``) in Chromium: the page a contributor is looking
+"""``patternbook serve`` (``patternbook.serve``) in Chromium: the page a contributor is looking
 at reloads by itself when its bundle is saved,
 under the site's own Content-Security-Policy (the reload script is a same-origin file)."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from patternbook.scaffold import write_starter_catalogue
-from tests.mkdocs_plugin.preview.test_serve_command import _set_summary, start_preview, stop_preview
+from tests.serve.test_serve_command import _set_summary, start_preview, stop_preview
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

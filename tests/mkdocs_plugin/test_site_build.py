@@ -96,7 +96,7 @@ def test_site_references_no_other_host_for_assets(built_site: Path) -> None:
 
 
 def test_builds_are_byte_identical_with_source_date_epoch(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "library")
+    project = copy_project(tmp_path / "library", small=True)
     epoch = _epoch_after_newest_review(project)
     first, second = tmp_path / "first", tmp_path / "second"
     assert mkdocs_build(project, first, env=epoch).returncode == 0
@@ -105,23 +105,23 @@ def test_builds_are_byte_identical_with_source_date_epoch(tmp_path: Path) -> Non
 
 
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "library")
+    project = copy_project(tmp_path / "library", small=True)
     site = tmp_path / "site"
     assert mkdocs_build(project, site).returncode == 0
     before = _tree_digest(site)
-    bundle = project / "patterns" / "bulkhead" / "pattern.yaml"
+    bundle = project / "patterns" / "minimal-valid" / "pattern.yaml"
     bundle.write_text(bundle.read_text().replace("when_not_to_use:", "when_not_to_usse:"))
     result = mkdocs_build(project, site)
     assert result.returncode != 0
-    assert "patterns/bulkhead/pattern.yaml" in result.stderr and "PB202" in result.stderr
+    assert "patterns/minimal-valid/pattern.yaml" in result.stderr and "PB202" in result.stderr
     assert "Traceback" not in result.stderr
     assert _tree_digest(site) == before
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
 
 
 def test_contributor_text_is_data_not_template_or_html(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "library")
-    bundle = project / "patterns" / "bulkhead" / "pattern.yaml"
+    project = copy_project(tmp_path / "library", small=True)
+    bundle = project / "patterns" / "minimal-valid" / "pattern.yaml"
     payload = "{{ 7 * 7 }} {% include 'x' %} <script>alert(1)</script> is rendered as plain text"
     text = re.sub(r"(?m)^summary: .*$", f'summary: "{payload}"', bundle.read_text(), count=1)
     text = re.sub(r"(?m)^title: .*$", "title: 'Bulk</title><script>alert(2)</script>'", text, count=1)
@@ -129,7 +129,7 @@ def test_contributor_text_is_data_not_template_or_html(tmp_path: Path) -> None:
     site = tmp_path / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr[-3000:]
-    html = (site / "patterns" / "bulkhead" / "index.html").read_text()
+    html = (site / "patterns" / "minimal-valid" / "index.html").read_text()
     assert "{{ 7 * 7 }}" in html and "{% include &#39;x&#39; %}" in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert ">49<" not in html
@@ -137,12 +137,12 @@ def test_contributor_text_is_data_not_template_or_html(tmp_path: Path) -> None:
 
 
 def test_raw_html_in_prose_fails_the_build_with_its_position(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "library")
-    solution = project / "patterns" / "bulkhead" / "solution.md"
+    project = copy_project(tmp_path / "library", small=True)
+    solution = project / "patterns" / "minimal-valid" / "solution.md"
     solution.write_text(solution.read_text().replace("## Flow", "## Flow\n\n<img src=x onerror=alert(1)>", 1))
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert re.search(r"patterns/bulkhead/solution\.md:\d+:1: PB402", result.stderr), result.stderr[-2000:]
+    assert re.search(r"patterns/minimal-valid/solution\.md:\d+:1: PB402", result.stderr), result.stderr[-2000:]
 
 
 def test_export_builds_with_plain_mkdocs_and_material(tmp_path: Path) -> None:
@@ -189,7 +189,7 @@ def test_export_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> 
     import subprocess
     import sys
 
-    project = copy_project(tmp_path / "library")
+    project = copy_project(tmp_path / "library", small=True)
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "notes.txt").write_text("keep me")

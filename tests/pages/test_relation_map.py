@@ -4,7 +4,6 @@ every relation drawn once, safe markup, and a layout that scales to 1,000 patter
 from __future__ import annotations
 
 import re
-import time
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -59,13 +58,10 @@ def test_titles_are_escaped_and_nothing_points_elsewhere(shipped: Catalogue) -> 
     assert not re.search(r'href="(?!\.\./\.\./patterns/)', svg.replace('href="#', ""))
 
 
-def test_a_thousand_patterns_lay_out_in_well_under_a_second(shipped: Catalogue) -> None:
+def test_a_thousand_patterns_lay_out_without_overlap(shipped: Catalogue) -> None:
     large = _scaled(shipped, 32)  # 1,024 patterns
-    started = time.perf_counter()
-    drawn = relation_map(large, "../../patterns/")
-    elapsed = time.perf_counter() - started
+    drawn = relation_map(large, "../../patterns/")  # how fast: benchmarks/, not here
     assert drawn.pattern_count == len(large.patterns) >= 1000
     assert drawn.relation_count >= 32 * relation_map(shipped, "").relation_count
-    assert elapsed < 2.0
     positions = re.findall(r'<rect x="(-?\d+)" y="(-?\d+)" width="168"', drawn.svg)
     assert len(set(positions)) == len(large.patterns)  # no two nodes on the same spot

@@ -191,7 +191,7 @@ def _run_serve(arguments: argparse.Namespace) -> int:
         raise UsageError(f"--dev-addr '{arguments.dev_addr}' is not HOST:PORT (for example 127.0.0.1:8000)")
     if not arguments.config_file.is_file():
         raise UsageError(f"{arguments.config_file}: no such file; run this next to mkdocs.yml or name it with --config")
-    from patternbook.mkdocs_plugin.preview import serve
+    from patternbook.serve import serve
 
     return serve(arguments.config_file, host, int(port), arguments.engine)
 

@@ -42,7 +42,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.previewing = False
-        """Set by ``patternbook serve`` (:mod:`patternbook.mkdocs_plugin.preview`): build like
+        """Set by ``patternbook serve`` (:mod:`patternbook.serve`): build like
         ``mkdocs build`` into the preview folder, but show a bundle that fails validation as a
         page of its diagnostics instead of stopping."""
         self.build: LibraryBuild | None = None

@@ -1,6 +1,7 @@
 """``patternbook serve``: a live preview that shows an edited pattern in well under a second.
 
-The flow per save of a bundle file (see :mod:`.session`):
+The flow per save of a bundle file (see :mod:`patternbook.mkdocs_plugin.preview_session`, the
+MkDocs half: only the plugin package imports MkDocs):
 
 1. the bundle and the cross-bundle rules that involve it are validated, its page
    (or, when it no longer validates, the page listing its diagnostics) is rendered
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from patternbook.mkdocs_plugin.preview.session import PreviewSession
+    from patternbook.mkdocs_plugin.preview_session import PreviewSession
 
 __all__ = ["DEBOUNCE_SECONDS", "SourceWatcher", "serve"]
 
@@ -132,12 +133,12 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000, engine: 
     ``patternbook build --engine ENGINE`` into a staging folder, synced in when it ends;
     no page is updated before that whole build (seconds at 1,000 patterns, not under one)."""
     from patternbook.errors import PatternbookError
-    from patternbook.mkdocs_plugin.preview.server import ChangeLog, open_preview_server
-    from patternbook.mkdocs_plugin.preview.session import (
+    from patternbook.mkdocs_plugin.preview_session import (
         PreviewSession,
         interrupt,
         mkdocs_supports_one_page_builds,
     )
+    from patternbook.serve.server import ChangeLog, open_preview_server
 
     config_file = config_file.resolve()
     in_process = engine == "mkdocs"

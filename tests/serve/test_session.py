@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from patternbook.mkdocs_plugin.preview.session import (
+from patternbook.mkdocs_plugin.preview_session import (
     SUPPORTED_MKDOCS,
     PreviewSession,
     mkdocs_supports_one_page_builds,

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from patternbook.mkdocs_plugin.preview.server import RELOAD_SCRIPT_PATH
 from patternbook.scaffold import write_starter_catalogue
+from patternbook.serve.server import RELOAD_SCRIPT_PATH
 from tests.conftest import copy_project
 from tests.mkdocs_plugin.serving import fetch as _fetch
 from tests.mkdocs_plugin.serving import free_port as _free_port

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from patternbook.errors import UsageError
-from patternbook.mkdocs_plugin.preview.server import (
+from patternbook.serve.server import (
     RELOAD_SCRIPT_PATH,
     AcceptedHosts,
     ChangeLog,

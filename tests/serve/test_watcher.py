@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from patternbook.mkdocs_plugin.preview import EVERYTHING, SourceWatcher
+from patternbook.serve import EVERYTHING, SourceWatcher
 
 
 def test_events_name_the_bundle_they_touch_or_everything(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ __all__ = ["SUPPORTED_MKDOCS", "PreviewSession", "interrupt", "mkdocs_supports_o
 log = logging.getLogger("patternbook.preview")
 
 #: The MkDocs releases whose ``_populate_page`` / ``_build_page`` this module calls;
-#: tests/mkdocs_plugin/preview checks the installed MkDocs is one of them.
+#: tests/serve checks the installed MkDocs is one of them.
 SUPPORTED_MKDOCS = ("1.6.",)
 
 
@@ -280,7 +280,7 @@ class PreviewSession:
         self.work_dir.mkdir(parents=True, exist_ok=True)  # other engines start here, before any build
         self.background_log = open(self.work_dir / "background-build.log", "wb")  # noqa: SIM115 - closed in finish
         command = [*self.engine_command, str(staging)] if self.engine_command else [
-            sys.executable, "-m", "patternbook.mkdocs_plugin.preview", str(self.config_file), str(staging)]
+            sys.executable, "-m", "patternbook.mkdocs_plugin.preview_build", str(self.config_file), str(staging)]
         with _interrupts_deferred():
             # Its own process group: stopping it stops what it started too (Pagefind, dot).
             self.background = subprocess.Popen(
