@@ -219,8 +219,10 @@ def _write_tree(top: Path, commit: str, relative: str, target: Path) -> None:
         info, _, raw_path = entry.partition(b"\t")
         mode, _, object_id, size = info.decode("ascii", errors="replace").split()
         path = raw_path.decode("utf-8", errors="replace")
-        parts = path.split("/")
-        if any(part in ("", ".", "..") or part.lower() == ".git" for part in parts) or not path.startswith(prefix):
+        if relative and path == relative:
+            raise UsageError(f"{commit[:10]}: {relative} is a symlink or a file there, not a catalogue folder")
+        if any(part in ("", ".", "..") or part.lower() == ".git" for part in path.split("/")) \
+                or not path.startswith(prefix):
             raise UsageError(f"{commit[:10]} holds a path no checkout writes: {path!r}")
         destination = target / path
         inside = path[len(prefix):].split("/")
