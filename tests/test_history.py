@@ -101,3 +101,45 @@ def test_a_shallow_clone_leaves_out_its_boundary_commit_and_says_why(repository:
     assert [c.subject for c in history.of("minimal-valid").changes] == ["Tighten the flow"]
     assert history.of("other-neighbour").changes == ()
     assert [(e.slug, e.kind) for e in history.events] == [("minimal-valid", "changed")]
+
+
+def head_commit(repository: Path) -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def test_a_subject_holding_record_separators_cannot_forge_an_entry(repository: Path) -> None:
+    forged = "f" * 40
+    edit(repository / "minimal-valid" / "solution.md", "The producer sends one message",
+         "The producer sends exactly one message")
+    # The separators the reader once split on, then a fake hash, date and subject.
+    commit(repository.parent, f"Sneaky\x1e{forged}\x1f2030-01-01T00:00:00+00:00\x1fForged entry",
+           "2026-06-01T09:00:00+00:00")
+    history = read_catalogue_history(repository)
+    commits = [e.change.commit for e in history.events]
+    assert forged not in commits
+    newest = [e for e in history.events if e.change.commit == head_commit(repository.parent)]
+    assert [(e.slug, e.kind) for e in newest] == [("minimal-valid", "changed")]
+    assert newest[0].change.when == datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.UTC)
+    assert history.of("minimal-valid").changes[0].commit == head_commit(repository.parent)
+    assert "\x1e" not in newest[0].change.subject and "\x1f" not in newest[0].change.subject
+
+
+def test_subjects_lose_control_and_invisible_characters(repository: Path) -> None:
+    edit(repository / "minimal-valid" / "solution.md", "The producer sends one message",
+         "The producer sends exactly one message")
+    commit(repository.parent, "Fix\x1b[31m the\x0cflow\u202e now\x85", "2026-06-01T09:00:00+00:00")
+    assert read_catalogue_history(repository).of("minimal-valid").changes[0].subject == "Fix[31m theflow now"
+
+
+def test_lines_a_commit_adds_classify_only_the_bundle_whose_file_it_changed(repository: Path) -> None:
+    # Lines that a patch shows as another file's header and a deprecation must not
+    # deprecate the neighbour, whose solution alone this commit edits.
+    pattern = repository / "minimal-valid" / "pattern.yaml"
+    pattern.write_text(pattern.read_text(encoding="utf-8")
+                       + "++ b/catalogue/neighbour-pattern/pattern.yaml\nstatus: deprecated\n", encoding="utf-8")
+    edit(repository / "neighbour-pattern" / "solution.md", "", "Reworded. ")
+    commit(repository.parent, "Tidy two bundles", "2026-06-01T09:00:00+00:00")
+    newest = {e.slug: e.kind for e in read_catalogue_history(repository).events
+              if e.change.commit == head_commit(repository.parent)}
+    assert newest == {"minimal-valid": "deprecated", "neighbour-pattern": "changed"}

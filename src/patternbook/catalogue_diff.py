@@ -3,27 +3,43 @@
 A line diff of YAML tells a reviewer that line 212 moved; this says that the
 failure edge that breaks first is now a different one, that the cost range went
 from USD 40–120 to USD 60–180 per month, or that a relation now points at a
-pattern that no longer exists. Both sides are read from git (``git archive`` into
-a temporary folder, so the loader's safety rules apply unchanged) or, for the
-head side, from the working tree. A bundle that does not validate on one side is
-still compared from its raw YAML, so the diff helps even on a failing pull request.
+pattern that no longer exists. Both sides are read from git or, for the head
+side, from the working tree. A side read from git is written into a temporary
+folder from the commit's own tree (``git ls-tree`` and ``git cat-file``, never
+``git archive``, whose ``export-ignore`` rules in a contributor's
+``.gitattributes`` could hide a bundle the build still includes), so the
+loader's safety rules apply unchanged. A bundle that does not validate on one
+side is still compared from its raw YAML, so the diff helps even on a failing
+pull request, and its problems are listed.
+
+The Markdown format feeds a pull request's job summary, which reviewers trust:
+every contributor string in it goes through :func:`escape_gfm_text`. The text
+format goes to CI logs: every line passes through :func:`_text_line`.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
 import json
+import os
 import re
-import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from patternbook.errors import UsageError
-from patternbook.loader import CATALOGUE_FILE, bundle_directories, load_bundle, load_catalogue_source
+from patternbook.errors import Diagnostic, UsageError
+from patternbook.escaping import escape_gfm_text
+from patternbook.git import GitError, run_git
+from patternbook.loader import (
+    BUNDLE_FILES,
+    CATALOGUE_FILE,
+    MAX_FILE_BYTES,
+    bundle_directories,
+    load_bundle,
+    load_catalogue_source,
+)
+from patternbook.schema.text import FORBIDDEN_CHARACTERS
 from patternbook.validation import validate_bundle, validate_catalogue_file
 from patternbook.validation import vocabulary_of as _vocabulary_of
 
@@ -56,6 +72,9 @@ class Side:
     invalid: frozenset[str] = frozenset()
     vocabulary: dict[str, Any] = field(default_factory=dict)
     """``catalogue.yaml`` as data: categories, tags, symptoms, series, repository hosts."""
+    problems: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """What the loader and validator refuse, as ``path:line:col: CODE message`` from the catalogue
+    folder, by bundle folder (or by the root entry or ``catalogue.yaml`` they concern)."""
 
 
 @dataclass(frozen=True)
@@ -100,70 +119,151 @@ class CatalogueDiff:
 # --- reading each side --------------------------------------------------------------
 
 
-def _git(arguments: list[str], cwd: Path, binary: bool = False) -> Any:
+def _git(arguments: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     try:
-        result = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, timeout=120)
-    except FileNotFoundError:
-        raise UsageError("patternbook diff needs git on PATH") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", errors="replace").strip() or "failed"
-        raise UsageError(f"git {arguments[0]}: {message}")
-    return result.stdout if binary else result.stdout.decode("utf-8", errors="replace")
+        return run_git(arguments, cwd, stdin=stdin)
+    except GitError as error:
+        raise UsageError("patternbook diff needs git on PATH" if error.missing else str(error)) from None
 
 
-def _bundle_data(directory: Path, vocabulary: Any) -> tuple[dict[str, Any] | None, bool]:
+def _problem(diagnostic: Diagnostic, root: str) -> str:
+    """A diagnostic as ``path:line:col: CODE message``, the path from the catalogue folder
+    (a side read from git lives in a temporary folder whose name means nothing to a reader)."""
+    where = os.path.relpath(os.path.normpath(os.path.join(os.getcwd(), diagnostic.path)), root)
+    shown = diagnostic.path if where.startswith("..") else Path(where).as_posix()
+    return f"{shown}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.message}"
+
+
+def _owner(diagnostic: Diagnostic, root: str) -> str:
+    """The bundle folder (or root entry) a diagnostic is about."""
+    where = os.path.relpath(os.path.normpath(os.path.join(os.getcwd(), diagnostic.path)), root)
+    return CATALOGUE_FILE if where.startswith("..") or where == "." else Path(where).parts[0]
+
+
+def _bundle_data(directory: Path, vocabulary: Any) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """The bundle as data (the model when it validates, its raw YAML otherwise) and its errors."""
     bundle = load_bundle(directory)
-    pattern, _ = validate_bundle(bundle, vocabulary)
+    pattern, diagnostics = validate_bundle(bundle, vocabulary)
+    errors = [d for d in diagnostics if d.is_error]
     if pattern is not None:
-        return pattern.model_dump(mode="json"), True
+        return pattern.model_dump(mode="json"), errors
     raw = bundle.pattern.data if bundle.pattern is not None and isinstance(bundle.pattern.data, dict) else None
     if raw is None:
-        return None, False
+        return None, errors
     data = json.loads(json.dumps(raw, default=str))
     data["slug"] = directory.name
     data["solution"] = bundle.solution.text if bundle.solution is not None else ""
-    return data, False
+    return data, errors
 
 
 def read_side(catalogue_root: Path, label: str, commit: str | None = None) -> Side:
-    """Every bundle of a catalogue folder as data."""
-    if not (catalogue_root / CATALOGUE_FILE).is_file():
+    """Every bundle of a catalogue folder as data, and what the loader and validator refuse in it."""
+    catalogue_file = catalogue_root / CATALOGUE_FILE
+    if not (catalogue_file.is_file() or catalogue_file.is_symlink()):  # a symlink is the loader's to refuse
         raise UsageError(f"{label}: no {CATALOGUE_FILE} in the catalogue folder")
+    root = os.path.normpath(os.path.abspath(catalogue_root))
     source = load_catalogue_source(catalogue_root)
-    definitions, _ = validate_catalogue_file(source.document)
+    definitions, catalogue_diagnostics = validate_catalogue_file(source.document)
     vocabulary = _vocabulary_of(definitions) if definitions is not None else None
+    found: list[Diagnostic] = [*source.diagnostics, *catalogue_diagnostics]
     patterns: dict[str, dict[str, Any]] = {}
     invalid: set[str] = set()
-    for directory in bundle_directories(catalogue_root, []):
-        data, valid = _bundle_data(directory, vocabulary)
-        if data is None:
+    for directory in bundle_directories(catalogue_root, found):
+        data, errors = _bundle_data(directory, vocabulary)
+        found += errors
+        if data is not None:
+            patterns[directory.name] = data
+        if data is None or errors:
             invalid.add(directory.name)
-            continue
-        patterns[directory.name] = data
-        if not valid:
-            invalid.add(directory.name)
+    problems: dict[str, list[str]] = {}
+    for diagnostic in found:
+        if diagnostic.is_error:
+            problems.setdefault(_owner(diagnostic, root), []).append(_problem(diagnostic, root))
     raw = source.document.data if source.document is not None and isinstance(source.document.data, dict) else {}
-    return Side(label, commit, patterns, frozenset(invalid), json.loads(json.dumps(raw, default=str)))
+    return Side(label, commit, patterns, frozenset(invalid), json.loads(json.dumps(raw, default=str)),
+                {owner: tuple(lines) for owner, lines in sorted(problems.items())})
 
 
 def _resolve_commit(top: Path, ref: str) -> str:
     if not ref or ref.startswith("-") or any(ch.isspace() for ch in ref):
         raise UsageError(f"'{ref}' is not a git ref")
     try:
-        return _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top).strip()
+        return _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top).decode("ascii").strip()
     except UsageError:
         raise UsageError(f"'{ref}' is not a commit in this repository (fetch it first, e.g. "
                          f"git fetch origin {ref})") from None
 
 
+#: Tree entry modes (``git ls-tree``) that are not a file's contents.
+_SYMLINK_MODE, _SUBMODULE_MODE = "120000", "160000"
+
+
+def _write_tree(top: Path, commit: str, relative: str, target: Path) -> None:
+    """Write the catalogue folder as ``commit`` holds it under ``target``, from git's own tree.
+
+    Only the files the loader reads (``catalogue.yaml`` and each bundle's files)
+    are fetched, in one length-prefixed ``git cat-file --batch``; every other
+    file is written as a sparse file of its size, which is all the loader looks
+    at before refusing it. A symlink is written as a symlink to a path that
+    does not exist, so the loader refuses it in its own words and nothing can
+    follow it out of the temporary folder; a submodule is an empty folder, as a
+    checkout without submodules has it.
+    """
+    listing = _git(["ls-tree", "-r", "-z", "-l", commit, "--", relative or "."], top)
+    nowhere = target.parent / f"{commit}.symlink-target"  # beside the folders mkdtemp names, never made
+    wanted: dict[str, list[Path]] = {}
+    prefix = f"{relative}/" if relative else ""
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        info, _, raw_path = entry.partition(b"\t")
+        mode, _, object_id, size = info.decode("ascii", errors="replace").split()
+        path = raw_path.decode("utf-8", errors="replace")
+        if relative and path == relative:
+            raise UsageError(f"{commit[:10]}: {relative} is a symlink or a file there, not a catalogue folder")
+        if any(part in ("", ".", "..") or part.lower() == ".git" for part in path.split("/")) \
+                or not path.startswith(prefix):
+            raise UsageError(f"{commit[:10]} holds a path no checkout writes: {path!r}")
+        destination = target / path
+        inside = path[len(prefix):].split("/")
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if mode == _SYMLINK_MODE:
+                destination.symlink_to(nowhere)
+            elif mode == _SUBMODULE_MODE:
+                destination.mkdir(exist_ok=True)
+            elif int(size) <= MAX_FILE_BYTES and (inside == [CATALOGUE_FILE] or
+                                                  (len(inside) == 2 and inside[1] in BUNDLE_FILES)):
+                wanted.setdefault(object_id, []).append(destination)
+            else:
+                with destination.open("wb") as placeholder:
+                    placeholder.truncate(int(size))
+        except OSError as error:
+            raise UsageError(f"{commit[:10]}: cannot write {path!r} to a temporary folder: {error.strerror}") from None
+    if not wanted:
+        return
+    contents = _git(["cat-file", "--batch"], top, stdin="".join(f"{oid}\n" for oid in wanted).encode("ascii"))
+    position = 0
+    for object_id, destinations in wanted.items():
+        end = contents.find(b"\n", position)
+        header = contents[position:end].decode("ascii", errors="replace").split() if end >= 0 else []
+        if len(header) != 3 or header[0] != object_id or not header[2].isdigit():
+            raise UsageError(f"git cat-file: cannot read {object_id} of {commit[:10]}")
+        size = int(header[2])
+        data = contents[end + 1:end + 1 + size]
+        position = end + 1 + size + 1  # the contents and the newline after them
+        for destination in destinations:
+            destination.write_bytes(data)
+
+
 def _read_ref(top: Path, relative: str, ref: str, scratch: Path) -> Side:
     commit = _resolve_commit(top, ref)
-    archive = _git(["archive", "--format=tar", commit, "--", relative or "."], top, binary=True)
-    target = scratch / commit
-    target.mkdir()
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return read_side(target / relative if relative else target, ref, commit)
+    target = Path(tempfile.mkdtemp(dir=scratch))  # its own folder even when both refs name one commit
+    _write_tree(top, commit, relative, target)
+    catalogue_root = target / relative if relative else target
+    if not catalogue_root.is_dir():
+        raise UsageError(f"{ref}: no {relative or 'catalogue'} folder in that commit")
+    return read_side(catalogue_root, ref, commit)
 
 
 def diff_git_refs(catalogue_dir: Path, base: str, head: str | None = None) -> CatalogueDiff:
@@ -171,7 +271,7 @@ def diff_git_refs(catalogue_dir: Path, base: str, head: str | None = None) -> Ca
     if not catalogue_dir.is_dir():
         raise UsageError(f"{catalogue_dir}: no such catalogue folder")
     root = catalogue_dir.resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], root).strip()).resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], root).decode("utf-8", errors="surrogateescape").strip()).resolve()
     relative = root.relative_to(top).as_posix()
     relative = "" if relative == "." else relative
     with tempfile.TemporaryDirectory(prefix="patternbook-diff-") as scratch:
@@ -554,6 +654,45 @@ def _counts(diff: CatalogueDiff) -> str:
             f"{len(diff.changed) - len(diff.renamed)} changed, {diff.unchanged} unchanged")
 
 
+#: Problems listed per bundle in a report; ``patternbook validate`` lists them all.
+PROBLEMS_SHOWN = 3
+
+
+def _problems_in_head(diff: CatalogueDiff) -> list[tuple[str, list[str]]]:
+    """(bundle folder or catalogue entry, its first problems) for everything the head's build refuses."""
+    head = diff.head
+    rows = []
+    for owner in sorted(set(head.invalid) | set(head.problems)):
+        problems = list(head.problems.get(owner, ()))
+        shown = problems[:PROBLEMS_SHOWN] or ["does not validate"]
+        if len(problems) > PROBLEMS_SHOWN:
+            shown.append(f"and {len(problems) - PROBLEMS_SHOWN} more")
+        rows.append((owner, shown))
+    return rows
+
+
+#: Characters that end a line for a terminal or a CI log reader.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _text_line(line: str) -> str:
+    """One line of the text format as a terminal or a CI runner will read it.
+
+    Contributor text inside it cannot start another line (line breaks become
+    spaces), cannot drive the terminal (ESC and every other control or
+    invisible character becomes U+FFFD), and cannot be a workflow command: the
+    GitHub Actions runner obeys ``::command::`` at the start of a line (after
+    any leading white space) and ``##[command]`` anywhere in one, so those
+    get a space that breaks them.
+    """
+    line = FORBIDDEN_CHARACTERS.sub("\ufffd", _LONE_SURROGATES.sub("\ufffd", _LINE_BREAKS.sub(" ", line)))
+    indent = line[:len(line) - len(line.lstrip())]
+    if line.lstrip().startswith("::"):
+        line = indent + ": " + line.lstrip()[1:]
+    return line.replace("##[", "## [")
+
+
 def _render_text(diff: CatalogueDiff) -> str:
     lines = [f"catalogue changes from {_side_label(diff.base)} to {_side_label(diff.head)}: {_counts(diff)}"]
     for card in diff.added:
@@ -565,46 +704,51 @@ def _render_text(diff: CatalogueDiff) -> str:
         lines.append(head)
         lines += [f"    {change.message}" for change in entry.changes]
     lines += [f"* catalogue.yaml: {change.message}" for change in diff.vocabulary]
-    lines += [f"! {slug}: does not validate in {_side_label(diff.head)}" for slug in sorted(diff.head.invalid)]
-    return "\n".join(lines) + "\n"
-
-
-def _md(text: Any) -> str:
-    """Text inside a Markdown line: no HTML, no link or emphasis syntax from contributors."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", escaped)
+    for owner, problems in _problems_in_head(diff):
+        lines.append(f"! {owner}: does not validate in {_side_label(diff.head)}")
+        lines += [f"    {problem}" for problem in problems]
+    return "\n".join(_text_line(line) for line in lines) + "\n"
 
 
 def _render_markdown(diff: CatalogueDiff) -> str:
-    lines = [f"## Catalogue changes: `{_side_label(diff.base)}` → `{_side_label(diff.head)}`", "",
+    """The job summary. Contributor text (titles, summaries, folder names, refs, field names and
+    values inside messages) goes through :func:`escape_gfm_text` and nowhere else: never into a
+    code span, where escapes do not work, and never at the start of a line."""
+    gfm = escape_gfm_text
+    lines = [f"## Catalogue changes: {gfm(_side_label(diff.base))} → {gfm(_side_label(diff.head))}", "",
              f"{_counts(diff)}.", ""]
     if diff.empty:
         lines += ["No pattern changed.", ""]
     if diff.added:
-        lines += ["### Added", ""] + [f"- **{_md(c['title'])}** (`{c['slug']}`, {c['status']}) — {_md(c['summary'])}"
-                                      for c in diff.added] + [""]
+        lines += ["### Added", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])}, {gfm(c['status'])}) — "
+                                      f"{gfm(c['summary'])}" for c in diff.added] + [""]
     if diff.removed:
-        lines += ["### Removed", ""] + [f"- **{_md(c['title'])}** (`{c['slug']}`)" for c in diff.removed] + [""]
+        lines += ["### Removed", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])})" for c in diff.removed] + [""]
     if diff.changed:
         lines += ["### Changed", ""]
         for entry in diff.changed:
-            renamed = f" — renamed from `{entry.renamed_from}`" if entry.renamed_from else ""
-            lines.append(f"#### {_md(entry.title)} (`{entry.slug}`){renamed}")
+            renamed = f" — renamed from {gfm(entry.renamed_from)}" if entry.renamed_from else ""
+            lines.append(f"#### {gfm(entry.title)} ({gfm(entry.slug)}){renamed}")
             lines.append("")
-            lines += [f"- {_md(change.message)}" for change in entry.changes] or ["- no field changed"]
+            lines += [f"- {gfm(change.message)}" for change in entry.changes] or ["- no field changed"]
             lines.append("")
     if diff.vocabulary:
         lines += ["### Catalogue vocabulary (`catalogue.yaml`)", ""]
-        lines += [f"- {_md(change.message)}" for change in diff.vocabulary] + [""]
-    if diff.head.invalid:
-        lines += ["### Not valid in the head", ""] + [f"- `{slug}` (run `patternbook validate`)"
-                                                      for slug in sorted(diff.head.invalid)] + [""]
+        lines += [f"- {gfm(change.message)}" for change in diff.vocabulary] + [""]
+    problems = _problems_in_head(diff)
+    if problems:
+        lines += ["### Not valid in the head (run `patternbook validate`)", ""]
+        for owner, found in problems:
+            lines.append(f"- **{gfm(owner)}**")
+            lines += [f"  - {gfm(problem)}" for problem in found]
+        lines.append("")
     return "\n".join(lines)
 
 
 def diff_document(diff: CatalogueDiff) -> dict[str, Any]:
     def side(s: Side) -> dict[str, Any]:
-        return {"ref": s.label, "commit": s.commit, "patterns": len(s.patterns), "invalid": sorted(s.invalid)}
+        return {"ref": s.label, "commit": s.commit, "patterns": len(s.patterns), "invalid": sorted(s.invalid),
+                "problems": {owner: list(found) for owner, found in s.problems.items()}}
 
     return {
         "base": side(diff.base),

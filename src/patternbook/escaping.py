@@ -19,6 +19,7 @@ draw.io (mxGraph) attributes  :func:`mxgraph_attribute` (labels drawn with ``htm
 Mermaid quoted labels         :func:`mermaid_label`
 JSON files                    :func:`strict_json`
 JSON data in an HTML attribute :func:`json_attribute` (``data-*`` read by our scripts)
+GitHub-flavoured Markdown     :func:`escape_gfm_text` (job summaries)
 ============================  ==========================================
 
 Regular-expression replacements take contributor text only through a function
@@ -38,6 +39,7 @@ from markupsafe import Markup, escape
 
 __all__ = [
     "dot_string",
+    "escape_gfm_text",
     "front_matter",
     "html_text",
     "json_attribute",
@@ -172,3 +174,42 @@ def json_attribute(document: Any) -> Markup:
     ``</script>`` to guard against."""
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return Markup(html.escape(text, quote=True))
+
+
+#: ASCII punctuation. CommonMark turns a backslash before any of these into the character itself,
+#: and GitHub-flavoured Markdown reads most as syntax somewhere: headings, lists, quotes, tables,
+#: emphasis, strikethrough, links, code spans and fences, HTML, entities, autolinks (``https\:`` and
+#: ``www\.`` no longer start one).
+_GFM_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+#: Controls, invisible and direction-changing characters, noncharacters (what
+#: ``schema.text.FORBIDDEN_CHARACTERS`` refuses in contributor text) and lone surrogates (an
+#: undecodable file name); shown as U+FFFD so a reviewer sees that something is there.
+_GFM_HIDDEN = re.compile(
+    "[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ud800-\udfff\ufeff\ufff9-\ufffb\ufffe\uffff]"
+)
+#: After an ``@``, so GitHub links (and notifies) no one: its mention and e-mail
+#: autolinks need a name character right after the ``@``.
+_ZERO_WIDTH_JOINER = "\u200d"
+
+
+def escape_gfm_text(value: object) -> str:
+    """Contributor text inside one line of GitHub-flavoured Markdown (a job summary,
+    a pull-request comment), shown exactly as written.
+
+    Line breaks and runs of white space become one space, so the text never
+    starts a line of its own (no heading, list, table, quote or fence); every
+    ASCII punctuation character is backslash-escaped, so nothing becomes
+    markup, HTML, an entity, a link or a code span even where the text stands
+    at the start of a line; ``@`` is followed by a zero-width joiner, so no
+    ``@name`` or ``@org/team`` is a live mention. Never place the result inside
+    a code span (backslashes are literal there): contributor text is always
+    escaped text.
+    """
+    text = _GFM_HIDDEN.sub("\ufffd", " ".join(str(value).split()))
+    return "".join(
+        "@" + _ZERO_WIDTH_JOINER if character == "@"
+        else "\\" + character if character in _GFM_PUNCTUATION
+        else character
+        for character in text
+    )

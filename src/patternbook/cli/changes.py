@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from patternbook.errors import UsageError
+from patternbook.git import GitError, run_git
 from patternbook.loader import CATALOGUE_FILE
 
 __all__ = ["changed_bundle_folders"]
 
 
 def _git(arguments: list[str], cwd: Path) -> list[str]:
+    """Output lines of ``git`` with ``-z``: NUL-terminated names, written as they are
+    (no quoting of unusual characters, and a newline in a name cannot split it in two)."""
     try:
-        result = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, text=True, timeout=60)
-    except FileNotFoundError:
-        raise UsageError("--changed-since needs git on PATH") from None
-    if result.returncode != 0:
-        raise UsageError(f"git {' '.join(arguments)}: {result.stderr.strip() or 'failed'}")
-    return [line for line in result.stdout.splitlines() if line]
+        output = run_git(arguments, cwd, timeout=60)
+    except GitError as error:
+        raise UsageError("--changed-since needs git on PATH" if error.missing else str(error)) from None
+    return [name for name in output.decode("utf-8", errors="surrogateescape").split("\0") if name]
 
 
 def changed_bundle_folders(catalogue_root: Path, ref: str) -> list[Path] | None:
@@ -27,10 +27,12 @@ def changed_bundle_folders(catalogue_root: Path, ref: str) -> list[Path] | None:
     ``None`` means "check everything": the vocabulary file changed, or a bundle
     was removed (other bundles may still point at it).
     """
-    top = Path(_git(["rev-parse", "--show-toplevel"], catalogue_root)[0])
+    if not ref or ref.startswith("-"):  # git would read it as an option (``--output=…`` writes a file)
+        raise UsageError(f"--changed-since '{ref}' is not a git ref")
+    top = Path(_git(["rev-parse", "--show-toplevel"], catalogue_root)[0].strip())
     root = catalogue_root.resolve()
-    changed = _git(["diff", "--name-only", "--no-renames", ref, "--", str(root)], top)
-    changed += _git(["ls-files", "--others", "--exclude-standard", "--", str(root)], top)
+    changed = _git(["diff", "-z", "--name-only", "--no-renames", ref, "--", str(root)], top)
+    changed += _git(["ls-files", "-z", "--others", "--exclude-standard", "--", str(root)], top)
     folders: set[Path] = set()
     for name in changed:
         path = (top / name).resolve()
