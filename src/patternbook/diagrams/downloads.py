@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from patternbook.diagrams.graph import BuiltGraph
 from patternbook.diagrams.kinds import icon_name, node_class
 from patternbook.diagrams.png import CAIRO_HINT, CairoNotFound, png_document
 from patternbook.diagrams.svg import icon_png
-from patternbook.escaping import mermaid_label, mxgraph_attribute
+from patternbook.escaping import mermaid_id, mermaid_label, mxgraph_attribute
 from patternbook.schema import Diagram
 
 __all__ = [
@@ -220,20 +220,10 @@ def _waypoints(position: str, height: float) -> list[tuple[float, float]]:
     return [point for point in inner if point not in (points[0], points[-1])]
 
 
-def _mermaid_ids(identifiers: Iterable[str], prefix: str) -> dict[str, str]:
-    """Mermaid ids for spec ids: prefixed (so ``end`` or ``click`` is never a
-    keyword) and without ``-`` (which Mermaid may read as part of an arrow)."""
-    ids: dict[str, str] = {}
-    for index, identifier in enumerate(identifiers, start=1):
-        candidate = f"{prefix}_{identifier.replace('-', '_')}"
-        ids[identifier] = candidate if candidate not in ids.values() else f"{candidate}_{index}"
-    return ids
-
-
 def mermaid_document(slug: str, diagram: Diagram) -> bytes:
     """A Mermaid ``flowchart`` of ``diagram``: subgraphs for clusters, quoted labels."""
-    node_ids = _mermaid_ids((node.id for node in diagram.nodes), "n")
-    cluster_ids = _mermaid_ids((cluster.id for cluster in diagram.clusters), "c")
+    node_ids = {node.id: mermaid_id(node.id, "n") for node in diagram.nodes}
+    cluster_ids = {cluster.id: mermaid_id(cluster.id, "c") for cluster in diagram.clusters}
     children: dict[str | None, list] = {}
     for cluster in diagram.clusters:
         children.setdefault(cluster.parent, []).append(cluster)
