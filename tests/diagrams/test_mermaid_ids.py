@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import given
@@ -22,7 +23,7 @@ def _diagram(ids: list[str]) -> Diagram:
         "alt": "Three boxes named after their ids, each joined to the next one by an arrow in a line.",
         "nodes": [{"id": identifier, "label": f"Box {identifier}", "kind": "aws.compute.Lambda"}
                   for identifier in ids],
-        "edges": [{"from": source, "to": target} for source, target in zip(ids, ids[1:], strict=False)],
+        "edges": [{"from": source, "to": target} for source, target in itertools.pairwise(ids)],
     })
 
 
