@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from patternbook.catalogue import Catalogue
+from patternbook.catalogue import NEIGHBOURHOOD_LIMIT, Catalogue
 from patternbook.diagrams.downloads import DOWNLOAD_FORMATS, diagram_downloads
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
@@ -82,15 +82,24 @@ def render_neighbourhood_graphs(catalogue: Catalogue, cache_dir: Path, *, link: 
     """Each pattern's neighbourhood (itself and the patterns it relates to) as SVG
     text ready to inline in its page, nodes linking through ``link``.
 
-    The catalogue-wide graph is not drawn here: ``dot`` needs seconds for 100
-    randomly related patterns and minutes for 1,000 (see
-    :mod:`patternbook.pages.relation_map`).
+    At most :data:`~patternbook.catalogue.NEIGHBOURHOOD_LIMIT` neighbours are drawn,
+    the nearest (:meth:`~patternbook.catalogue.Catalogue.neighbours`); the page says
+    how many more there are. The catalogue-wide graph is not drawn here either: ``dot``
+    needs seconds for 100 randomly related patterns and minutes for 1,000 (see
+    :mod:`patternbook.pages.relation_map`), and a pattern 1,000 bundles relate to
+    would bring the same graph back as its neighbourhood.
 
     ``slugs`` limits the work to those bundles (a preview redraws only the edited one)."""
     slugs = list(catalogue.entries) if slugs is None else [s for s in slugs if s in catalogue.entries]
-    jobs = [_relation_job(catalogue.neighbourhood(slug), link, f"relations-{slug}",
-                          f"Patterns related to {catalogue.entries[slug].title}") for slug in slugs]
+    jobs = [_relation_job(catalogue.neighbourhood(slug, NEIGHBOURHOOD_LIMIT), link, f"relations-{slug}",
+                          _neighbourhood_title(catalogue, slug)) for slug in slugs]
     return dict(zip(slugs, (svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)), strict=True))
+
+
+def _neighbourhood_title(catalogue: Catalogue, slug: str) -> str:
+    title = f"Patterns related to {catalogue.entries[slug].title}"
+    related = len(catalogue.neighbours(slug))
+    return f"{title}: the {NEIGHBOURHOOD_LIMIT} nearest of {related}" if related > NEIGHBOURHOOD_LIMIT else title
 
 
 def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: str, title: str) -> GraphJob:
