@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from patternbook.catalogue import NEIGHBOURHOOD_LIMIT, Catalogue
-from patternbook.diagrams import render_neighbourhood_graphs
+from patternbook.diagrams import NEIGHBOURHOOD_EDGE_LIMIT, render_neighbourhood_graphs
 from patternbook.pages import PageRenderer, RelationGraphs, SiteOptions, plan_bundle_page
 from patternbook.pages.relation_map import relation_map
 from patternbook.schema import Relation
@@ -102,3 +102,25 @@ def test_the_page_of_every_bundle_is_planned(hub_catalogue: Catalogue, tmp_path:
     for slug in hub_catalogue.entries:
         plan_bundle_page(hub_catalogue, slug, options, renderer)
     assert time.perf_counter() - started < 60
+
+
+def test_a_densely_related_neighbourhood_draws_a_bounded_number_of_relations(tmp_path: Path) -> None:
+    """31 patterns that each relate to the next 20: some 400 relations among the drawn
+    neighbours, which took ``dot`` 13 s; the centre's own relations are drawn first."""
+    report = validate_paths([FIXTURE_CATALOGUE])
+    template = report.patterns["other-neighbour"]
+    types = ["alternative_to", "complements", "requires", "part_of", "conflicts_with", "supersedes"]
+    count = 200
+    patterns = {}
+    for index in range(count):
+        relations = [Relation(type=types[(index + step) % len(types)], pattern=f"p-{(index + step) % count:04d}")
+                     for step in range(1, 21)]
+        patterns[f"p-{index:04d}"] = template.model_copy(update={
+            "slug": f"p-{index:04d}", "title": f"Pattern {index:04d}", "relations": relations})
+    catalogue = Catalogue.from_models(report.catalogue, patterns)
+    started = time.perf_counter()
+    svg = render_neighbourhood_graphs(catalogue, tmp_path, link=lambda slug: f"../{slug}/", slugs=["p-0000"])["p-0000"]
+    assert time.perf_counter() - started < 20
+    edges = re.findall(r'<g id="[^"]*" class="edge">\s*<title>([^<]*)</title>', svg)
+    assert len(edges) == NEIGHBOURHOOD_EDGE_LIMIT
+    assert sum("p&#45;0000" in title or "p-0000" in title for title in edges) == 20 + 10  # its own, and those naming it
