@@ -99,7 +99,12 @@ def drawio_document(slug: str, diagram: Diagram, layout: dict[str, Any]) -> byte
     growing downwards, and a cell inside a container is placed relative to it.
     """
     height = float(layout["bb"].split(",")[3])
-    objects = {str(item.get("name")): item for item in layout.get("objects", [])}
+    # dot lists the subgraphs first, then the nodes; a node may be named like a cluster's
+    # subgraph (node ``cluster_a`` beside cluster ``a``), so each is looked up among its own.
+    drawn_objects = layout.get("objects", [])
+    subgraph_count = int(layout.get("_subgraph_cnt", 0))
+    subgraphs = {str(item.get("name")): item for item in drawn_objects[:subgraph_count]}
+    drawn_nodes = {str(item.get("name")): item for item in drawn_objects[subgraph_count:]}
     absolute: dict[str, tuple[float, float]] = {}  # cell id → top-left corner, for children
     cells: list[str] = ['<mxCell id="0"/>', '<mxCell id="1" parent="0"/>']
 
@@ -117,7 +122,7 @@ def drawio_document(slug: str, diagram: Diagram, layout: dict[str, Any]) -> byte
                 f'height="{_number(height_)}" as="geometry"/>')
 
     for cluster in _clusters_outside_in(diagram):
-        drawn = objects[f"cluster_{cluster.id}"]
+        drawn = subgraphs[f"cluster_{cluster.id}"]
         x1, y1, x2, y2 = (float(v) for v in drawn["bb"].split(","))
         left, top = x1, height - y2
         parent, (px, py) = parent_of(cluster.parent)
@@ -131,7 +136,7 @@ def drawio_document(slug: str, diagram: Diagram, layout: dict[str, Any]) -> byte
                      f'vertex="1" parent="{parent}">{geometry(left - px, top - py, x2 - x1, y2 - y1)}</mxCell>')
 
     for node in diagram.nodes:
-        drawn = objects[node.id]
+        drawn = drawn_nodes[node.id]
         cx, cy = _points(drawn["pos"])[0]
         width = float(drawn["width"]) * _POINTS_PER_INCH
         box_height = float(drawn["height"]) * _POINTS_PER_INCH
