@@ -23,6 +23,7 @@ from patternbook.diagrams.png import (
     MAX_PNG_PIXELS,
     MAX_PNG_SIDE,
     PNG_DPI,
+    SMALLEST_PNG_PIXELS,
     _draw_with_cairosvg,
     draw_dot_svg,
     fitted_scale,
@@ -67,6 +68,13 @@ def test_both_drawers_scale_a_large_picture_alike() -> None:
     """The drawing that cairosvg makes of anything Graphviz does not write has the same size."""
     ours, theirs = draw_dot_svg(WIDE_DOT_SVG), _draw_with_cairosvg(WIDE_DOT_SVG)
     assert (ours.get_width(), ours.get_height()) == (theirs.get_width(), theirs.get_height()) == (MAX_PNG_SIDE, 39)
+
+
+def test_a_picture_cairo_refuses_is_drawn_again_with_fewer_pixels() -> None:
+    """What :func:`png_document` does when cairo refuses the fitted size: a smaller budget, kept to."""
+    smaller = draw_dot_svg(WIDE_DOT_SVG, SMALLEST_PNG_PIXELS)
+    assert smaller.get_width() * smaller.get_height() <= SMALLEST_PNG_PIXELS
+    assert smaller.get_width() > 100 * smaller.get_height() > 0
 
 
 @given(st.floats(1, 2e6), st.floats(1, 2e6))
