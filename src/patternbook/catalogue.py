@@ -7,13 +7,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import get_args
 
-from patternbook.schema import AntiPattern, Bundle, CatalogueFile, Category, Pattern, Series, Symptom
+from patternbook.schema import (
+    ANTI_PATTERN_RELATION_TYPES,
+    AntiPattern,
+    Bundle,
+    CatalogueFile,
+    Category,
+    Pattern,
+    Series,
+    Symptom,
+)
+from patternbook.schema.pattern import RelationType
 
-__all__ = ["REFACTOR_TO", "Catalogue", "RelationEdge"]
+__all__ = ["NEIGHBOURHOOD_LIMIT", "REFACTOR_TO", "Catalogue", "RelationEdge"]
 
 #: The edge type of an anti-pattern's ``refactor_to`` entries in the relation graph.
 REFACTOR_TO = "refactor_to"
+
+#: The most bundles a neighbourhood graph draws around its own. Without a bound, a
+#: pattern that 1,000 bundles relate to is one ``dot`` graph of 1,001 nodes, which
+#: ``dot`` does not finish in minutes and nobody could read. Room is left for every
+#: relation a bundle writes itself (at most 20, plus an anti-pattern's 8 refactoring
+#: steps), so only bundles that relate *to* it are ever left out of its drawing.
+NEIGHBOURHOOD_LIMIT = 30
+
+#: Relation types in the order :meth:`Catalogue.neighbours` ranks them: as the schema declares them.
+_RELATION_ORDER = {name: rank for rank, name in enumerate(
+    (*get_args(RelationType), REFACTOR_TO, *ANTI_PATTERN_RELATION_TYPES))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,17 +152,33 @@ class Catalogue:
         return sorted(self.answering(symptom_id), key=rank)
 
     @cached_property
-    def _related_to(self) -> dict[str, set[str]]:
-        """Both directions of every relation, built once: neighbourhoods of every
-        pattern would otherwise scan the catalogue once per pattern."""
-        related: dict[str, set[str]] = defaultdict(set)
+    def _nearness(self) -> dict[str, dict[str, tuple[int, int]]]:
+        """Both directions of every relation, built once (neighbourhoods of every
+        pattern would otherwise scan the catalogue once per pattern): for each bundle,
+        each bundle related to it with the best (direction, type rank) relating them,
+        direction 0 when the bundle names the other itself, 1 when the other names it."""
+        nearness: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
         for edge in self.relation_edges():
-            related[edge.source].add(edge.target)
-            related[edge.target].add(edge.source)
-        return related
+            if edge.source == edge.target:
+                continue
+            rank = _RELATION_ORDER.get(edge.type, len(_RELATION_ORDER))
+            for slug, other, direction in ((edge.source, edge.target, 0), (edge.target, edge.source, 1)):
+                known = nearness[slug].get(other)
+                if known is None or (direction, rank) < known:
+                    nearness[slug][other] = (direction, rank)
+        return nearness
 
-    def neighbourhood(self, slug: str) -> Catalogue:
-        """The bundle and every bundle it relates to or that relates to it."""
-        near = {slug} | self._related_to.get(slug, set())
+    def neighbours(self, slug: str) -> list[str]:
+        """Every bundle ``slug`` relates to or that relates to it, nearest first: those it
+        names itself, then those naming it; each group by relation type (in the order the
+        schema declares them), then by slug. Deterministic, so the same bundles are drawn
+        on every build."""
+        near = self._nearness.get(slug, {})
+        return sorted(near, key=lambda other: (*near[other], other))
+
+    def neighbourhood(self, slug: str, limit: int | None = None) -> Catalogue:
+        """The bundle and every bundle it relates to or that relates to it, or with
+        ``limit`` only that many of them, the nearest (:meth:`neighbours`)."""
+        near = {slug, *self.neighbours(slug)[:limit]}
         return Catalogue.from_models(self.definitions, {s: self.patterns[s] for s in near if s in self.patterns},
                                      {s: self.anti_patterns[s] for s in near if s in self.anti_patterns})

@@ -17,6 +17,7 @@ DOT labels and identifiers    :func:`dot_string`
 SVG / XML text                :func:`xml_text`
 draw.io (mxGraph) attributes  :func:`mxgraph_attribute` (labels drawn with ``html=0``)
 Mermaid quoted labels         :func:`mermaid_label`
+Mermaid node and subgraph ids :func:`mermaid_id`
 JSON files                    :func:`strict_json`
 JSON data in an HTML attribute :func:`json_attribute` (``data-*`` read by our scripts)
 GitHub-flavoured Markdown     :func:`escape_gfm_text` (job summaries)
@@ -44,6 +45,7 @@ __all__ = [
     "html_text",
     "json_attribute",
     "markdown_inline",
+    "mermaid_id",
     "mermaid_label",
     "mxgraph_attribute",
     "nav_title",
@@ -158,6 +160,28 @@ def mermaid_label(value: str) -> str:
         else named.get(character) or f"#{ord(character)};"
         for character in _NOT_XML.sub("\ufffd", value)
     )
+
+
+def mermaid_id(value: str, prefix: str) -> str:
+    """A Mermaid node or subgraph id for ``value``, different for every different ``value``.
+
+    Mermaid ids are letters, digits and ``_`` (a ``-`` may be read as part of an
+    arrow), and a bare ``end`` or ``click`` is a keyword, so each id starts with
+    ``prefix`` and ``_``, ASCII letters and digits stay, ``_`` is doubled and any
+    other character becomes ``_<hex code point>_``. That is decodable (after a
+    ``_`` comes either ``_`` or a hex escape), so no two values share an id:
+    ``a-b``, ``a_b`` and ``a_b_3`` stay three boxes. Mapping ``-`` to ``_`` and
+    numbering collisions, as before, gave ``a-b`` the id of a later ``a_b_2``.
+    ``prefix`` must be letters and digits; different prefixes never collide.
+    """
+    if not prefix.isascii() or not prefix.isalnum():
+        raise ValueError(f"Mermaid id prefix {prefix!r} must be ASCII letters and digits")
+    encoded = "".join(
+        character if character.isascii() and character.isalnum()
+        else "__" if character == "_" else f"_{ord(character):x}_"
+        for character in value
+    )
+    return f"{prefix}_{encoded}"
 
 
 def strict_json(document: Any) -> str:

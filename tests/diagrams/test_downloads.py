@@ -15,6 +15,7 @@ import pytest
 from patternbook.catalogue import Catalogue
 from patternbook.diagrams import DOT_STATS, DOWNLOAD_FORMATS, render_pattern_diagram_files
 from patternbook.diagrams.kinds import icons_directory
+from patternbook.escaping import mermaid_id
 from patternbook.pages import DIAGRAM_DOWNLOADS
 from patternbook.schema import Diagram
 from patternbook.validation import validate_paths
@@ -176,7 +177,7 @@ def test_mermaid_files_parse_and_draw_every_node_cluster_and_edge(specs: dict, f
         assert sorted(label for label in drawn.edges if label) == sorted(e.label for e in diagram.edges if e.label)
         assert drawn.drawn_links == len(diagram.edges), key
         strokes = {"solid": "normal", "dashed": "dotted", "dotted": "dotted", "bold": "thick"}
-        ids = {node.id: f"n_{node.id.replace('-', '_')}" for node in diagram.nodes}
+        ids = {node.id: mermaid_id(node.id, "n") for node in diagram.nodes}
         assert [(link["start"], link["end"], link["stroke"], "stroke-dasharray:2 4" in link["style"])
                 for link in drawn.links_parsed] == [
             (ids[edge.source], ids[edge.target], strokes[edge.style], edge.style == "dotted")

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from patternbook.catalogue import Catalogue
+from patternbook.catalogue import NEIGHBOURHOOD_LIMIT, Catalogue
 from patternbook.diagrams.downloads import DOWNLOAD_FORMATS, diagram_downloads
 from patternbook.diagrams.graph import BuiltGraph, build_diagram_graph, build_relation_graph
 from patternbook.diagrams.graphviz_dot import DOT_STATS, GraphvizNotFound
@@ -25,6 +25,7 @@ from patternbook.schema import Bundle
 __all__ = [
     "DOT_STATS",
     "DOWNLOAD_FORMATS",
+    "NEIGHBOURHOOD_EDGE_LIMIT",
     "GraphvizNotFound",
     "PendingRender",
     "render_neighbourhood_graphs",
@@ -77,33 +78,52 @@ def start_pattern_diagram_files(patterns: Iterable[Bundle], cache_dir: Path,
     return dict(zip(keys, pending.paths, strict=True)), pending
 
 
+#: The most relations a neighbourhood graph draws: its :data:`~patternbook.catalogue.NEIGHBOURHOOD_LIMIT`
+#: neighbours each have up to 20 relations, and ``dot`` needed 13 s for the 400 drawn between
+#: 31 patterns related that densely; 60 leave room for every relation of the pattern itself.
+NEIGHBOURHOOD_EDGE_LIMIT = 60
+
+
 def render_neighbourhood_graphs(catalogue: Catalogue, cache_dir: Path, *, link: Callable[[str], str],
                                 slugs: Iterable[str] | None = None) -> dict[str, str]:
     """Each pattern's neighbourhood (itself and the patterns it relates to) as SVG
     text ready to inline in its page, nodes linking through ``link``.
 
-    The catalogue-wide graph is not drawn here: ``dot`` needs seconds for 100
-    randomly related patterns and minutes for 1,000 (see
-    :mod:`patternbook.pages.relation_map`).
+    At most :data:`~patternbook.catalogue.NEIGHBOURHOOD_LIMIT` neighbours are drawn,
+    the nearest (:meth:`~patternbook.catalogue.Catalogue.neighbours`); the page says
+    how many more there are. The catalogue-wide graph is not drawn here either: ``dot``
+    needs seconds for 100 randomly related patterns and minutes for 1,000 (see
+    :mod:`patternbook.pages.relation_map`), and a pattern 1,000 bundles relate to
+    would bring the same graph back as its neighbourhood.
 
     ``slugs`` limits the work to those bundles (a preview redraws only the edited one)."""
     slugs = list(catalogue.entries) if slugs is None else [s for s in slugs if s in catalogue.entries]
-    jobs = [_relation_job(catalogue.neighbourhood(slug), link, f"relations-{slug}",
-                          f"Patterns related to {catalogue.entries[slug].title}") for slug in slugs]
+    jobs = [_relation_job(catalogue.neighbourhood(slug, NEIGHBOURHOOD_LIMIT), link, f"relations-{slug}",
+                          _neighbourhood_title(catalogue, slug), slug) for slug in slugs]
     return dict(zip(slugs, (svg.decode("utf-8") for svg in render_graphs(jobs, cache_dir)), strict=True))
 
 
-def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: str, title: str) -> GraphJob:
-    """A relation graph identified by what it draws (patterns, categories, relations,
-    links), so a warm rebuild need not build its DOT text to find it in the cache."""
+def _neighbourhood_title(catalogue: Catalogue, slug: str) -> str:
+    title = f"Patterns related to {catalogue.entries[slug].title}"
+    related = len(catalogue.neighbours(slug))
+    return f"{title}: the {NEIGHBOURHOOD_LIMIT} nearest of {related}" if related > NEIGHBOURHOOD_LIMIT else title
+
+
+def _relation_job(catalogue: Catalogue, link: Callable[[str], str], element_id: str, title: str,
+                  centre: str) -> GraphJob:
+    """A relation graph of ``centre``'s neighbourhood, identified by what it draws (patterns,
+    categories, relations, links), so a warm rebuild need not build its DOT text to find it
+    in the cache. At most :data:`NEIGHBOURHOOD_EDGE_LIMIT` relations are drawn, the
+    centre's first (:func:`~patternbook.diagrams.graph.build_relation_graph`)."""
     identity = json.dumps([
-        element_id, title, [c.id for c in catalogue.categories],
+        element_id, title, centre, NEIGHBOURHOOD_EDGE_LIMIT, [c.id for c in catalogue.categories],
         [(p.slug, p.kind, p.title, p.category, link(p.slug)) for p in catalogue.entries.values()],
         sorted((e.source, e.target, e.type) for e in catalogue.relation_edges()),
     ])
 
     def build() -> BuiltGraph:
-        graph = build_relation_graph(catalogue, link, element_id)
+        graph = build_relation_graph(catalogue, link, element_id, centre=centre,
+                                     max_edges=NEIGHBOURHOOD_EDGE_LIMIT)
         return BuiltGraph(graph.dot, element_id, title, links=graph.links)
 
     return GraphJob(identity, build)

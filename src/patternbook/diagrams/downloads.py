@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from patternbook.diagrams.graph import BuiltGraph
 from patternbook.diagrams.kinds import icon_name, node_class
 from patternbook.diagrams.png import CAIRO_HINT, CairoNotFound, png_document
 from patternbook.diagrams.svg import icon_png
-from patternbook.escaping import mermaid_label, mxgraph_attribute
+from patternbook.escaping import mermaid_id, mermaid_label, mxgraph_attribute
 from patternbook.schema import Diagram
 
 __all__ = [
@@ -99,7 +99,12 @@ def drawio_document(slug: str, diagram: Diagram, layout: dict[str, Any]) -> byte
     growing downwards, and a cell inside a container is placed relative to it.
     """
     height = float(layout["bb"].split(",")[3])
-    objects = {str(item.get("name")): item for item in layout.get("objects", [])}
+    # dot lists the subgraphs first, then the nodes; a node may be named like a cluster's
+    # subgraph (node ``cluster_a`` beside cluster ``a``), so each is looked up among its own.
+    drawn_objects = layout.get("objects", [])
+    subgraph_count = int(layout.get("_subgraph_cnt", 0))
+    subgraphs = {str(item.get("name")): item for item in drawn_objects[:subgraph_count]}
+    drawn_nodes = {str(item.get("name")): item for item in drawn_objects[subgraph_count:]}
     absolute: dict[str, tuple[float, float]] = {}  # cell id → top-left corner, for children
     cells: list[str] = ['<mxCell id="0"/>', '<mxCell id="1" parent="0"/>']
 
@@ -117,7 +122,7 @@ def drawio_document(slug: str, diagram: Diagram, layout: dict[str, Any]) -> byte
                 f'height="{_number(height_)}" as="geometry"/>')
 
     for cluster in _clusters_outside_in(diagram):
-        drawn = objects[f"cluster_{cluster.id}"]
+        drawn = subgraphs[f"cluster_{cluster.id}"]
         x1, y1, x2, y2 = (float(v) for v in drawn["bb"].split(","))
         left, top = x1, height - y2
         parent, (px, py) = parent_of(cluster.parent)
@@ -131,7 +136,7 @@ def drawio_document(slug: str, diagram: Diagram, layout: dict[str, Any]) -> byte
                      f'vertex="1" parent="{parent}">{geometry(left - px, top - py, x2 - x1, y2 - y1)}</mxCell>')
 
     for node in diagram.nodes:
-        drawn = objects[node.id]
+        drawn = drawn_nodes[node.id]
         cx, cy = _points(drawn["pos"])[0]
         width = float(drawn["width"]) * _POINTS_PER_INCH
         box_height = float(drawn["height"]) * _POINTS_PER_INCH
@@ -220,20 +225,10 @@ def _waypoints(position: str, height: float) -> list[tuple[float, float]]:
     return [point for point in inner if point not in (points[0], points[-1])]
 
 
-def _mermaid_ids(identifiers: Iterable[str], prefix: str) -> dict[str, str]:
-    """Mermaid ids for spec ids: prefixed (so ``end`` or ``click`` is never a
-    keyword) and without ``-`` (which Mermaid may read as part of an arrow)."""
-    ids: dict[str, str] = {}
-    for index, identifier in enumerate(identifiers, start=1):
-        candidate = f"{prefix}_{identifier.replace('-', '_')}"
-        ids[identifier] = candidate if candidate not in ids.values() else f"{candidate}_{index}"
-    return ids
-
-
 def mermaid_document(slug: str, diagram: Diagram) -> bytes:
     """A Mermaid ``flowchart`` of ``diagram``: subgraphs for clusters, quoted labels."""
-    node_ids = _mermaid_ids((node.id for node in diagram.nodes), "n")
-    cluster_ids = _mermaid_ids((cluster.id for cluster in diagram.clusters), "c")
+    node_ids = {node.id: mermaid_id(node.id, "n") for node in diagram.nodes}
+    cluster_ids = {cluster.id: mermaid_id(cluster.id, "c") for cluster in diagram.clusters}
     children: dict[str | None, list] = {}
     for cluster in diagram.clusters:
         children.setdefault(cluster.parent, []).append(cluster)

@@ -23,6 +23,15 @@ as published cost about 60 ms of CPU a diagram, ten times its SVG, and a cold
   filter: on 40 synthetic diagrams this took 8 ms a picture against Pillow's own
   PNG writer's 15–18 ms (it tries every filter on every row), 9 % smaller.
 
+Size: a picture is drawn at 96 dpi (what a browser shows at 100 %) unless that
+is larger than :data:`MAX_PNG_SIDE` on a side or :data:`MAX_PNG_PIXELS` in all;
+then it is drawn smaller, keeping its proportions (:func:`fitted_scale`). Cairo
+refuses an image side over 32,767 pixels (``CAIRO_STATUS_INVALID_SIZE``), and the
+largest diagram the schema allows is wider than that at 96 dpi; every picture is
+also held uncompressed (4 bytes a pixel) by the worker that draws it. Should cairo
+still refuse a picture, it is drawn again at a quarter of the pixels, down to
+:data:`SMALLEST_PNG_PIXELS`: the download is smaller, the build goes on.
+
 Bytes are deterministic: the same SVG, cairo, Pillow and zlib give the same
 file; the cache key names those versions.
 """
@@ -41,10 +50,17 @@ from typing import Any
 
 from patternbook.errors import UsageError
 
-__all__ = ["CAIRO_HINT", "PNG_DPI", "CairoNotFound", "encode_png", "png_document", "png_renderer"]
+__all__ = ["CAIRO_HINT", "MAX_PNG_PIXELS", "MAX_PNG_SIDE", "PNG_DPI", "CairoNotFound", "encode_png", "fitted_scale",
+           "png_document", "png_renderer"]
 
 #: 96 px per 72 pt: the size a browser shows the SVG at 100 %.
 PNG_DPI = 96
+#: The longest side of a PNG download, in pixels: the most cairo's image surfaces accept.
+MAX_PNG_SIDE = 32_767
+#: The most pixels of a PNG download: 128 MB while drawn (ARGB32), about a 6,000-pixel square.
+MAX_PNG_PIXELS = 1 << 25
+#: Below this many pixels a picture cairo refuses is not drawn smaller again: the error is not its size.
+SMALLEST_PNG_PIXELS = 1 << 16
 _ZLIB_LEVEL = 3
 _BACKGROUND = "#ffffff"
 
@@ -79,28 +95,82 @@ _TITLE = re.compile(r"<title\b[^>]*>[^<]*</title>")
 
 
 def png_document(svg: bytes) -> bytes:
-    """The self-contained SVG drawn by cairo on a white card, as PNG bytes.
+    """The self-contained SVG drawn by cairo on a white card, as PNG bytes, at most
+    :data:`MAX_PNG_SIDE` by :data:`MAX_PNG_SIDE` and :data:`MAX_PNG_PIXELS` pixels.
     The SVG has been proven inert (:func:`~patternbook.diagrams.svg.check_svg_is_inert`):
     it refers to nothing but its own ids and PNG data URIs, so nothing is fetched."""
     try:
-        import cairocffi  # noqa: F401  loads libcairo; only a cold render needs it
+        import cairocffi
     except OSError:  # cairocffi could not load libcairo
         raise CairoNotFound(CAIRO_HINT) from None
-    try:
-        image = draw_dot_svg(svg)
-    except NotDotSvg:
-        image = _draw_with_cairosvg(svg)
-    try:
-        return encode_png(image)
-    finally:
-        image.finish()
+    max_pixels = MAX_PNG_PIXELS
+    while True:
+        try:
+            try:
+                image = draw_dot_svg(svg, max_pixels)
+            except NotDotSvg:
+                image = _draw_with_cairosvg(svg, max_pixels)
+        except (cairocffi.CairoError, MemoryError):
+            # A size cairo or this machine cannot hold after all: the same picture, smaller.
+            if max_pixels <= SMALLEST_PNG_PIXELS:
+                raise
+            max_pixels //= 4
+            continue
+        try:
+            return encode_png(image)
+        finally:
+            image.finish()
 
 
-def _draw_with_cairosvg(svg: bytes) -> Any:
+def fitted_scale(width: float, height: float, max_pixels: int = MAX_PNG_PIXELS) -> float:
+    """How much smaller than ``width`` × ``height`` pixels (its size at :data:`PNG_DPI`) a
+    picture is drawn: 1 when it fits, else the largest scale at which its sides stay
+    within :data:`MAX_PNG_SIDE` and its area within ``max_pixels``."""
+    if width <= 0 or height <= 0:
+        return 1.0
+    scale = min(1.0, MAX_PNG_SIDE / width, MAX_PNG_SIDE / height, math.sqrt(max_pixels / (width * height)))
+    # Rounding a side up must not take the picture over a limit again.
+    while scale < 1.0 and (round(width * scale) > MAX_PNG_SIDE or round(height * scale) > MAX_PNG_SIDE
+                           or round(width * scale) * round(height * scale) > max_pixels):
+        scale *= 0.999
+    return scale
+
+
+_LENGTH = re.compile(r"\s*([\d.]+(?:[eE][-+]?\d+)?)\s*(px|pt|pc|in|cm|mm|)\s*\Z")
+#: CSS pixels per unit of an SVG length.
+_PIXELS_PER = {"": 1.0, "px": 1.0, "pt": PNG_DPI / 72, "pc": PNG_DPI / 6, "in": PNG_DPI,
+               "cm": PNG_DPI / 2.54, "mm": PNG_DPI / 25.4}
+
+
+def _pixel_size(text: str) -> tuple[float, float]:
+    """An SVG's size in pixels at :data:`PNG_DPI`, as cairosvg will find it (its width
+    and height, else its viewBox); (0, 0) when it states none (cairosvg then refuses it)."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return 0.0, 0.0
+    box = _NUMBER.findall(root.get("viewBox", ""))
+    sides = []
+    for name, index in (("width", 2), ("height", 3)):
+        length = _LENGTH.match(root.get(name, ""))
+        if length:
+            sides.append(float(length.group(1)) * _PIXELS_PER[length.group(2)])
+        elif len(box) == 4:
+            sides.append(abs(float(box[index])))
+        else:
+            sides.append(0.0)
+    return sides[0], sides[1]
+
+
+def _draw_with_cairosvg(svg: bytes, max_pixels: int = MAX_PNG_PIXELS) -> Any:
     from cairosvg.parser import Tree
     from cairosvg.surface import PNGSurface
 
-    surface = PNGSurface(Tree(bytestring=_for_drawing(svg.decode("utf-8"))), None, PNG_DPI,
+    text = svg.decode("utf-8")
+    scale = fitted_scale(*_pixel_size(text), max_pixels)
+    surface = PNGSurface(Tree(bytestring=_for_drawing(text, scale)), None, PNG_DPI, scale=scale,
                          background_color=_BACKGROUND)
     return surface.cairo
 
@@ -120,7 +190,7 @@ _NAMED_COLOURS = {"black": (0.0, 0.0, 0.0), "white": (1.0, 1.0, 1.0)}
 _PIXELS_PER_POINT = PNG_DPI / 72
 
 
-def draw_dot_svg(svg: bytes) -> Any:
+def draw_dot_svg(svg: bytes, max_pixels: int = MAX_PNG_PIXELS) -> Any:
     """Graphviz's SVG as published (:mod:`.svg`) drawn with cairo, as a cairo image surface.
 
     Only what Graphviz's SVG renderer writes is drawn here, and the published SVG holds
@@ -130,7 +200,9 @@ def draw_dot_svg(svg: bytes) -> Any:
     is a small fraction of the SVG cairosvg understands, drawn in a fraction of its time
     (no style cascade, and text drawn a string at a time, not letter by letter);
     anything outside it raises :class:`NotDotSvg`. Same coordinates, same cairo and
-    fonts: the picture is cairosvg's to within anti-aliasing (tested)."""
+    fonts: the picture is cairosvg's to within anti-aliasing (tested). A picture larger
+    than :data:`MAX_PNG_SIDE` or ``max_pixels`` at :data:`PNG_DPI` is drawn smaller
+    (:func:`fitted_scale`)."""
     from xml.etree import ElementTree
 
     import cairocffi as cairo
@@ -145,7 +217,9 @@ def draw_dot_svg(svg: bytes) -> Any:
     if not root.attrib["width"].endswith("pt") or len(box) != 4 or box[2] <= 0 or box[3] <= 0:
         raise NotDotSvg("no size in points and viewBox")
     width, height = width_pt * _PIXELS_PER_POINT, height_pt * _PIXELS_PER_POINT
-    image = cairo.ImageSurface(cairo.FORMAT_ARGB32, round(width), round(height))
+    fitted = fitted_scale(width, height, max_pixels)
+    width, height = width * fitted, height * fitted
+    image = cairo.ImageSurface(cairo.FORMAT_ARGB32, max(1, round(width)), max(1, round(height)))
     context = cairo.Context(image)
     context.set_source_rgb(1, 1, 1)
     context.paint()
@@ -374,11 +448,12 @@ def _icon_surface(address: str, pixels: int) -> tuple[Any, int, int]:
     return target, target.get_width(), target.get_height()
 
 
-def _for_drawing(text: str) -> str:
+def _for_drawing(text: str, scale: float = 1.0) -> str:
     """The SVG as cairosvg draws it fastest, showing the same: each icon scaled
-    to its size in pixels and drawn where its ``<use>`` was; no titles."""
+    to its size in pixels (drawn ``scale`` times its size at :data:`PNG_DPI`)
+    and drawn where its ``<use>`` was; no titles."""
     size = _SVG_SIZE.search(text)
-    pixels_per_unit = float(size.group(1)) * PNG_DPI / 72 / float(size.group(2)) if size else 1.0
+    pixels_per_unit = float(size.group(1)) * PNG_DPI / 72 / float(size.group(2)) * scale if size else scale
     icons = {}
     for identifier, address, width, height, aspect in _ICON.findall(text):
         pixels = math.ceil(max(float(width), float(height)) * pixels_per_unit)

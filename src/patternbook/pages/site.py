@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from patternbook.catalogue import Catalogue
+from patternbook.catalogue import NEIGHBOURHOOD_LIMIT, Catalogue
 from patternbook.errors import Diagnostic, ValidationFailed
 from patternbook.escaping import front_matter, markdown_inline, nav_title
 from patternbook.history import CatalogueHistory
@@ -272,10 +272,17 @@ def _anti_pattern_page(catalogue: Catalogue, anti_pattern: AntiPattern, renderer
         related={kind: [(a, f"../{a.slug}/") for a in group]
                  for kind, group in catalogue.related(anti_pattern.slug).items()},
         neighbourhood=Markup(neighbourhoods[anti_pattern.slug]) if anti_pattern.slug in neighbourhoods else None,
+        neighbours_not_drawn=_neighbours_not_drawn(catalogue, anti_pattern.slug),
         edit_url=edit_url,
     )
     front = {"title": anti_pattern.title, "description": anti_pattern.summary, "tags": list(anti_pattern.tags)}
     return GeneratedPage(pattern_page_path(anti_pattern.slug), front_matter(front) + content, edit_url)
+
+
+def _neighbours_not_drawn(catalogue: Catalogue, slug: str) -> int:
+    """How many related bundles the neighbourhood graph leaves out (it draws the nearest
+    :data:`~patternbook.catalogue.NEIGHBOURHOOD_LIMIT`), for the page to say so."""
+    return max(0, len(catalogue.neighbours(slug)) - NEIGHBOURHOOD_LIMIT)
 
 
 def _history_note(history: CatalogueHistory | None, slug: str) -> str | None:
@@ -315,6 +322,7 @@ def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, optio
         refactored_from=[(a, f"../{a.slug}/") for a in catalogue.refactored_from(pattern.slug)],
         series=_series_steps(catalogue, pattern.slug),
         neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
+        neighbours_not_drawn=_neighbours_not_drawn(catalogue, pattern.slug),
         edit_url=edit_url,
         history=options.history.of(pattern.slug) if options.history else None,
         history_note=_history_note(options.history, pattern.slug),
