@@ -29,6 +29,72 @@ def test_layers_import_only_downward() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
 
 
+def _strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative: the groups of modules that import each other in a ring."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(edges.get(target, ())))))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(sorted(group))
+    return groups
+
+
+def test_no_module_imports_itself_back_through_others() -> None:
+    """Layers say which way packages import; this says no two modules import each other,
+    directly or around a ring (a package's ``__init__`` importing a submodule that imports
+    the package back counts). Imports under ``TYPE_CHECKING`` do not run and are left out."""
+    import grimp
+
+    graph = grimp.build_graph("patternbook", exclude_type_checking_imports=True)
+    edges = {module: {target for target in graph.find_modules_directly_imported_by(module)
+                      if target.startswith("patternbook")}
+             for module in graph.modules if module.startswith("patternbook")}
+    assert _strongly_connected(edges) == []
+
+
+def test_the_ring_finder_finds_a_ring() -> None:
+    assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_every_module_stays_under_450_lines() -> None:
+    """A newcomer reads a module whole; past ~450 lines it holds more than one concept."""
+    long = {str(path.relative_to(PROJECT)): lines for path in sorted((PROJECT / "src").rglob("*.py"))
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 450}
+    assert long == {}
+
+
 def test_shipped_catalogue_validates_with_no_warnings() -> None:
     report = validate_paths([PROJECT / "patterns"], strict=True)
     assert [d.format() for d in report.diagnostics] == []

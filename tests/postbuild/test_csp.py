@@ -10,8 +10,9 @@ import hashlib
 import re
 from pathlib import Path
 
-from patternbook.postbuild import POST_BUILD_STEPS, PostBuildContext
+from patternbook.postbuild.context import PostBuildContext
 from patternbook.postbuild.csp import POLICY_FILE, content_security_policy
+from patternbook.postbuild.steps import POST_BUILD_STEPS
 
 PAGE = """<!doctype html>
 <html><head>

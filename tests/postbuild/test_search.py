@@ -11,7 +11,6 @@ import pytest
 
 from patternbook.catalogue import Catalogue
 from patternbook.pages import facet_vocabulary
-from patternbook.postbuild import POST_BUILD_STEPS
 from patternbook.postbuild.search import (
     PRESSURE_WEIGHT,
     PROSE_WEIGHT,
@@ -26,6 +25,7 @@ from patternbook.postbuild.search import (
     vocabulary_words,
     write_search_index,
 )
+from patternbook.postbuild.steps import POST_BUILD_STEPS
 from patternbook.validation import validate_paths
 from tests.conftest import PROJECT
 

@@ -27,8 +27,9 @@ from pathlib import Path
 
 from patternbook.errors import UsageError, ValidationFailed
 from patternbook.library import export_library, read_site_config
-from patternbook.postbuild import PostBuildContext, run_post_build
+from patternbook.postbuild.context import PostBuildContext
 from patternbook.postbuild.publish import discard_staging, staging_dir_for, swap_into_place
+from patternbook.postbuild.steps import run_post_build
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "EngineFailed", "build_site"]
 

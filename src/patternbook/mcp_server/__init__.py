@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
 from patternbook.catalogue import Catalogue
 from patternbook.mcp_server import queries
+from patternbook.schema.terms import IacTool, Pillar, Status
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -29,11 +30,7 @@ TOOL_NAMES = ("search_patterns", "get_pattern", "find_by_symptom", "compare_patt
 
 SlugArgument = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64,
                                     description="a pattern's slug, e.g. circuit-breaker")]
-Pillar = Literal["operational_excellence", "security", "reliability", "performance_efficiency",
-                 "cost_optimization", "sustainability"]
-Status = Literal["draft", "reviewed", "proven", "deprecated"]
-Iac = Literal["terraform", "opentofu", "cdk", "cdktf", "cloudformation", "sam", "pulumi", "bicep", "arm", "helm",
-              "kustomize", "crossplane", "serverless", "ansible", "kubernetes"]
+Iac = IacTool  # the argument's name in the tools' signatures
 Facet = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 
 

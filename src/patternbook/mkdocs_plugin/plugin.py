@@ -30,8 +30,9 @@ from patternbook.library import (
 from patternbook.mkdocs_plugin.config import PatternbookConfig
 from patternbook.mkdocs_plugin.page_cache import PageCache
 from patternbook.mkdocs_plugin.raw_html import RawHtmlBlocks, sets_aside_safely
-from patternbook.postbuild import PostBuildContext, run_post_build
+from patternbook.postbuild.context import PostBuildContext
 from patternbook.postbuild.publish import discard_staging, staging_dir_for, swap_into_place
+from patternbook.postbuild.steps import run_post_build
 
 __all__ = ["PatternbookPlugin"]
 

@@ -12,7 +12,6 @@ from patternbook.pages.discovery import (
 from patternbook.pages.prose import render_prose
 from patternbook.pages.site import (
     DIAGRAM_DOWNLOADS,
-    STATUS_TITLES,
     DiagramDownload,
     GeneratedPage,
     PageRenderer,
@@ -29,7 +28,6 @@ from patternbook.pages.site import (
 __all__ = [
     "DIAGRAM_DOWNLOADS",
     "FACET_TITLES",
-    "STATUS_TITLES",
     "DiagramDownload",
     "GeneratedPage",
     "PageRenderer",

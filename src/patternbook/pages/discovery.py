@@ -15,6 +15,7 @@ from patternbook.escaping import front_matter, strict_json
 from patternbook.pages.cost import PERIOD_NOTE, compare_costs
 from patternbook.pages.relation_map import RELATION_STYLES, relation_map
 from patternbook.schema import KINDS, PILLARS, AntiPattern, Pattern
+from patternbook.schema.terms import IAC_TITLES, PILLAR_TITLES, STATUS_TITLES
 
 __all__ = ["FACET_TITLES", "RelationGraphs", "catalogue_document", "catalogue_document_schema", "comparison_id",
            "discovery_pages", "facet_vocabulary", "pattern_facets"]
@@ -50,7 +51,6 @@ def pattern_facets(pattern: Pattern | AntiPattern) -> dict[str, list[str]]:
 def facet_vocabulary(catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
     """Per facet, the (value, title) pairs that at least one pattern has, in the
     order readers see them: the facets page and the search filters share it."""
-    from patternbook.pages.site import IAC_TITLES, PILLAR_TITLES, STATUS_TITLES
 
     patterns = list(catalogue.patterns.values())
     ordered: dict[str, list[str]] = {

@@ -31,13 +31,12 @@ from patternbook.pages.discovery import (
     discovery_pages,
 )
 from patternbook.pages.prose import render_prose
-from patternbook.schema import PILLARS, AntiPattern, Bundle, Diagram
+from patternbook.schema import AntiPattern, Bundle, Diagram
 from patternbook.schema.retired_runtimes import RetiredRuntime, retired_runtimes
+from patternbook.schema.terms import IAC_TITLES, KIND_TITLES, PILLAR_TITLES, RELATION_TITLES, STATUS_TITLES
 
 __all__ = [
     "DIAGRAM_DOWNLOADS",
-    "RELATION_TITLES",
-    "STATUS_TITLES",
     "DiagramDownload",
     "GeneratedPage",
     "PageRenderer",
@@ -53,27 +52,6 @@ __all__ = [
 
 WORDS_PER_MINUTE = 220
 RECENTLY_REVIEWED = 8
-STATUS_TITLES = {"draft": "Draft", "reviewed": "Reviewed", "proven": "Proven", "deprecated": "Deprecated"}
-PILLAR_TITLES = {name: name.replace("_", " ").capitalize() for name in PILLARS}
-RELATION_TITLES = {
-    "alternative_to": "Alternatives",
-    "complements": "Works well with",
-    "requires": "Requires",
-    "part_of": "Part of",
-    "conflicts_with": "Conflicts with",
-    "supersedes": "Supersedes",
-    "found_with": "Often found with",
-    "leads_to": "Tends to grow into",
-}
-KIND_TITLES = {"pattern": "Pattern", "anti-pattern": "Anti-pattern"}
-IAC_TITLES = {
-    "terraform": "Terraform", "opentofu": "OpenTofu", "cdk": "AWS CDK", "cdktf": "CDK for Terraform",
-    "cloudformation": "CloudFormation", "sam": "AWS SAM", "pulumi": "Pulumi", "bicep": "Bicep", "arm": "ARM",
-    "helm": "Helm", "kustomize": "Kustomize", "crossplane": "Crossplane", "serverless": "Serverless Framework",
-    "ansible": "Ansible", "kubernetes": "Kubernetes manifests",
-}
-
-
 @dataclass(frozen=True)
 class SiteOptions:
     today: datetime.date

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from patternbook.pages.agents import llms_txt, pattern_document, pattern_markdown
 
 if TYPE_CHECKING:
-    from patternbook.postbuild import PostBuildContext
+    from patternbook.postbuild.context import PostBuildContext
 
 __all__ = ["LLMS_PATH", "write_agent_files"]
 

@@ -23,7 +23,7 @@ import re
 import zlib
 from pathlib import Path
 
-from patternbook.postbuild import PostBuildContext
+from patternbook.postbuild.context import PostBuildContext
 
 __all__ = ["POLICY_FILE", "content_security_policy", "inline_script_hashes", "inline_style_hashes", "policy_for",
            "ships_webassembly", "with_policy"]

@@ -14,7 +14,7 @@ import shutil
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from patternbook.postbuild import PostBuildContext
+    from patternbook.postbuild.context import PostBuildContext
 
 __all__ = ["write_pending_diagram_files"]
 

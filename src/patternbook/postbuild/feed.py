@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from patternbook.history import ChangeEvent
 
 if TYPE_CHECKING:
-    from patternbook.postbuild import PostBuildContext
+    from patternbook.postbuild.context import PostBuildContext
     from patternbook.schema import Pattern
 
 __all__ = ["FEED_ENTRIES", "FEED_PATH", "KIND_TITLES", "write_feed"]

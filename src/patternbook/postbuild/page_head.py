@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from patternbook.postbuild.feed import FEED_PATH
 
 if TYPE_CHECKING:
-    from patternbook.postbuild import PostBuildContext
+    from patternbook.postbuild.context import PostBuildContext
 
 __all__ = ["PREVIEW_BANNER_CLASS", "annotate_page", "annotate_pages"]
 

@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING
 
 from patternbook.catalogue import Catalogue
 from patternbook.errors import PatternbookError
-from patternbook.pages import FACET_TITLES, STATUS_TITLES, facet_vocabulary, pattern_facets
+from patternbook.pages import FACET_TITLES, facet_vocabulary, pattern_facets
 from patternbook.postbuild.pagefind_order import stabilise_filter_order
 from patternbook.schema import Pattern
+from patternbook.schema.terms import STATUS_TITLES
 
 if TYPE_CHECKING:  # the package imports this module to list the step
-    from patternbook.postbuild import PostBuildContext
+    from patternbook.postbuild.context import PostBuildContext
 
 __all__ = ["SEARCH_FOLDER", "SearchRecord", "SearchSetupError", "search_index_step", "search_records"]
 

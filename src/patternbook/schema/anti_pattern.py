@@ -28,6 +28,7 @@ from patternbook.schema.pattern import (
     SymptomId,
     _unique,
 )
+from patternbook.schema.terms import ANTI_PATTERN_RELATION_TITLES, AntiPatternRelationType
 from patternbook.schema.text import OneLine, Slug, prose
 
 __all__ = [
@@ -41,8 +42,7 @@ __all__ = [
 
 #: How anti-patterns relate to each other. They never use the pattern relation
 #: types: "alternative to" or "requires" between two shapes to avoid says nothing.
-AntiPatternRelationType = Literal["found_with", "leads_to"]
-ANTI_PATTERN_RELATION_TYPES: tuple[str, ...] = ("found_with", "leads_to")
+ANTI_PATTERN_RELATION_TYPES: tuple[str, ...] = tuple(ANTI_PATTERN_RELATION_TITLES)
 
 
 class AntiPatternPressure(StrictModel):

@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from patternbook.schema.base import StrictModel
 from patternbook.schema.diagram import Diagram
 from patternbook.schema.retired_runtimes import RetiredRuntimeId
+from patternbook.schema.terms import KIND_TITLES, PILLAR_TITLES, IacTool, RelationType, Status
 from patternbook.schema.text import OneLine, Slug, prose, short_text
 from patternbook.schema.vocabulary import check_https_url, in_vocabulary
 
@@ -54,24 +55,9 @@ __all__ = [
     "format_amount",
 ]
 
-Status = Literal["draft", "reviewed", "proven", "deprecated"]
-#: What a bundle describes: a shape to adopt, or a shape to recognise and leave.
-KINDS: tuple[str, ...] = ("pattern", "anti-pattern")
-RelationType = Literal[
-    "alternative_to", "complements", "requires", "part_of", "conflicts_with", "supersedes"
-]
-IacTool = Literal[
-    "terraform", "opentofu", "cdk", "cdktf", "cloudformation", "sam", "pulumi", "bicep",
-    "arm", "helm", "kustomize", "crossplane", "serverless", "ansible", "kubernetes",
-]
-PILLARS: tuple[str, ...] = (
-    "operational_excellence",
-    "security",
-    "reliability",
-    "performance_efficiency",
-    "cost_optimization",
-    "sustainability",
-)
+#: What a bundle describes (kinds), and the pillar names in their reading order.
+KINDS: tuple[str, ...] = tuple(KIND_TITLES)
+PILLARS: tuple[str, ...] = tuple(PILLAR_TITLES)
 
 Title = short_text(3, 80)
 Summary = short_text(30, 200)
