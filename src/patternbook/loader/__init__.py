@@ -12,7 +12,7 @@ from patternbook.loader.bundle import (
     load_bundle,
     load_catalogue_source,
 )
-from patternbook.loader.markdown_document import MarkdownDocument, MarkdownSection, parse_markdown
+from patternbook.loader.markdown_document import MarkdownDocument, MarkdownSection, level_two_sections, parse_markdown
 from patternbook.loader.source import MAX_FILE_BYTES, SourceText, display_path, read_source_text
 from patternbook.loader.yaml_document import YamlDocument, parse_yaml
 
@@ -31,6 +31,7 @@ __all__ = [
     "bundle_directories",
     "display_path",
     "find_catalogue_root",
+    "level_two_sections",
     "load_bundle",
     "load_catalogue_source",
     "parse_markdown",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from patternbook.loader.source import SourceText
 
-__all__ = ["MarkdownDocument", "MarkdownSection", "parse_markdown"]
+__all__ = ["MarkdownDocument", "MarkdownSection", "level_two_sections", "parse_markdown"]
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -75,3 +76,18 @@ def parse_markdown(source: SourceText) -> MarkdownDocument:
     if current:
         sections.append(MarkdownSection(current[0], current[1], current[2], "\n".join(body).strip()))
     return MarkdownDocument(source, tuple(sections))
+
+
+def level_two_sections(markdown_text: str) -> dict[str, str]:
+    """The ``##`` sections of a Markdown text, title as written → body (deeper headings
+    and their text included), stripped. Headings inside fenced code are text: the one
+    splitter for pages and for ``patternbook diff``."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for section in parse_markdown(SourceText(Path("text.md"), "text.md", markdown_text)).sections:
+        if section.level == 2:
+            current = sections.setdefault(section.title, [])
+            current.append(section.body)
+        elif current is not None and section.level > 2:
+            current.append(f"{'#' * section.level} {section.title}\n\n{section.body}")
+    return {title: "\n\n".join(part for part in parts if part).strip() for title, parts in sections.items()}

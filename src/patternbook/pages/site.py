@@ -20,7 +20,7 @@ from patternbook.catalogue import NEIGHBOURHOOD_LIMIT, Catalogue
 from patternbook.errors import Diagnostic, ValidationFailed
 from patternbook.escaping import front_matter, markdown_inline, nav_title
 from patternbook.history import CatalogueHistory
-from patternbook.loader import SourceText, parse_markdown
+from patternbook.loader import level_two_sections
 from patternbook.pages.cost import cost_view, count_text, number_value
 from patternbook.pages.discovery import (
     RelationGraphs,
@@ -220,8 +220,7 @@ def _claim(origins: dict[str, str], path: str, origin: str) -> None:
 def prose_sections(markdown_text: str) -> dict[str, str]:
     """A validated ``solution.md`` as its ``##`` sections (title → Markdown body), so a
     page can place each section under its own heading."""
-    document = parse_markdown(SourceText(Path("solution.md"), "solution.md", markdown_text))
-    return {section.title.casefold(): section.body for section in document.sections if section.level == 2}
+    return {title.casefold(): body for title, body in level_two_sections(markdown_text).items()}
 
 
 def _anti_pattern_page(catalogue: Catalogue, anti_pattern: AntiPattern, renderer: _Renderer, options: SiteOptions,
