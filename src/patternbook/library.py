@@ -257,19 +257,11 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGra
     return RelationGraphs(render_neighbourhood_graphs(catalogue, cache_dir, link=lambda slug: f"../{slug}/"))
 
 
-def render_diagram_assets(catalogue: Catalogue, cache_dir: Path,
-                          progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
-    """Every diagram of every pattern and anti-pattern as files, keyed by their paths in the site:
-    the SVG the page shows and, beside it, each download the page links to."""
-    assets, pending = start_diagram_assets(catalogue, cache_dir, progress)
-    pending.wait()
-    return assets
-
-
 def start_diagram_assets(catalogue: Catalogue, cache_dir: Path, progress: Callable[[int, int], None] | None = None,
                          *, background: bool = False) -> tuple[dict[str, Path], PendingRender]:
-    """Like :func:`render_diagram_assets`; with ``background`` the files may still be
-    drawn after this returns, until the render's ``wait()`` does."""
+    """Every diagram of every pattern and anti-pattern as files, keyed by their paths in the site:
+    the SVG the page shows and, beside it, each download the page links to. With ``background``
+    the files may still be drawn after this returns, until the render's ``wait()`` does."""
     from patternbook.diagrams import start_pattern_diagram_files
 
     rendered, pending = start_pattern_diagram_files(list(catalogue.entries.values()), cache_dir=cache_dir,

@@ -32,6 +32,7 @@ from patternbook.diagrams.png import CAIRO_HINT, CairoNotFound, png_document
 from patternbook.diagrams.svg import icon_png
 from patternbook.escaping import mermaid_id, mermaid_label, mxgraph_attribute
 from patternbook.schema import Diagram
+from patternbook.schema.diagram import DOWNLOAD_FORMAT_NAMES
 
 __all__ = [
     "CAIRO_HINT",
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 #: File suffix of every downloadable form, in the order pages list them.
-DOWNLOAD_FORMATS = ("png", "drawio", "mmd", "gv")
+DOWNLOAD_FORMATS: tuple[str, ...] = tuple(DOWNLOAD_FORMAT_NAMES)
 
 _POINTS_PER_INCH = 72.0
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\Z")

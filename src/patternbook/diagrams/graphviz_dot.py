@@ -1,8 +1,12 @@
 """Running Graphviz ``dot``: finding it, asking its version, rendering in batches.
 
 Each graph gets its own ``dot`` process, run concurrently, with a lean plugin
-set that makes a process cheap; see :func:`render_svgs` for why graphs are not
-batched many per process.
+set that makes a process cheap. Why not many graphs per process: Graphviz 2.43
+(Debian 12) does not lay out a graph the same way after others in the same
+process (cluster order changes in 6 of 24 shipped diagrams), and sometimes
+crashes mid-batch, so batching would break byte-identical output. With the lean
+plugin set a process costs about 2 ms, which is what batching was meant to save
+(``benchmarks/bench_diagrams.py`` has the figures).
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +32,6 @@ __all__ = [
     "find_dot",
     "graphviz_version",
     "lean_plugin_directory",
-    "render_one",
-    "render_svgs",
     "render_with_layout",
 ]
 
@@ -194,12 +194,6 @@ def _holds_plugins(folder: Path, wanted: list[Path]) -> bool:
     return links == {plugin.name: str(plugin) for plugin in wanted} and any(folder.glob("config*"))
 
 
-def render_one(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None,
-               seconds: float = SECONDS_PER_CALL) -> bytes:
-    """The SVG ``dot`` draws of ``graph``."""
-    return render_with_layout(dot, graph, image_path, plugin_dir, seconds, layout=False)[0]
-
-
 def render_with_layout(dot: str, graph: DotGraph, image_path: str | None, plugin_dir: Path | None,
                        seconds: float = SECONDS_PER_CALL, *, layout: bool = True) -> tuple[bytes, dict | None]:
     """The SVG of ``graph`` and, from the same ``dot`` run (one process, one
@@ -229,26 +223,3 @@ def render_with_layout(dot: str, graph: DotGraph, image_path: str | None, plugin
     except ValueError as error:
         raise GraphvizRenderError(f"{graph.name}: Graphviz dot wrote no readable layout: {error}") from None
     return finished.stdout[:end] + b"\n", drawn
-
-
-def render_svgs(graphs: Sequence[DotGraph], *, dot: str | None = None, image_path: str | None = None,
-                plugin_dir: Path | None = None, processes: int | None = None) -> list[bytes]:
-    """SVG documents for ``graphs``, in order: one ``dot`` process per graph,
-    as many at once as there are CPUs.
-
-    Why not many graphs per process: Graphviz 2.43 (Debian 12) does not lay out
-    a graph the same way after others in the same process (cluster order
-    changes in 6 of 24 shipped diagrams), and sometimes crashes mid-batch, so
-    batching would break byte-identical output. With the lean plugin set a
-    process costs about 2 ms, which is what batching was meant to save
-    (``benchmarks/bench_diagrams.py`` has the figures).
-    """
-    if not graphs:
-        return []
-    dot = dot or find_dot()
-    workers = max(1, min(processes or os.cpu_count() or 1, len(graphs)))
-    if workers == 1:
-        return [render_one(dot, graph, image_path, plugin_dir) for graph in graphs]
-    # Threads suffice: each one waits on its own dot process, which does the work.
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda graph: render_one(dot, graph, image_path, plugin_dir), graphs))

@@ -38,7 +38,6 @@ __all__ = [
     "Downloads",
     "GraphJob",
     "PendingRender",
-    "render_graph_files",
     "render_graph_outputs",
     "render_graphs",
     "start_graph_outputs",
@@ -113,13 +112,6 @@ def render_graphs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress 
     """Self-contained SVG bytes for each job, in order; ``progress(done, total)``
     is told about each graph that had to be rendered."""
     return [files["svg"].read_bytes() for files in render_graph_outputs(jobs, cache_dir, progress, seconds)]
-
-
-def render_graph_files(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None,
-                       seconds: float = SECONDS_PER_CALL) -> list[Path]:
-    """Like :func:`render_graphs`, but the verified cache files themselves: a
-    large site then holds no SVG in memory, only paths to copy."""
-    return [files["svg"] for files in render_graph_outputs(jobs, cache_dir, progress, seconds)]
 
 
 def render_graph_outputs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Progress | None = None,

@@ -32,6 +32,7 @@ from patternbook.pages.discovery import (
 )
 from patternbook.pages.prose import render_prose
 from patternbook.schema import AntiPattern, Bundle, Diagram
+from patternbook.schema.diagram import DOWNLOAD_FORMAT_NAMES
 from patternbook.schema.retired_runtimes import RetiredRuntime, retired_runtimes
 from patternbook.schema.terms import IAC_TITLES, KIND_TITLES, PILLAR_TITLES, RELATION_TITLES, STATUS_TITLES
 
@@ -98,12 +99,7 @@ class DiagramDownload:
 
 
 #: The downloads under every diagram, in the order they are listed.
-DIAGRAM_DOWNLOADS = (
-    DiagramDownload("png", "PNG image"),
-    DiagramDownload("drawio", "draw.io file"),
-    DiagramDownload("mmd", "Mermaid flowchart"),
-    DiagramDownload("gv", "Graphviz DOT file"),
-)
+DIAGRAM_DOWNLOADS = tuple(DiagramDownload(suffix, name) for suffix, name in DOWNLOAD_FORMAT_NAMES.items())
 
 
 def _diagram_downloads(slug: str, diagrams: Sequence[Diagram]) -> dict[str, list[tuple[DiagramDownload, str, str]]]:

@@ -19,6 +19,7 @@ from patternbook.schema.base import StrictModel
 from patternbook.schema.text import Identifier, check_text, prose
 
 __all__ = [
+    "DOWNLOAD_FORMAT_NAMES",
     "KIND_PATTERN",
     "MAX_CLUSTERS",
     "MAX_CLUSTER_DEPTH",
@@ -60,6 +61,16 @@ PlainLabel = Annotated[
 
 NodeKind = Annotated[str, StringConstraints(max_length=80, pattern=KIND_PATTERN)]
 
+
+#: The files made beside every diagram's SVG, by suffix, with how a page names each format
+#: ("Download the diagram as …"), in the order pages list them: the diagrams layer makes one
+#: file per entry and the pages layer links one per entry.
+DOWNLOAD_FORMAT_NAMES: dict[str, str] = {
+    "png": "PNG image",
+    "drawio": "draw.io file",
+    "mmd": "Mermaid flowchart",
+    "gv": "Graphviz DOT file",
+}
 
 class DiagramNode(StrictModel):
     id: Identifier
