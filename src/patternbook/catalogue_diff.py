@@ -111,6 +111,13 @@ def _git(arguments: list[str], cwd: Path, binary: bool = False) -> Any:
     return result.stdout if binary else result.stdout.decode("utf-8", errors="replace")
 
 
+def _as_json(raw: Any) -> Any:
+    """Raw YAML data as JSON data. A bundle that does not validate may hold a float JSON
+    cannot (``.nan``, ``.inf``): it becomes its text (``NaN``, ``Infinity``), so the diff
+    shows it as written and its JSON output stays strict."""
+    return json.loads(json.dumps(raw, default=str), parse_constant=str)
+
+
 def _bundle_data(directory: Path, vocabulary: Any) -> tuple[dict[str, Any] | None, bool]:
     bundle = load_bundle(directory)
     pattern, _ = validate_bundle(bundle, vocabulary)
@@ -119,7 +126,7 @@ def _bundle_data(directory: Path, vocabulary: Any) -> tuple[dict[str, Any] | Non
     raw = bundle.pattern.data if bundle.pattern is not None and isinstance(bundle.pattern.data, dict) else None
     if raw is None:
         return None, False
-    data = json.loads(json.dumps(raw, default=str))
+    data = _as_json(raw)
     data["slug"] = directory.name
     data["solution"] = bundle.solution.text if bundle.solution is not None else ""
     return data, False
@@ -143,7 +150,7 @@ def read_side(catalogue_root: Path, label: str, commit: str | None = None) -> Si
         if not valid:
             invalid.add(directory.name)
     raw = source.document.data if source.document is not None and isinstance(source.document.data, dict) else {}
-    return Side(label, commit, patterns, frozenset(invalid), json.loads(json.dumps(raw, default=str)))
+    return Side(label, commit, patterns, frozenset(invalid), _as_json(raw))
 
 
 def _resolve_commit(top: Path, ref: str) -> str:
@@ -623,7 +630,7 @@ def diff_document(diff: CatalogueDiff) -> dict[str, Any]:
 
 def render_diff(diff: CatalogueDiff, output_format: Format | str = "text") -> str:
     if output_format == "json":
-        return json.dumps(diff_document(diff), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(diff_document(diff), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if output_format == "markdown":
         return _render_markdown(diff)
     return _render_text(diff)
