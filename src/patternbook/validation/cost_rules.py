@@ -1,5 +1,7 @@
 """Cross-field rules of a pattern's cost model: prices, quantities and workload fit
-together, and a stated estimate agrees with what its priced drivers compute.
+together, every computed cost stays finite and within what a page shows (the schema
+bounds each factor, this module their product), and a stated estimate agrees with
+what its priced drivers compute.
 
 The computation itself lives on :class:`~patternbook.schema.Cost` (pages need it
 too); this module only decides what disagrees and where to say so.
