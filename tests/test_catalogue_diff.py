@@ -195,3 +195,24 @@ def test_a_repriced_driver_and_a_changed_workload_are_named(catalogue_dir: Path)
                      "priced-cost-model")
     assert "cost workload changed (1 → 1 parameter(s))" in found
     assert any(m.startswith("cost driver Standard queue edited") for m in found)
+
+
+@pytest.mark.parametrize("written", [".nan", ".inf", "-.inf"])
+def test_a_cost_json_cannot_hold_is_shown_as_written_and_the_json_stays_strict(tmp_path: Path, written: str) -> None:
+    """A bundle that does not validate may say ``low: .nan``; the cost line crashed on it
+    (``int(nan)``) and the JSON diff would have held ``NaN``."""
+    from patternbook.catalogue_diff import diff_catalogues, read_side
+
+    sides = []
+    for label, low in (("base", "1"), ("head", written)):
+        catalogue = tmp_path / label
+        shutil.copytree(Path(__file__).parent / "fixtures" / "catalogue", catalogue)
+        shutil.copytree(CASES / "positive" / "minimal-valid", catalogue / "minimal-valid")
+        edit(catalogue / "minimal-valid" / "pattern.yaml", "    low: 1\n", f"    low: {low}\n")
+        sides.append(read_side(catalogue, label))
+    diff = diff_catalogues(*sides)
+    assert "minimal-valid" in diff.head.invalid
+    shown = {".nan": "NaN", ".inf": "Infinity", "-.inf": "-Infinity"}[written]
+    assert f"USD {shown}–40 per month" in render_diff(diff, "text")
+    render_diff(diff, "markdown")
+    json.loads(render_diff(diff, "json"), parse_constant=lambda constant: pytest.fail(f"{constant} in the JSON diff"))

@@ -92,6 +92,7 @@ CODES: dict[str, str] = {
     "PB603": "quantity names an unknown workload parameter",
     "PB604": "workload parameter is used by no driver",
     "PB605": "price currency differs from the estimate's currency",
+    "PB606": "a computed cost is not finite or exceeds the largest amount Patternbook handles",
 }
 
 

@@ -213,3 +213,40 @@ def test_calculator_page_is_accessible_in_both_schemes(browser: object, cost_sit
                for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
     context.close()
+
+
+def test_the_calculator_holds_a_readers_input_to_the_validated_bounds(browser: object, catalogue_dir: Path) -> None:
+    """Whatever a reader types, no cell shows NaN, Infinity or an exponent: a workload value
+    beyond MAXIMUM_MEASURE is flagged, a cost beyond MAXIMUM_AMOUNT is named, not printed.
+    The real page (the priced fixture, its queue made 1,000 times dearer) without a site build."""
+    from tests.pages.test_cost_pages import PRICED as SLUG
+    from tests.pages.test_cost_pages import _catalogue, _pages
+
+    catalogue = _catalogue(catalogue_dir, {SLUG: [("          messages: 3\n", "          messages: 3000\n"),
+                                                  ("    low: 2\n    high: 80\n", "    low: 1200\n    high: 60000\n")]})
+    cost = catalogue.patterns[SLUG].cost
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.set_content(_pages(catalogue)[f"patterns/{SLUG}.md"])
+    tab.add_script_tag(path=str(PROJECT / "site_overrides" / "assets" / "javascripts" / "patternbook.js"))
+    field = tab.locator("#pb-workload-messages")
+
+    field.fill("1e14")  # the largest cost still below the limit: 1.2e11 for the queue
+    drivers, total, summary = _shown(tab)
+    assert (drivers, total) == _expected(cost, {"messages": 1e14})
+    assert "e+" not in total and field.get_attribute("aria-invalid") is None
+
+    field.fill("1e15")  # MAXIMUM_MEASURE, but the queue alone costs 1.2e12, above MAXIMUM_AMOUNT
+    drivers, total, summary = _shown(tab)
+    assert drivers[0] == "–" and drivers[1] == format_amount(0.2 / 1e6 * 1e15, "USD") and total == "–"
+    assert summary == ("More than USD 1,000,000,000,000.00 per month, the largest amount this calculator shows: "
+                       "lower a value.")
+
+    for typed in ("1e300", "1.1e15", "Infinity"):
+        field.fill(typed)
+        assert field.get_attribute("aria-invalid") == "true", typed
+        assert _shown(tab)[1:] == ("–", "Enter a number from 0 to 1,000,000,000,000,000 in every field.")
+    assert errors == []
+    context.close()

@@ -15,6 +15,7 @@ import pytest
 from patternbook.catalogue import Catalogue
 from patternbook.pages import SiteOptions, plan_site
 from patternbook.pages.cost import count_text, exact_amount, number_value
+from patternbook.schema import MAXIMUM_AMOUNT, MAXIMUM_MEASURE
 from patternbook.validation import validate_paths
 from tests.conftest import FIXED_TODAY, PROJECT, compare_golden
 
@@ -74,6 +75,7 @@ def test_calculator_data_is_the_model_and_inputs_are_labelled_and_prefilled(cata
         "currency": "USD", "period": "month", "workload": ["messages"],
         "drivers": [{"amount": d.price.amount, "per": d.price.per, "fixed": d.quantity.fixed,
                      "per_workload": dict(d.quantity.per_workload)} for d in pattern.cost.drivers],
+        "limits": {"workload": MAXIMUM_MEASURE, "amount": MAXIMUM_AMOUNT},
     }
     assert [(i["id"], i["name"], i["value"], i["data-high"]) for i in parser.inputs] == [
         ("pb-workload-messages", "messages", "1000000", "50000000")]

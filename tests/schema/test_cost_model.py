@@ -4,11 +4,23 @@ their sum — only when every driver is priced."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import yaml
 from pydantic import ValidationError
 
-from patternbook.schema import PERIOD_TO_MONTH, Cost, Price, Quantity, WorkloadParameter
+from patternbook.schema import (
+    MAXIMUM_AMOUNT,
+    MAXIMUM_MEASURE,
+    MINIMUM_PER,
+    PERIOD_TO_MONTH,
+    Cost,
+    Price,
+    Quantity,
+    WorkloadParameter,
+    format_amount,
+)
 from tests.validation.test_cases import CASES
 
 PRICED = CASES / "positive" / "priced-cost-model" / "pattern.yaml"
@@ -64,7 +76,8 @@ def test_price_per_defaults_to_one_unit() -> None:
     assert price.per == 1 and price.unit_price == 0.023
 
 
-@pytest.mark.parametrize("field, value", [("per", 0), ("amount", -1), ("currency", "usd"),
+@pytest.mark.parametrize("field, value", [("per", 0), ("per", 1.0e-300), ("per", MINIMUM_PER / 2), ("per", -1),
+                                          ("amount", -1), ("currency", "usd"),
                                           ("source", "http://aws.amazon.com/s3/pricing/"),
                                           ("amount", float("inf"))])
 def test_a_price_refuses_impossible_values(field: str, value: object) -> None:
@@ -109,3 +122,45 @@ def test_an_unpriced_pattern_dumps_as_before() -> None:
     assert all(set(driver) == {"component", "dimension", "scaling"} for driver in dumped["drivers"])
     priced = _cost().model_dump(mode="json")
     assert priced["workload"][0]["id"] == "messages" and priced["drivers"][0]["price"]["per"] == 1_000_000
+
+
+def test_the_smallest_per_is_accepted() -> None:
+    price = Price(amount=1, currency="USD", per=MINIMUM_PER, unit="GB-months",
+                  source="https://aws.amazon.com/s3/pricing/", as_of="2026-10-01")
+    assert price.unit_price == 1 / MINIMUM_PER
+
+
+def _extreme_cost(amount: float, per: float, measure: float) -> Cost:
+    """Twelve drivers, twelve workload parameters, every number at the value given."""
+    data = yaml.safe_load(PRICED.read_text())["cost"]
+    ids = [f"p{index}" for index in range(12)]
+    data["workload"] = [{"id": name, "label": name, "unit": "units", "low": measure, "high": measure}
+                        for name in ids]
+    template = data["drivers"][0]
+    data["drivers"] = [{**template, "price": {**template["price"], "amount": amount, "per": per},
+                        "quantity": {"fixed": measure, "per_workload": dict.fromkeys(ids, measure)}}
+                       for _ in range(12)]
+    return Cost.model_validate(data)
+
+
+def test_every_product_the_schema_admits_is_finite() -> None:
+    """The schema bounds each factor so that the product cannot overflow: the largest
+    amount over the smallest ``per`` times the largest quantity at the largest workload,
+    twelve times over, is still a finite number (PB606 then bounds it)."""
+    largest = _extreme_cost(MAXIMUM_AMOUNT, MINIMUM_PER, MAXIMUM_MEASURE)
+    breakdown, computed = largest.breakdown() or [], largest.computed() or (math.inf, math.inf)
+    assert all(math.isfinite(d.high) for d in breakdown) and all(math.isfinite(v) for v in computed)
+    # The largest unit price times nothing is nothing, not NaN (infinity × 0 was NaN).
+    assert _extreme_cost(MAXIMUM_AMOUNT, MINIMUM_PER, 0).computed() == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_format_amount_refuses_what_is_not_an_amount(value: float) -> None:
+    with pytest.raises(ValueError, match="not an amount"):
+        format_amount(value, "USD")
+
+
+def test_format_amount_prints_every_digit_of_a_large_amount() -> None:
+    """The default decimal context holds 28 digits; quantizing a larger amount raised InvalidOperation."""
+    assert format_amount(MAXIMUM_AMOUNT * PERIOD_TO_MONTH["hour"], "USD") == "USD 730,000,000,000,000.00"
+    assert format_amount(1e30, "USD") == "USD 1,000,000,000,000,000,019,884,624,838,656.00"

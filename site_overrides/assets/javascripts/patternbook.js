@@ -237,6 +237,9 @@
   // The cost calculator: the same formula as patternbook.schema.Cost.breakdown, in the
   // same order of operations, so the low workload reproduces the static table exactly.
   // toFixed rounds the exact binary value, ties away from zero, as format_amount does in Python.
+  // model.limits are the bounds validation holds every pattern to (patternbook.schema's
+  // MAXIMUM_MEASURE for a workload value, MAXIMUM_AMOUNT for a cost): a reader's input obeys
+  // them too, so no cell ever shows NaN, Infinity or an exponent.
   function amountText(value, currency) {
     var digits = value !== 0 && Math.abs(value) < 0.01 ? 4 : 2;
     var parts = value.toFixed(digits).split(".");
@@ -256,7 +259,7 @@
       var workload = {}, valid = true;
       inputs.forEach(function (input) {
         var value = input.value.trim() === "" ? NaN : Number(input.value);
-        var ok = isFinite(value) && value >= 0;
+        var ok = isFinite(value) && value >= 0 && value <= model.limits.workload;
         if (ok) input.removeAttribute("aria-invalid"); else input.setAttribute("aria-invalid", "true");
         valid = valid && ok;
         workload[input.name] = value;
@@ -270,13 +273,16 @@
         var cost = driver.amount / driver.per * units;
         sum += cost;
         var cell = section.querySelector('[data-pb-cost-driver="' + index + '"]');
-        if (cell) cell.textContent = valid ? amountText(cost, model.currency) : "–";
+        if (cell) cell.textContent = valid && cost <= model.limits.amount ? amountText(cost, model.currency) : "–";
       });
-      var text = valid ? amountText(sum, model.currency) : "–";
+      var shown = sum <= model.limits.amount;  // false for NaN too
+      var text = valid && shown ? amountText(sum, model.currency) : "–";
       if (total) total.textContent = text;
-      summary.textContent = valid
-        ? "Total at your workload: " + text + " per " + model.period + "."
-        : "Enter a number of at least 0 in every field.";
+      summary.textContent = !valid
+        ? "Enter a number from 0 to " + model.limits.workload.toLocaleString("en-US") + " in every field."
+        : shown ? "Total at your workload: " + text + " per " + model.period + "."
+          : "More than " + amountText(model.limits.amount, model.currency) + " per " + model.period
+            + ", the largest amount this calculator shows: lower a value.";
     }
 
     form.addEventListener("input", recompute);

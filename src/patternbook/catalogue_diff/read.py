@@ -47,6 +47,13 @@ def _owner(diagnostic: Diagnostic, root: str) -> str:
     return CATALOGUE_FILE if where.startswith("..") or where == "." else Path(where).parts[0]
 
 
+def _as_json(raw: Any) -> Any:
+    """Raw YAML data as JSON data. A bundle that does not validate may hold a float JSON
+    cannot (``.nan``, ``.inf``): it becomes its text (``NaN``, ``Infinity``), so the diff
+    shows it as written and its JSON output stays strict."""
+    return json.loads(json.dumps(raw, default=str), parse_constant=str)
+
+
 def _bundle_data(directory: Path, vocabulary: Any) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """The bundle as data (the model when it validates, its raw YAML otherwise) and its errors."""
     bundle = load_bundle(directory)
@@ -57,7 +64,7 @@ def _bundle_data(directory: Path, vocabulary: Any) -> tuple[dict[str, Any] | Non
     raw = bundle.pattern.data if bundle.pattern is not None and isinstance(bundle.pattern.data, dict) else None
     if raw is None:
         return None, errors
-    data = json.loads(json.dumps(raw, default=str))
+    data = _as_json(raw)
     data["slug"] = directory.name
     data["solution"] = bundle.solution.text if bundle.solution is not None else ""
     return data, errors
@@ -87,7 +94,7 @@ def read_side(catalogue_root: Path, label: str, commit: str | None = None) -> Si
         if diagnostic.is_error:
             problems.setdefault(_owner(diagnostic, root), []).append(_problem(diagnostic, root))
     raw = source.document.data if source.document is not None and isinstance(source.document.data, dict) else {}
-    return Side(label, commit, patterns, frozenset(invalid), json.loads(json.dumps(raw, default=str)),
+    return Side(label, commit, patterns, frozenset(invalid), _as_json(raw),
                 {owner: tuple(lines) for owner, lines in sorted(problems.items())})
 
 

@@ -136,7 +136,7 @@ def diff_document(diff: CatalogueDiff) -> dict[str, Any]:
 
 def render_diff(diff: CatalogueDiff, output_format: Format | str = "text") -> str:
     if output_format == "json":
-        return json.dumps(diff_document(diff), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(diff_document(diff), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if output_format == "markdown":
         return _render_markdown(diff)
     return _render_text(diff)

@@ -133,7 +133,7 @@ def report_json(diagnostics: list[Diagnostic], checked: int, quiet: bool = False
         "errors": errors,
         "warnings": len(diagnostics) - errors,
         "diagnostics": [d.to_dict() for d in diagnostics],
-    }, indent=2, ensure_ascii=False)
+    }, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def _escape_data(text: str) -> str:

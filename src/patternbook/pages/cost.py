@@ -16,7 +16,15 @@ from typing import Any
 from markupsafe import Markup
 
 from patternbook.escaping import json_attribute
-from patternbook.schema import PERIOD_TO_MONTH, Cost, CostDriver, Pattern, format_amount
+from patternbook.schema import (
+    MAXIMUM_AMOUNT,
+    MAXIMUM_MEASURE,
+    PERIOD_TO_MONTH,
+    Cost,
+    CostDriver,
+    Pattern,
+    format_amount,
+)
 
 __all__ = ["CostComparison", "CostView", "compare_costs", "cost_view", "count_text", "exact_amount", "number_value",
            "price_text"]
@@ -76,6 +84,9 @@ def price_text(driver: CostDriver) -> str:
 
 
 def calculator_data(cost: Cost) -> dict[str, Any]:
+    """The model the page's calculator recomputes from. ``limits`` are the bounds validation
+    holds the pattern to; the calculator holds a reader's input to them too, so whatever a
+    reader types it never shows NaN, Infinity or an amount no table here could show."""
     return {
         "currency": cost.estimate.currency,
         "period": cost.estimate.period,
@@ -83,6 +94,7 @@ def calculator_data(cost: Cost) -> dict[str, Any]:
         "drivers": [{"amount": d.price.amount, "per": d.price.per, "fixed": d.quantity.fixed,
                      "per_workload": dict(d.quantity.per_workload)}
                     for d in cost.drivers if d.price is not None and d.quantity is not None],
+        "limits": {"workload": MAXIMUM_MEASURE, "amount": MAXIMUM_AMOUNT},
     }
 
 

@@ -9,11 +9,11 @@ written, Zensical resolves it against the Markdown source and rewrites it)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import TYPE_CHECKING
 
+from patternbook.escaping import strict_json
 from patternbook.pages.agents import llms_txt, pattern_document, pattern_markdown
 
 if TYPE_CHECKING:
@@ -32,8 +32,7 @@ def write_agent_files(context: PostBuildContext) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for slug, pattern in catalogue.patterns.items():
         (folder / f"{slug}.md").write_text(pattern_markdown(pattern, catalogue), encoding="utf-8")
-        (folder / f"{slug}.json").write_text(
-            json.dumps(pattern_document(pattern), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (folder / f"{slug}.json").write_text(strict_json(pattern_document(pattern)), encoding="utf-8")
         _link_formats(context, slug)
     text = llms_txt(catalogue, context.site_name, context.site_description, context.address)
     (context.site_dir / LLMS_PATH).write_text(text, encoding="utf-8")

@@ -147,4 +147,5 @@ def stabilise_filter_order(output: Path) -> None:
         language["hash"] = f"{prefix}_{hashlib.sha256(body).hexdigest()[:10]}"
         meta.unlink()
         (output / f"pagefind.{language['hash']}.pf_meta").write_bytes(body)
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
+                          encoding="utf-8")

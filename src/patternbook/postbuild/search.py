@@ -260,4 +260,5 @@ def search_index_step(context: PostBuildContext) -> None:
     write_search_index(records, output)
     for name, document in ((SETTINGS_FILE, search_settings(catalogue)),
                            (WORDS_FILE, vocabulary_words(catalogue, records))):
-        (output / name).write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        (output / name).write_text(text, encoding="utf-8")

@@ -12,6 +12,9 @@ from patternbook.schema.catalogue_file import CatalogueFile, Category, Series, S
 from patternbook.schema.diagram import Diagram, DiagramCluster, DiagramEdge, DiagramNode
 from patternbook.schema.pattern import (
     KINDS,
+    MAXIMUM_AMOUNT,
+    MAXIMUM_MEASURE,
+    MINIMUM_PER,
     PERIOD_TO_MONTH,
     PILLARS,
     Cost,
@@ -41,6 +44,9 @@ from patternbook.schema.vocabulary import Vocabulary, did_you_mean
 __all__ = [
     "ANTI_PATTERN_RELATION_TYPES",
     "KINDS",
+    "MAXIMUM_AMOUNT",
+    "MAXIMUM_MEASURE",
+    "MINIMUM_PER",
     "PERIOD_TO_MONTH",
     "PILLARS",
     "SCAFFOLD_MARKER",

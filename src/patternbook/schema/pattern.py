@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import math
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -26,6 +27,9 @@ from patternbook.schema.vocabulary import check_https_url, in_vocabulary
 
 __all__ = [
     "KINDS",
+    "MAXIMUM_AMOUNT",
+    "MAXIMUM_MEASURE",
+    "MINIMUM_PER",
     "PERIOD_TO_MONTH",
     "PILLARS",
     "BundleHeader",
@@ -94,8 +98,19 @@ def _plausible_date(value: datetime.date) -> datetime.date:
 
 
 PlausibleDate = Annotated[datetime.date, AfterValidator(_plausible_date)]
+#: The largest amount of money Patternbook reads or computes per estimate period: every stated
+#: amount and list price here, and every computed cost, per driver and in total (PB606). Far above
+#: any real bill, and far below where a float stops holding whole cents.
+MAXIMUM_AMOUNT = 1e12
+#: The largest count or coefficient: a workload value, a quantity's ``fixed`` or ``per_workload`` term.
+MAXIMUM_MEASURE = 1e15
+#: The smallest ``price.per``. A smaller one makes the unit price (``amount / per``) overflow
+#: (1e12 / 1e-300 is infinity, and infinity × a quantity of 0 is NaN) and prints as "per 0 units".
+#: With it every product of the cost model is finite: a unit price is at most 1e18 and a quantity
+#: at most 1e15 + 12 × 1e15 × 1e15, so a driver costs at most about 1e49 before PB606 bounds it.
+MINIMUM_PER = 1e-6
 #: An amount of money: finite (``.inf`` and ``.nan`` are YAML floats that JSON cannot hold) and bounded.
-Amount = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, le=MAXIMUM_AMOUNT, allow_inf_nan=False)]
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -177,7 +192,7 @@ class CostEstimate(StrictModel):
 #: A workload parameter's id: snake_case, so it reads as a name in ``quantity.per_workload``.
 WorkloadId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 #: A count or a coefficient: finite, non-negative and bounded (so sums stay finite).
-Measure = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
+Measure = Annotated[float, Field(ge=0, le=MAXIMUM_MEASURE, allow_inf_nan=False)]
 
 #: Periods per month: an amount per ``period`` times this is the amount per month, so
 #: estimates of different periods sit side by side. A month holds 730 hours (8,760 hours
@@ -210,8 +225,8 @@ class Price(StrictModel):
     """In ``currency``, for ``per`` units of ``unit``."""
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     """ISO 4217 code; must equal ``cost.estimate.currency``."""
-    per: Annotated[float, Field(gt=0, le=1e15, allow_inf_nan=False)] = 1
-    """How many units ``amount`` buys (1,000,000 for "per million requests")."""
+    per: Annotated[float, Field(ge=MINIMUM_PER, le=MAXIMUM_MEASURE, allow_inf_nan=False)] = 1
+    """How many units ``amount`` buys (1,000,000 for "per million requests"); at least 0.000001."""
     unit: short_text(2, 80)  # type: ignore[valid-type]
     """What is billed: ``read request units``, ``GB-month``, ``instance-hours``."""
     source: Annotated[str, Field(max_length=300), AfterValidator(_reference_url)]
@@ -255,15 +270,26 @@ class CostDriver(StrictModel):
         return self.price.unit_price * self.quantity.at(workload)
 
 
+#: Room for every digit of any finite float rounded to four decimals (the default context keeps
+#: 28 digits, and quantizing a larger amount raises ``decimal.InvalidOperation``).
+_EVERY_DIGIT = decimal.Context(prec=400)
+
+
 def format_amount(value: float, currency: str) -> str:
     """``12.5, "USD"`` → ``USD 12.50``: two decimals, or four for a non-zero amount
     below one cent (a unit price), with thousands separators. The page's calculator
-    (``patternbook.js``) formats the same way."""
+    (``patternbook.js``) formats the same way.
+
+    A value that is not finite is refused (:class:`ValueError`), never printed as ``NaN``:
+    validation keeps every amount and computed cost finite (PB606), so one here is a bug."""
+    if not math.isfinite(value):
+        raise ValueError(f"{value!r} is not an amount of money")
     digits = 4 if 0 < abs(value) < 0.01 else 2
     # The exact binary value, ties away from zero: what JavaScript's Number.toFixed does, so the
     # page's calculator and this function never disagree by a cent (Python's own format rounds
     # ties to even, Chromium's toLocaleString rounds the shortest decimal form).
-    exact = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP)
+    exact = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP,
+                                            context=_EVERY_DIGIT)
     return f"{currency} {exact:,.{digits}f}"
 
 

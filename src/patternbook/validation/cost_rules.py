@@ -1,5 +1,7 @@
 """Cross-field rules of a pattern's cost model: prices, quantities and workload fit
-together, and a stated estimate agrees with what its priced drivers compute.
+together, every computed cost stays finite and within what a page shows (the schema
+bounds each factor, this module their product), and a stated estimate agrees with
+what its priced drivers compute.
 
 The computation itself lives on :class:`~patternbook.schema.Cost` (pages need it
 too); this module only decides what disagrees and where to say so.
@@ -7,11 +9,13 @@ too); this module only decides what disagrees and where to say so.
 
 from __future__ import annotations
 
+import math
+
 from patternbook.errors import Diagnostic, Severity, field_path
 from patternbook.loader import YamlDocument
-from patternbook.schema import Cost, did_you_mean, format_amount
+from patternbook.schema import MAXIMUM_AMOUNT, Cost, did_you_mean, format_amount
 
-__all__ = ["ABSOLUTE_TOLERANCE", "RELATIVE_TOLERANCE", "check_cost", "disagrees"]
+__all__ = ["ABSOLUTE_TOLERANCE", "RELATIVE_TOLERANCE", "beyond_the_limit", "check_cost", "disagrees"]
 
 #: A stated bound disagrees with the computed one when it is off by more than this
 #: share of the computed value *and* by more than :data:`ABSOLUTE_TOLERANCE` units of
@@ -25,6 +29,17 @@ ABSOLUTE_TOLERANCE = 1.0
 def disagrees(stated: float, computed: float) -> bool:
     difference = abs(stated - computed)
     return difference > ABSOLUTE_TOLERANCE and difference > RELATIVE_TOLERANCE * computed
+
+
+def beyond_the_limit(value: float) -> bool:
+    """Whether a computed cost is one no page can show: not finite, or above
+    :data:`~patternbook.schema.MAXIMUM_AMOUNT` per estimate period."""
+    return not math.isfinite(value) or value > MAXIMUM_AMOUNT
+
+
+def _magnitude(value: float, currency: str) -> str:
+    """A cost too large for :func:`format_amount` to print in full, to the digits that matter."""
+    return f"{currency} {value:.3g}" if math.isfinite(value) else f"an amount that is not finite ({value})"
 
 
 def check_cost(cost: Cost, document: YamlDocument) -> list[Diagnostic]:
@@ -84,6 +99,27 @@ def check_cost(cost: Cost, document: YamlDocument) -> list[Diagnostic]:
     if computed is None:
         return problems
     breakdown = cost.breakdown() or []
+    # Every driver's cost grows with each workload value, so the high values bound every workload
+    # inside the ranges; the low ones are checked too, since a NaN is neither above nor below.
+    period = cost.estimate.period
+    limit = f"more than the largest amount Patternbook handles ({format_amount(MAXIMUM_AMOUNT, currency)} per {period})"
+    hint = ("driver cost = price.amount / price.per × quantity at the workload's values; check that price.per "
+            "counts the units the amount buys and that each quantity is in those units")
+    for index, each in enumerate(breakdown):
+        bound = next((b for b in ("high", "low") if beyond_the_limit(getattr(each, b))), None)
+        if bound is not None:
+            problem((*base, "drivers", index), "PB606",
+                    f"this driver ({each.component}: {each.dimension}) computes "
+                    f"{_magnitude(getattr(each, bound), currency)} per {period} at the workload's {bound} values, "
+                    f"{limit}", hint=hint)
+    total_bound = next((b for b, value in (("high", computed[1]), ("low", computed[0])) if beyond_the_limit(value)),
+                       None)
+    if total_bound is not None and not any(d.code == "PB606" for d in problems):
+        problem((*base, "drivers"), "PB606",
+                f"the drivers together compute {_magnitude(computed[1 if total_bound == 'high' else 0], currency)} "
+                f"per {period} at the workload's {total_bound} values, {limit}", key=True, hint=hint)
+    if any(d.code == "PB606" for d in problems):
+        return problems  # PB601 would compare the estimate with a number no page can show
     for bound, value in zip(("low", "high"), computed, strict=True):
         stated = getattr(cost.estimate, bound)
         if not disagrees(stated, value):
