@@ -158,6 +158,11 @@ def test_a_commit_the_host_does_not_have_is_skipped_not_reported(mirror: tuple[P
     ("runtime: nodejs14.xyz", "configuration", []),
     ("aws-cdk.core==1.204.0\naws-cdk-lib==2.1.0", "configuration", ["aws-cdk-v1"]),
     ("aws-cdk-lib==2.170.0", "configuration", []),
+    # CDK v2's cdk.json: feature flags named after v1 packages are not v1 dependencies.
+    ('{"context": {"@aws-cdk/core:checkSecretUsage": true, "@aws-cdk/core:target-partitions": []}}',
+     "configuration", []),
+    ('"dependencies": {"@aws-cdk/core": "1.204.0"}', "configuration", ["aws-cdk-v1"]),
+    ("Runtime: dotnet8", "configuration", ["dotnet8"]),
     ("runtime=_lambda.Runtime.PYTHON_3_8,", "code", ["python3.8"]),
     ("# deploy with python3.8 locally", "code", []),  # in code only the constants count
     ("from aws_cdk import core as cdk", "code", ["aws-cdk-v1"]),

@@ -122,7 +122,9 @@ class _FetchFailed(Exception):
 
 
 _BOUNDARY_BEFORE = r"(?<![\w-])"
-_BOUNDARY_AFTER = r"(?![\w-]|\.\w)"  # java8 is not java8.al2, nodejs14.x is not nodejs14.xy
+# java8 is not java8.al2, nodejs14.x is not nodejs14.xy, and CDK v2's feature-flag keys in cdk.json
+# ("@aws-cdk/core:checkSecretUsage") name a v1 package only as a prefix.
+_BOUNDARY_AFTER = r"(?![\w:/-]|\.\w)"
 
 
 @lru_cache(maxsize=2)
