@@ -55,7 +55,7 @@ def test_anti_pattern_pages_render_distinctly_from_pattern_pages(built_site: Pat
     assert "Breaks first" in html
     # Each refactoring target is a card that links to a real pattern page of this site.
     targets = re.findall(r'<a class="pb-card pb-card--refactor" href="\.\./([a-z0-9-]+)/">', html)
-    assert targets[:2] == ["queue-based-load-leveling", "event-bus-fan-out"]
+    assert targets[:2] == ["queue-based-load-leveling", "async-request-reply"]
     assert all((built_site / "patterns" / slug / "index.html").is_file() for slug in targets)
     # The neighbourhood graph draws the anti-pattern as a red octagon and links the way out.
     graph = html[html.index('class="pb-graph pb-neighbourhood"'):]
