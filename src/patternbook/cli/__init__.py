@@ -186,9 +186,12 @@ def _run_serve(arguments: argparse.Namespace) -> int:
 
 def _run_diff(arguments: argparse.Namespace) -> int:
     from patternbook.catalogue_diff import diff_git_refs, render_diff
+    from patternbook.escaping import terminal_text
 
     result = diff_git_refs(arguments.catalogue, arguments.base, arguments.head)
-    sys.stdout.write(render_diff(result, arguments.format))
+    rendered = render_diff(result, arguments.format)
+    # Text and Markdown quote titles and prose from both refs; JSON escapes controls itself.
+    sys.stdout.write(rendered if arguments.format == "json" else terminal_text(rendered, keep_newlines=True))
     return EXIT_OK
 
 
@@ -344,8 +347,10 @@ def _run_check_links(arguments: argparse.Namespace) -> int:
                for slug, pattern in report.patterns.items() for r in pattern.repositories]
     results = check_entries(entries, arguments.cache, api_url=arguments.api_url or DEFAULT_API_URL,
                             delay=arguments.delay)
+    from patternbook.escaping import terminal_text
+
     for result in results:
-        print(result.describe())
+        print(terminal_text(result.describe()))  # repository URLs and paths from the catalogue
     broken = [r for r in results if r.broken]
     skipped = [r for r in results if r.skipped]
     offline = [r for r in skipped if r.skipped == "network unreachable"]
@@ -388,7 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[arguments.command](arguments)
     except PatternbookError as error:
-        print(f"patternbook: error: {error}", file=sys.stderr)
+        from patternbook.escaping import terminal_text
+
+        # Messages quote paths and values from the catalogue: terminal text, line by line.
+        print(f"patternbook: error: {terminal_text(str(error), keep_newlines=True)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
