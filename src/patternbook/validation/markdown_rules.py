@@ -119,11 +119,27 @@ _local = threading.local()
 
 def _converter() -> Any:
     """One Python-Markdown instance per thread (reset before each use): building
-    one loads every extension, and an instance is not safe to share."""
+    one loads every extension, and an instance is not safe to share.
+
+    Fenced code blocks are rendered by a preprocessor that stores its HTML in the
+    same stash as raw HTML; the fenced preprocessor is wrapped to note which stash
+    entries are its own, so code is never taken for raw HTML."""
     if not hasattr(_local, "converter"):
         import markdown
+        from markdown.preprocessors import Preprocessor
 
-        _local.converter = markdown.Markdown(extensions=list(PROSE_MARKDOWN_EXTENSIONS), output_format="html")
+        converter = markdown.Markdown(extensions=list(PROSE_MARKDOWN_EXTENSIONS), output_format="html")
+        fenced = converter.preprocessors["fenced_code_block"]
+
+        class NotingCodeBlocks(Preprocessor):
+            def run(self, lines: list[str]) -> list[str]:
+                first = len(self.md.htmlStash.rawHtmlBlocks)
+                lines = fenced.run(lines)
+                _local.code_blocks = range(first, len(self.md.htmlStash.rawHtmlBlocks))
+                return lines
+
+        converter.preprocessors.register(NotingCodeBlocks(converter), "fenced_code_block", 25)
+        _local.converter = converter
     return _local.converter
 
 
@@ -138,8 +154,10 @@ def prose_markup(text: str) -> tuple[list[str], list[str], list[str]]:
     the same fragments as raw HTML."""
     converter = _converter()
     converter.reset()
+    _local.code_blocks = range(0)
     rendered = converter.convert(text)
-    raw = [str(block) for block in converter.htmlStash.rawHtmlBlocks if str(block).lstrip().startswith("<")]
+    raw = [str(block) for index, block in enumerate(converter.htmlStash.rawHtmlBlocks)
+           if index not in _local.code_blocks and str(block).lstrip().startswith("<")]
     parts = _RenderedParts()
     parts.feed(rendered)
     parts.close()
