@@ -13,6 +13,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from patternbook.escaping import terminal_text
+
 __all__ = [
     "CODES",
     "Diagnostic",
@@ -130,13 +132,15 @@ class Diagnostic:
         )
 
     def format(self) -> str:
-        """``path:line:col: CODE field: message`` — the shape compilers use."""
-        where = f"{self.path}:{self.line}:{self.column}"
+        """``path:line:col: CODE field: message`` — the shape compilers use, for terminals
+        and logs: every field is contributor text (a path, a YAML key, a quoted value)
+        and goes through :func:`~patternbook.escaping.terminal_text`."""
+        where = f"{terminal_text(self.path)}:{self.line}:{self.column}"
         kind = "" if self.is_error else "warning "
-        subject = f" {self.field}:" if self.field else ""
-        text = f"{where}: {kind}{self.code}{subject} {self.message}"
+        subject = f" {terminal_text(self.field)}:" if self.field else ""
+        text = f"{where}: {kind}{terminal_text(self.code)}{subject} {terminal_text(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({terminal_text(self.hint)})"
         return text
 
     def to_dict(self) -> dict[str, object]:

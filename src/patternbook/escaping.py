@@ -21,6 +21,9 @@ Mermaid node and subgraph ids :func:`mermaid_id`
 JSON files                    :func:`strict_json`
 JSON data in an HTML attribute :func:`json_attribute` (``data-*`` read by our scripts)
 GitHub-flavoured Markdown     :func:`escape_gfm_text` (job summaries)
+Markdown files (agent files)  :func:`markdown_text`, link URLs :func:`markdown_link_url`
+YAML double-quoted scalars    :func:`yaml_string` (generated ``mkdocs.yml``)
+terminals and logs            :func:`terminal_text` (:class:`TerminalTextFilter` for loggers)
 ============================  ==========================================
 
 Regular-expression replacements take contributor text only through a function
@@ -33,24 +36,30 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 from typing import Any
 
 from markupsafe import Markup, escape
 
 __all__ = [
+    "TerminalTextFilter",
     "dot_string",
     "escape_gfm_text",
     "front_matter",
     "html_text",
     "json_attribute",
     "markdown_inline",
+    "markdown_link_url",
+    "markdown_text",
     "mermaid_id",
     "mermaid_label",
     "mxgraph_attribute",
     "nav_title",
     "strict_json",
+    "terminal_text",
     "xml_text",
+    "yaml_string",
 ]
 
 
@@ -70,6 +79,77 @@ def markdown_inline(value: str) -> Markup:
     backslash-escaped, so the text stays literal."""
     escaped = str(escape(value))
     return Markup("".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in escaped))
+
+
+#: Characters a terminal (or a CI log viewer) reads as anything but text: C0 and C1
+#: controls (ESC starts colour, cursor and title sequences; BEL; CR rewrites the line),
+#: DEL, line and paragraph separators, and the invisible and direction-changing
+#: format characters that make shown text differ from what it says. Tab stays.
+_NOT_TERMINAL_TEXT = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
+
+
+def terminal_text(value: str, *, keep_newlines: bool = False) -> str:
+    """Text printed to a terminal or written to a log: every control, separator and
+    invisible or direction-changing character becomes ``?``, so a value can neither
+    send escape sequences nor hide or reorder what is shown. With ``keep_newlines``,
+    ``\\n`` stays (a message of several lines); a carriage return never does."""
+    if keep_newlines:
+        return "\n".join(_NOT_TERMINAL_TEXT.sub("?", line) for line in value.split("\n"))
+    return _NOT_TERMINAL_TEXT.sub("?", value)
+
+
+class TerminalTextFilter(logging.Filter):
+    """A logging filter that passes every record's message through :func:`terminal_text`
+    (newlines kept), for loggers whose messages quote contributor text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = terminal_text(record.getMessage(), keep_newlines=True)
+        record.args = None
+        return True
+
+
+#: Characters that make Markdown structure out of plain text: links and images (``[``,
+#: ``]``, and ``!`` before them), raw HTML and autolinks (``<``, ``>``), code spans, and
+#: the backslash itself. Emphasis characters stay: at worst they make text bold.
+_MARKDOWN_STRUCTURE = "\\`[]<>!"
+
+
+def markdown_text(value: str) -> str:
+    """Plain text shown literally in a Markdown file (``llms.txt``, a pattern's ``.md``
+    twin), link text included: the characters that would make a link, an image, raw
+    HTML or a code span are backslash-escaped, and line breaks (which could start a
+    heading, a list item or a link definition) become spaces. ``Name](https://elsewhere)``
+    as a title stays the title of the link around it."""
+    flat = " ".join(value.split())
+    return "".join("\\" + c if c in _MARKDOWN_STRUCTURE else c for c in flat)
+
+
+def markdown_link_url(url: str) -> str:
+    """A URL as the destination of a Markdown inline link ``[…](url)``: white space,
+    parentheses, angle brackets and backslashes are percent-encoded, so the URL
+    cannot end the link early or add a title."""
+    return "".join(f"%{ord(c):02X}" if c in " ()<>\\\"'" or ord(c) < 32 or c.isspace() else c for c in url)
+
+
+#: Characters a YAML double-quoted scalar cannot hold literally, or that a reader
+#: would read as a line break (NEL, LS, PS) or refuse (C0/C1 controls, surrogates).
+_NOT_YAML_TEXT = re.compile("[\\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def yaml_string(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar (a generated ``mkdocs.yml``): quotes and
+    backslashes escaped, controls and line separators as ``\\x``/``\\u`` escapes, so the
+    value reads back exactly and can start no tag, anchor, comment or new key."""
+    def escaped(match: re.Match[str]) -> str:
+        character = match.group()
+        if character in "\\\"":
+            return "\\" + character
+        code = ord(character)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return '"' + _NOT_YAML_TEXT.sub(escaped, value) + '"'
 
 
 def nav_title(value: str) -> str:

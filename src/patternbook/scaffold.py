@@ -12,8 +12,10 @@ import re
 from pathlib import Path
 
 from patternbook.errors import UsageError
+from patternbook.escaping import markdown_text, yaml_string
 from patternbook.loader import PATTERN_FILE, SOLUTION_FILE
 from patternbook.schema import SCAFFOLD_MARKER, CatalogueFile, did_you_mean
+from patternbook.schema.text import FORBIDDEN_CHARACTERS, RESERVED_PAGE_NAMES, SLUG_PATTERN
 
 __all__ = ["EDITOR_SCHEMA", "HOOK_REV", "scaffold_bundle", "write_editor_schema", "write_starter_catalogue"]
 
@@ -28,6 +30,12 @@ SCHEMA_MODELINE = "# yaml-language-server: $schema=../../schema/pattern.schema.j
 HOOK_REV = "dadfde423220d5705f01564fb346ab66b1547bcd"
 
 STARTER = Path(__file__).resolve().parent / "starter"
+
+#: A repository URL ``init`` writes into ``mkdocs.yml`` (and themes print into every page):
+#: ``https://host/owner/repo`` and nothing else: no user info, port, query, fragment, quote or
+#: markup, so the value is the same text in YAML, HTML and a link.
+REPOSITORY_URL = re.compile(r"https://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
+                            r"/[A-Za-z0-9][A-Za-z0-9._-]{0,99}/[A-Za-z0-9][A-Za-z0-9._-]{0,99}/?")
 
 
 def _fill(guidance: str) -> str:
@@ -213,10 +221,11 @@ def scaffold_bundle(catalogue_root: Path, catalogue: CatalogueFile, slug: str, *
     """Write ``catalogue_root/slug/`` with both bundle files; refuse to overwrite.
     ``kind`` is ``pattern`` or ``anti-pattern``. The JSON Schema its modeline names
     is written too when the repository lacks it."""
-    import re
-
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or len(slug) > 64:
+    if not re.fullmatch(SLUG_PATTERN.strip("^$"), slug) or len(slug) > 64:
         raise UsageError(f"'{slug}' is not a slug: use lowercase letters, digits and single hyphens")
+    if slug in RESERVED_PAGE_NAMES:
+        raise UsageError(f"'{slug}' is reserved: a page of that name is the listing of its folder; choose "
+                         "another slug")
     categories = [c.id for c in catalogue.categories]
     if category not in categories:
         hint = did_you_mean(category, categories)
@@ -257,16 +266,21 @@ def write_starter_catalogue(target: Path, *, site_name: str, repo_url: str | Non
 
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} exists and is not an empty folder; choose a new or empty folder for the catalogue")
-    if repo_url is not None and not re.fullmatch(r"https://[^\s/]+/\S+", repo_url):
-        raise UsageError(f"'{repo_url}' is not a repository URL; give one such as https://github.com/org/catalogue")
+    if not site_name.strip() or FORBIDDEN_CHARACTERS.search(site_name) or "\n" in site_name or "\t" in site_name:
+        raise UsageError("the site's name must be one line of visible text; give one with --name")
+    if repo_url is not None and not REPOSITORY_URL.fullmatch(repo_url):
+        raise UsageError(f"{repo_url!r} is not a plain repository URL; give one such as "
+                         "https://github.com/org/catalogue (https, a host, an owner and a repository, nothing else)")
     if repo_url:
         repository = (f"# Where the catalogue lives: \"Edit this pattern\" links are built from these (edit_uri\n"
-                      f"# points at the docs folder of the default branch).\nrepo_url: {repo_url.rstrip('/')}\n"
+                      f"# points at the docs folder of the default branch).\n"
+                      f"repo_url: {yaml_string(repo_url.rstrip('/'))}\n"
                       "edit_uri: edit/main/docs/\n")
     else:
         repository = ("# Uncomment to turn on \"Edit this pattern\" links (edit_uri points at the docs folder):\n"
                       "# repo_url: https://github.com/your-org/your-catalogue\n# edit_uri: edit/main/docs/\n")
-    values = {"@@SITE_NAME_YAML@@": json.dumps(site_name, ensure_ascii=False), "@@SITE_NAME@@": site_name,
+    # The name is text wherever it lands: a YAML string in mkdocs.yml, literal Markdown in the README.
+    values = {"@@SITE_NAME_YAML@@": yaml_string(site_name), "@@SITE_NAME@@": markdown_text(site_name),
               "@@REPOSITORY@@": repository, "@@VERSION@@": __version__,
               "@@HOOK_REV@@": HOOK_REV, "@@TODAY@@": today}
     written: list[Path] = []

@@ -164,3 +164,36 @@ def test_zizmor_finds_nothing_of_medium_severity_or_above_in_the_starter_workflo
                              str(initialised / ".github")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("url", ["https://github.com/org/repo\"><script>alert(1)</script>", "http://github.com/o/r",
+                                 "https://user@github.com/o/r", "https://github.com/o/r?x=1", "https://github.com/o",
+                                 "https://github.com/o/r/tree/main", "javascript:alert(1)//https://github.com/o/r",
+                                 "https://github.com/o/..", "https://github.com/o/r\n# x"])
+def test_init_refuses_a_repository_url_that_is_not_plain(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         url: str) -> None:
+    assert main(["init", str(tmp_path / "c"), "--repo-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("patternbook: error: ") and "https://github.com/org/catalogue" in err
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_site_name_is_text_in_mkdocs_yml_and_the_readme(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = '<script>alert(1)</script> "q" # not: a comment \\ [x](https://e.example) 😀'
+    assert main(["init", str(tmp_path / "c"), "--name", name]) == 0
+    assert yaml.safe_load((tmp_path / "c" / "mkdocs.yml").read_text())["site_name"] == name
+    readme = (tmp_path / "c" / "README.md").read_text().splitlines()[0]
+    assert "<script>" not in readme and "](" not in readme.replace("\\](", "")
+
+
+def test_a_folder_name_with_markup_becomes_a_quoted_site_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "<img src=x onerror=alert(1)>: {a: b}"
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", folder.name]) == 0
+    assert yaml.safe_load((folder / "mkdocs.yml").read_text())["site_name"] == "<img src=x onerror=alert(1)>: {a: b}"
+
+
+def test_init_refuses_a_site_name_with_control_characters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path / "c"), "--name", "a\x1b]0;x\x07"]) == 2
+    assert "one line of visible text" in capsys.readouterr().err

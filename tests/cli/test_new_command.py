@@ -79,3 +79,10 @@ def test_new_refuses_bad_requests(catalogue_dir: Path, capsys: pytest.CaptureFix
                                   message: str) -> None:
     assert main([*arguments, "--catalogue", str(catalogue_dir)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_new_refuses_a_reserved_slug(catalogue_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "index", "--category", "reliability", "--catalogue", str(catalogue_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("patternbook: error: 'index' is reserved") and err.count("\n") == 1
+    assert not (catalogue_dir / "index").exists()

@@ -76,7 +76,8 @@ def test_agent_twins_catalogue_json_and_mcp_carry_variants(catalogue_dir: Path) 
     assert get_pattern(catalogue, PRICED)["variants"] == []
 
     markdown = pattern_markdown(catalogue.patterns["minimal-valid"], catalogue)
-    assert "## Variants\n\n- **FIFO queue <b>ordered</b>**\n  - Choose it when: Messages for one" in markdown
+    # Literal Markdown in the agent twin: the markup is text, not HTML.
+    assert "## Variants\n\n- **FIFO queue \\<b\\>ordered\\</b\\>**\n  - Choose it when: Messages for one" in markdown
     assert "  - Operations: The team tunes the polling interval" in markdown
 
     rows = compare_patterns(catalogue, [PRICED, "minimal-valid"])["patterns"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from patternbook.errors import UsageError
+from patternbook.escaping import terminal_text
 from patternbook.serve.server import (
     RELOAD_SCRIPT_PATH,
     AcceptedHosts,
@@ -22,7 +23,6 @@ from patternbook.serve.server import (
     PreviewServer,
     inject_reload_script,
     open_preview_server,
-    printable,
     same_origin_location,
 )
 from tests.mkdocs_plugin.serving import RawAnswer, raw_request
@@ -204,8 +204,8 @@ def test_a_location_is_always_one_slash_then_a_path_on_this_origin(parts: list[s
 
 
 def test_request_data_reaches_the_terminal_only_escaped() -> None:
-    assert printable("/a\x1b]0;owned\x07\x1b[2J\u202e\x9b/b\n") == "/a\\x1b]0;owned\\x07\\x1b[2J\\u202e\\x9b/b\\n"
-    assert printable("/patterns/café/") == "/patterns/café/"
+    assert terminal_text("/a\x1b]0;owned\x07\x1b[2J\u202e\x9b/b\n") == "/a?]0;owned??[2J??/b?"
+    assert terminal_text("/patterns/café/") == "/patterns/café/"
 
 
 # -- an address it cannot serve on: a usage error before any build ---------------------------------

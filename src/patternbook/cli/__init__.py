@@ -200,6 +200,8 @@ def _run_diff(arguments: argparse.Namespace) -> int:
     from patternbook.catalogue_diff import diff_git_refs, render_diff
 
     result = diff_git_refs(arguments.catalogue, arguments.base, arguments.head)
+    # Each format escapes contributor text for its own reader: the text format for terminals and
+    # CI logs, Markdown for job summaries (escape_gfm_text), JSON for parsers.
     sys.stdout.write(render_diff(result, arguments.format))
     return EXIT_OK
 
@@ -403,7 +405,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[arguments.command](arguments)
     except PatternbookError as error:
-        print(f"patternbook: error: {error}", file=sys.stderr)
+        from patternbook.escaping import terminal_text
+
+        # Messages quote paths and values from the catalogue: terminal text, line by line.
+        print(f"patternbook: error: {terminal_text(str(error), keep_newlines=True)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from patternbook.escaping import terminal_text
+
 if TYPE_CHECKING:
     from patternbook.cli.runtime_scan import ScanResult
 
@@ -264,7 +266,8 @@ def render_report(links: list[EntryResult], scans: list[ScanResult], output_form
 
     list_checked = retired_runtime_list().checked
     if output_format == "json":
-        return json.dumps(_report_document(links, scans, on, list_checked), indent=2, ensure_ascii=False) + "\n"
+        # ASCII with \u escapes: catalogue text never reaches a terminal raw.
+        return json.dumps(_report_document(links, scans, on, list_checked), indent=2, ensure_ascii=True) + "\n"
     if output_format == "markdown":
         return _report_markdown(links, scans, on, list_checked)
     lines = [r.describe() for r in links] + [line for s in scans for line in s.describe()]
@@ -278,7 +281,8 @@ def render_report(links: list[EntryResult], scans: list[ScanResult], output_form
                      f"in {sum(1 for s in scans if s.findings)} of {len(scans)} entries, "
                      f"{sum(len(s.unflagged) for s in scans)} not flagged on their page, "
                      f"{sum(1 for s in scans if s.skipped)} not scanned")
-    return "\n".join(lines) + "\n"
+    # Repository URLs, paths and file names come from the catalogue and the samples.
+    return "".join(terminal_text(line) + "\n" for line in lines)
 
 
 def _report_document(links: list[EntryResult], scans: list[ScanResult], on: datetime.date,

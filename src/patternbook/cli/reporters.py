@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from patternbook.errors import Diagnostic
+from patternbook.escaping import terminal_text
 from patternbook.loader import MAX_FILE_BYTES
 
 __all__ = ["REPORTERS", "report_github", "report_json", "report_text"]
@@ -33,7 +33,6 @@ _RED, _YELLOW, _CYAN, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[36m", "\033[
 _REFUSED_FILE_CODES = frozenset(f"PB00{n}" for n in range(1, 9))
 #: A source line longer than this is shown as a window around the column.
 MAX_SHOWN_CHARS = 120
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _opens_nothing_else(path: Path) -> bool:
@@ -85,7 +84,7 @@ class _SourceLines:
 def _excerpt(source: str, column: int) -> tuple[str, int]:
     """The source line as shown (control and direction characters made visible
     as '?', long lines cut to a window around the column) and the caret's column."""
-    shown = _UNPRINTABLE.sub("?", source.replace("\t", " "))
+    shown = terminal_text(source.replace("\t", " "))
     if len(shown) <= MAX_SHOWN_CHARS:
         return shown, column
     start = max(0, min(column - 1 - MAX_SHOWN_CHARS // 2, len(shown) - MAX_SHOWN_CHARS))
@@ -107,11 +106,13 @@ def report_text(diagnostics: list[Diagnostic], checked: int, quiet: bool = False
     for d in diagnostics:
         if quiet and not d.is_error:
             continue
-        code = paint(d.code, _BOLD, _RED) if d.is_error else paint("warning", _BOLD, _YELLOW) + " " + d.code
-        subject = f" {d.field}:" if d.field else ""
-        # Messages quote contributor values, which YAML escapes can fill with terminal control sequences.
-        message = _UNPRINTABLE.sub("?", d.message)
-        out.append(f"{paint(f'{d.path}:{d.line}:{d.column}:', _BOLD)} {code}{subject} {message}")
+        # Every field is contributor text (a file name, a YAML key, a quoted value), which YAML
+        # escapes can fill with terminal control sequences: each is printed as terminal text.
+        path, field, message = terminal_text(d.path), terminal_text(d.field), terminal_text(d.message)
+        shown_code = terminal_text(d.code)
+        code = paint(shown_code, _BOLD, _RED) if d.is_error else paint("warning", _BOLD, _YELLOW) + " " + shown_code
+        subject = f" {field}:" if field else ""
+        out.append(f"{paint(f'{path}:{d.line}:{d.column}:', _BOLD)} {code}{subject} {message}")
         source = sources.line(d)
         if source is not None and source.strip():
             shown, caret = _excerpt(source, d.column)
@@ -119,7 +120,7 @@ def report_text(diagnostics: list[Diagnostic], checked: int, quiet: bool = False
             out.append(f" {d.line} | {shown}")
             out.append(f" {gutter} | {' ' * (caret - 1)}{paint('^', _BOLD, _RED if d.is_error else _YELLOW)}")
         if d.hint:
-            out.append(f"   {paint('fix:', _CYAN)} {_UNPRINTABLE.sub('?', d.hint)}")
+            out.append(f"   {paint('fix:', _CYAN)} {terminal_text(d.hint)}")
     if not quiet:
         out.append(_summary(diagnostics, checked))
     return "\n".join(out)
@@ -133,14 +134,19 @@ def report_json(diagnostics: list[Diagnostic], checked: int, quiet: bool = False
         "errors": errors,
         "warnings": len(diagnostics) - errors,
         "diagnostics": [d.to_dict() for d in diagnostics],
-    }, indent=2, ensure_ascii=False, allow_nan=False)
+    # ASCII with \u escapes: the values read back exactly, and none reaches a terminal raw.
+    }, indent=2, ensure_ascii=True, allow_nan=False)
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: terminal text (the log viewer reads ANSI sequences), then
+    GitHub's escapes for ``%``, CR and LF, so no value can end the command or start another."""
+    return terminal_text(text, keep_newlines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
+    """A workflow command's property value (``file=…``): as a message, plus ``:`` and ``,``,
+    which would end the value or the property list."""
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 

@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from patternbook.errors import PatternbookError, ValidationFailed
+from patternbook.escaping import TerminalTextFilter, terminal_text
 from patternbook.library import (
     LibraryBuild,
     LibrarySettings,
@@ -37,6 +38,8 @@ from patternbook.postbuild.steps import run_post_build
 __all__ = ["PatternbookPlugin"]
 
 log = logging.getLogger("mkdocs.plugins.patternbook")
+# Records quote paths, keys and values from the catalogue: printed as terminal text.
+log.addFilter(TerminalTextFilter())
 
 
 class PatternbookPlugin(BasePlugin[PatternbookConfig]):
@@ -79,7 +82,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
                 preview_pull_request=self.config.preview_pull_request,
             )
         except PatternbookError as error:
-            raise PluginError(str(error)) from None
+            raise PluginError(terminal_text(str(error), keep_newlines=True)) from None
         _use_packaged_theme(config)
         self.settings = settings
         self.cache_dir = settings.cache_dir
@@ -88,9 +91,9 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
             # A build draws its diagrams while MkDocs builds the pages; a server needs them at once.
             self.build = build_library(settings, diagrams_in_background=not self.serving and not self.previewing)
         except ValidationFailed as failure:
-            raise PluginError("the catalogue does not validate:\n" + str(failure)) from None
+            raise PluginError("the catalogue does not validate:\n" + str(failure)) from None  # Diagnostic.format cleans
         except PatternbookError as error:
-            raise PluginError(str(error)) from None
+            raise PluginError(terminal_text(str(error), keep_newlines=True)) from None
         for diagnostic in self.build.report.diagnostics:
             # Warnings make `mkdocs build --strict` fail; errors only reach here while serving.
             log.warning(diagnostic.format())
@@ -160,7 +163,7 @@ class PatternbookPlugin(BasePlugin[PatternbookConfig]):
                                                 site_description=config.site_description or None,
                                                 serving=self.serving))
             except PatternbookError as error:
-                raise PluginError(str(error)) from None
+                raise PluginError(terminal_text(str(error), keep_newlines=True)) from None
         if self.staging_dir is None or self.site_dir is None:
             return
         swap_into_place(self.staging_dir, self.site_dir)

@@ -2,21 +2,47 @@
 structured data, and ``llms.txt``, the index a language model reads first.
 
 Plain text, not HTML: these files are served as ``.md``, ``.json`` and ``.txt``,
-so no browser renders contributor text from them as markup. The JSON document is
-the same one ``patternbook mcp`` answers ``get_pattern`` with.
+so no browser renders contributor text from them as markup. But the readers of
+the Markdown (assistants, and the tools that show it to people) do parse it, so
+contributor text is data here too: every text field goes through
+:func:`~patternbook.escaping.markdown_text` (a title cannot close its link and
+point it at another host, a summary cannot add an image or HTML), and the prose
+of ``solution.md`` is carried as Markdown without the images and raw HTML that
+validation refuses (:func:`agent_prose`). The JSON document is the same one
+``patternbook mcp`` answers ``get_pattern`` with.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
 from patternbook.catalogue import Catalogue
+from patternbook.escaping import markdown_link_url, markdown_text
 from patternbook.pages.cost import count_text, price_text
 from patternbook.schema import Pattern, format_amount
 from patternbook.schema.retired_runtimes import retired_runtimes
+from patternbook.validation.markdown_rules import prose_markup
 
-__all__ = ["llms_txt", "pattern_document", "pattern_markdown"]
+__all__ = ["agent_prose", "llms_txt", "pattern_document", "pattern_markdown"]
+
+_t, _u = markdown_text, markdown_link_url
+#: An image's ``!`` (inline ``![alt](src)`` or reference ``![alt][ref]``).
+_IMAGE_MARK = re.compile(r"!(?=\[)")
+
+
+def agent_prose(markdown: str) -> str:
+    """Contributor Markdown (``solution.md``) for an agent file: what the shared detector
+    (:func:`~patternbook.validation.markdown_rules.prose_markup`) finds as raw HTML is
+    HTML-escaped, so it reads as text, and images become links (their ``!`` escaped), so
+    no reader fetches them. Validation refuses both; this is the second wall."""
+    raw, _, images = prose_markup(markdown)
+    for fragment in sorted(set(raw), key=len, reverse=True):
+        markdown = markdown.replace(fragment, html.escape(fragment, quote=False))
+    if images:
+        markdown = _IMAGE_MARK.sub(lambda _: "\\!", markdown)
+    return markdown
 
 FIVE_QUESTIONS = ("the pressure that makes the shape necessary, when not to use it, its failure edges (what "
                   "breaks first), what it costs with its assumptions, and what it takes to operate")
@@ -74,12 +100,13 @@ def _cost_model_lines(pattern: Pattern) -> list[str]:
     for driver, each in zip(pattern.cost.drivers, breakdown, strict=True):
         price = driver.price
         assert price is not None
-        lines.append(f"- {driver.component} ({driver.dimension}): {price_text(driver)} ({price.source}, as of "
+        lines.append(f"- {_t(driver.component)} ({_t(driver.dimension)}): {_t(price_text(driver))} "
+                     f"({_t(price.source)}, as of "
                      f"{price.as_of.isoformat()}) — {format_amount(each.low, currency)} to "
                      f"{format_amount(each.high, currency)}")
     if pattern.cost.workload:
         lines += ["", "Workload behind the estimate (low to high):", ""]
-        lines += [f"- {w.label}: {count_text(w.low)} to {count_text(w.high)} {w.unit} (`{w.id}`)"
+        lines += [f"- {_t(w.label)}: {count_text(w.low)} to {count_text(w.high)} {_t(w.unit)} (`{w.id}`)"
                   for w in pattern.cost.workload]
     return lines
 
@@ -89,7 +116,7 @@ def _money(value: float) -> str:
 
 
 def _items(values: list[str]) -> list[str]:
-    return [f"- {value}" for value in values]
+    return [f"- {_t(value)}" for value in values]
 
 
 def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
@@ -98,28 +125,28 @@ def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
     operations = pattern.operations
     category = next((c.title for c in catalogue.categories if c.id == pattern.category), pattern.category)
     lines = [
-        f"# {pattern.title}", "",
-        f"> {pattern.summary}", "",
-        f"Category: {category}. Status: {pattern.status}. Last reviewed: {pattern.last_reviewed.isoformat()}. "
+        f"# {_t(pattern.title)}", "",
+        f"> {_t(pattern.summary)}", "",
+        f"Category: {_t(category)}. Status: {pattern.status}. Last reviewed: {pattern.last_reviewed.isoformat()}. "
         f"Tags: {', '.join(pattern.tags)}.", "",
     ]
     if pattern.status == "deprecated" and pattern.superseded_by:
         lines += [f"Deprecated: use {pattern.superseded_by} instead.", ""]
-    lines += ["## Pressure", "", pattern.pressure.force.strip(), "", "Signals that you are under this pressure:", "",
+    lines += ["## Pressure", "", _t(pattern.pressure.force), "", "Signals that you are under this pressure:", "",
               *_items(pattern.pressure.signals), ""]
     lines += ["## When to use it", "", *_items(pattern.when_to_use), "",
               "## When not to use it", "", *_items(pattern.when_not_to_use), ""]
     lines += ["## Failure edges", "", "In order: the first is what breaks first.", ""]
     for index, edge in enumerate(pattern.failure_edges, start=1):
         first = " (breaks first)" if index == 1 else ""
-        lines += [f"{index}. **{edge.fails}**{first}", f"   - Trigger: {edge.trigger}",
-                  f"   - Blast radius: {edge.blast_radius}", f"   - How you notice: {edge.detection}",
-                  f"   - Mitigation: {edge.mitigation}", f"   - Recovery: {edge.recovery}"]
+        lines += [f"{index}. **{_t(edge.fails)}**{first}", f"   - Trigger: {_t(edge.trigger)}",
+                  f"   - Blast radius: {_t(edge.blast_radius)}", f"   - How you notice: {_t(edge.detection)}",
+                  f"   - Mitigation: {_t(edge.mitigation)}", f"   - Recovery: {_t(edge.recovery)}"]
     lines += ["", "## Cost", "",
               f"{estimate.currency} {_money(estimate.low)}–{_money(estimate.high)} per {estimate.period}, as of "
-              f"{estimate.as_of.isoformat()}.", "", f"Assumptions: {estimate.assumptions.strip()}", "",
+              f"{estimate.as_of.isoformat()}.", "", f"Assumptions: {_t(estimate.assumptions)}", "",
               "What drives the bill:", ""]
-    lines += [f"- {d.component} — billed by {d.dimension}; {d.scaling}" for d in pattern.cost.drivers]
+    lines += [f"- {_t(d.component)} — billed by {_t(d.dimension)}; {_t(d.scaling)}" for d in pattern.cost.drivers]
     lines += _cost_model_lines(pattern)
     lines += ["", "## Operations", "", "Service level indicators:", "", *_items(operations.monitoring.slis), "",
               "Alarms:", "", *_items(operations.monitoring.alarms), "", "Runbooks:", "", *_items(operations.runbooks),
@@ -129,37 +156,38 @@ def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
         lines += ["## Variants", ""]
         for variant in pattern.variants:
             changes = variant.changes
-            lines += [f"- **{variant.name}**", f"  - Choose it when: {variant.choose_when}"]
-            lines += [f"  - {label}: {text}" for label, text in (("Failure edges", changes.failure_edges),
+            lines += [f"- **{_t(variant.name)}**", f"  - Choose it when: {_t(variant.choose_when)}"]
+            lines += [f"  - {label}: {_t(text)}" for label, text in (("Failure edges", changes.failure_edges),
                                                                   ("Cost", changes.cost),
                                                                   ("Operations", changes.operations)) if text]
         lines.append("")
-    lines += ["## Pillars", ""] + [f"- {name.replace('_', ' ')}: {reason}"
+    lines += ["## Pillars", ""] + [f"- {name.replace('_', ' ')}: {_t(reason)}"
                                    for name, reason in pattern.pillars.served().items()] + [""]
     # solution.md's own sections sit one level below "Solution" here.
-    lines += ["## Solution", "", re.sub(r"(?m)^## ", "### ", pattern.solution.strip()), ""]
+    lines += ["## Solution", "", re.sub(r"(?m)^## ", "### ", agent_prose(pattern.solution).strip()), ""]
     lines += ["## Companion repositories", ""]
     for repository in pattern.repositories:
         where = "".join([f" at {repository.ref}" if repository.ref else "",
-                         f", folder {repository.path}" if repository.path else ""])
-        lines.append(f"- {repository.url} ({repository.iac}{where}): {repository.description}")
+                         f", folder {_t(repository.path)}" if repository.path else ""])
+        lines.append(f"- {_t(str(repository.url))} ({repository.iac}{where}): {_t(repository.description)}")
         for identifier in repository.retired_runtimes:
             runtime = retired_runtimes()[identifier]
-            lines.append(f"  - Uses {runtime.title}, retired by its provider from {runtime.retired.isoformat()} "
-                         f"({runtime.source}).")
+            lines.append(f"  - Uses {_t(runtime.title)}, retired by its provider from {runtime.retired.isoformat()} "
+                         f"({_t(runtime.source)}).")
     lines += ["", "## Related patterns", ""]
     lines += [f"- {relation.type.replace('_', ' ')}: {relation.pattern}"
-              + (f" — {relation.note}" if relation.note else "") for relation in pattern.relations]
+              + (f" — {_t(relation.note)}" if relation.note else "") for relation in pattern.relations]
     if pattern.references:
-        lines += ["", "## References", ""] + [f"- [{r.title}]({r.url})" for r in pattern.references]
+        lines += ["", "## References", ""]
+        lines += [f"- [{_t(r.title)}]({_u(str(r.url))})" for r in pattern.references]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def llms_txt(catalogue: Catalogue, site_name: str, description: str | None, link: Any) -> str:
     """``llms.txt``: what the library is, then a link per pattern with its one-line summary,
     grouped by category. ``link(path)`` turns a site path into the address to print."""
-    lines = [f"# {site_name}", "",
-             f"> {description or 'A catalogue of production architecture patterns.'}", "",
+    lines = [f"# {_t(site_name)}", "",
+             f"> {_t(description or 'A catalogue of production architecture patterns.')}", "",
              f"Every pattern answers five questions: {FIVE_QUESTIONS}. Each pattern is linked below as plain "
              "Markdown; the same content is available as JSON by replacing `.md` with `.json`, and as a web page "
              "by replacing `.md` with `/`.", ""]
@@ -167,13 +195,13 @@ def llms_txt(catalogue: Catalogue, site_name: str, description: str | None, link
         members = sorted(catalogue.in_category(category.id), key=lambda p: p.title.casefold())
         if not members:
             continue
-        lines += [f"## {category.title}", ""]
-        lines += [f"- [{p.title}]({link(f'patterns/{p.slug}.md')}): {p.summary}"
+        lines += [f"## {_t(category.title)}", ""]
+        lines += [f"- [{_t(p.title)}]({_u(link(f'patterns/{p.slug}.md'))}): {_t(p.summary)}"
                   + (" (deprecated)" if p.status == "deprecated" else "") for p in members]
         lines.append("")
     lines += ["## Optional", "",
-              f"- [Catalogue as JSON]({link('catalogue.json')}): every pattern as structured data, with its schema "
+              f"- [Catalogue as JSON]({_u(link('catalogue.json'))}): every pattern as structured data, with its schema "
               f"in catalogue.schema.json",
-              f"- [What changed]({link('feed.xml')}): an Atom feed of new, changed, re-reviewed and deprecated "
+              f"- [What changed]({_u(link('feed.xml'))}): an Atom feed of new, changed, re-reviewed and deprecated "
               "patterns", ""]
     return "\n".join(lines)

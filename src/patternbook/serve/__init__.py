@@ -30,12 +30,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from patternbook.escaping import TerminalTextFilter
+
 if TYPE_CHECKING:
     from patternbook.mkdocs_plugin.preview_session import PreviewSession
 
 __all__ = ["DEBOUNCE_SECONDS", "SourceWatcher", "serve"]
 
 log = logging.getLogger("patternbook.preview")
+# Shared with session.py; records quote slugs, paths and build output: printed as terminal text.
+log.addFilter(TerminalTextFilter())
 
 #: After the first change event, how long to gather more: an editor's save is often
 #: several events (write, rename, attribute change) within a few milliseconds.

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from patternbook.errors import UsageError
+from patternbook.escaping import terminal_text
 
 __all__ = ["RELOAD_SCRIPT_PATH", "AcceptedHosts", "ChangeLog", "PreviewServer", "open_preview_server",
            "same_origin_location"]
@@ -53,16 +54,6 @@ NAME_MAX, PATH_MAX = 255, 4096
 #: that could end the segment (``/``), be read as one (``\\``) or be stripped by a browser.
 _SEGMENT_SAFE = "!$&'()*+,;=:@"
 _QUERY_SAFE = _SEGMENT_SAFE + "/?%"
-
-
-def printable(value: object) -> str:
-    """Request data (a path, a header) as the terminal may show it: every character that is not
-    printable (escape sequences, other control and bidirectional-format characters) is written as
-    its Python escape, so a request cannot move the cursor, recolour or retitle the terminal.
-
-    The one place the preview cleans request data for its log; the shared terminal sanitiser
-    in :mod:`patternbook.escaping` replaces it when there is one."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(value))
 
 
 class ChangeLog:
@@ -229,7 +220,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """No request log: the terminal shows the preview's own messages only (and never
-        request data raw; see :func:`printable` for the internal-error report)."""
+        request data raw; see :func:`~patternbook.escaping.terminal_text` for the internal-error report)."""
 
     def send_response(self, code: int, message: str | None = None) -> None:
         self._responded = True
@@ -246,8 +237,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         except Exception:  # a bug of ours: the browser still gets an answer, the terminal a clean report
             self.close_connection = True
-            report = "\n".join(printable(line) for line in traceback.format_exc().splitlines())
-            log.error("internal error answering %s %s:\n%s", printable(self.command), printable(self.path), report)
+            report = "\n".join(terminal_text(line) for line in traceback.format_exc().splitlines())
+            log.error("internal error answering %s %s:\n%s", terminal_text(self.command),
+                      terminal_text(self.path), report)
             if not self._responded:
                 with contextlib.suppress(OSError):
                     self._send(500, b"Internal error in the preview server\n", "text/plain; charset=utf-8", head)
@@ -393,7 +385,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
-        report = "\n".join(printable(line) for line in traceback.format_exc().splitlines())
+        report = "\n".join(terminal_text(line) for line in traceback.format_exc().splitlines())
         log.error("internal error in the preview server:\n%s", report)
 
 
@@ -417,9 +409,9 @@ def open_preview_server(host: str, port: int, site_dir: Path, changes: ChangeLog
     shown = f"[{bare}]:{port}" if ":" in bare else f"{bare}:{port}"
     try:
         if not 0 <= port <= 65535:
-            raise UsageError(f"cannot serve on {printable(shown)}: the port is not between 0 and 65535")
+            raise UsageError(f"cannot serve on {terminal_text(shown)}: the port is not between 0 and 65535")
         family, _, _, _, address = socket.getaddrinfo(bare, port, type=socket.SOCK_STREAM)[0]
         return PreviewServer((address[0], port), site_dir, changes, family=family, host=bare)
     except (OSError, UnicodeError, ValueError) as error:
         reason = _why_not(error) if isinstance(error, OSError) else "it is not a host name or address"
-        raise UsageError(f"cannot serve on {printable(shown)}: {reason}") from None
+        raise UsageError(f"cannot serve on {terminal_text(shown)}: {reason}") from None

@@ -19,7 +19,7 @@ from patternbook.loader import MarkdownDocument
 from patternbook.schema import SCAFFOLD_MARKER
 
 __all__ = ["PROSE_MARKDOWN_EXTENSIONS", "REQUIRED_ANTI_PATTERN_SECTIONS", "REQUIRED_SOLUTION_SECTIONS",
-           "check_solution", "url_is_allowed"]
+           "check_solution", "prose_markup", "url_is_allowed"]
 
 #: The only Python-Markdown extensions contributor prose is rendered with; the
 #: pages layer renders with exactly these, and validation parses with them too.
@@ -119,23 +119,45 @@ _local = threading.local()
 
 def _converter() -> Any:
     """One Python-Markdown instance per thread (reset before each use): building
-    one loads every extension, and an instance is not safe to share."""
+    one loads every extension, and an instance is not safe to share.
+
+    Fenced code blocks are rendered by a preprocessor that stores its HTML in the
+    same stash as raw HTML; the fenced preprocessor is wrapped to note which stash
+    entries are its own, so code is never taken for raw HTML."""
     if not hasattr(_local, "converter"):
         import markdown
+        from markdown.preprocessors import Preprocessor
 
-        _local.converter = markdown.Markdown(extensions=list(PROSE_MARKDOWN_EXTENSIONS), output_format="html")
+        converter = markdown.Markdown(extensions=list(PROSE_MARKDOWN_EXTENSIONS), output_format="html")
+        fenced = converter.preprocessors["fenced_code_block"]
+
+        class NotingCodeBlocks(Preprocessor):
+            def run(self, lines: list[str]) -> list[str]:
+                first = len(self.md.htmlStash.rawHtmlBlocks)
+                lines = fenced.run(lines)
+                _local.code_blocks = range(first, len(self.md.htmlStash.rawHtmlBlocks))
+                return lines
+
+        converter.preprocessors.register(NotingCodeBlocks(converter), "fenced_code_block", 25)
+        _local.converter = converter
     return _local.converter
 
 
-def _as_rendered(text: str) -> tuple[list[str], list[str], list[str]]:
+def prose_markup(text: str) -> tuple[list[str], list[str], list[str]]:
     """Raw HTML, link targets and image sources as Python-Markdown parses
     ``text`` with the extensions prose is rendered with: a link target on the
     next line or HTML after an escaped backtick escapes line-by-line rules,
-    never the parser that renders the page."""
+    never the parser that renders the page.
+
+    The one detector of raw HTML in prose: validation reports what it finds, and
+    every output that carries prose (the page's sanitiser, the agent files) treats
+    the same fragments as raw HTML."""
     converter = _converter()
     converter.reset()
+    _local.code_blocks = range(0)
     rendered = converter.convert(text)
-    raw = [str(block) for block in converter.htmlStash.rawHtmlBlocks if str(block).lstrip().startswith("<")]
+    raw = [str(block) for index, block in enumerate(converter.htmlStash.rawHtmlBlocks)
+           if index not in _local.code_blocks and str(block).lstrip().startswith("<")]
     parts = _RenderedParts()
     parts.feed(rendered)
     parts.close()
@@ -152,19 +174,44 @@ def _position_of(text: str, fragment: str) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+def _positions_of(text: str, fragments: list[str]) -> list[tuple[int, int]]:
+    """Where each fragment is, taking for each the first occurrence no earlier fragment took."""
+    taken: set[int] = set()
+    positions = []
+    for fragment in fragments:
+        probe = fragment.strip().splitlines()[0][:40] if fragment.strip() else ""
+        index = text.find(probe) if probe else -1
+        while index >= 0 and index in taken:
+            index = text.find(probe, index + 1)
+        if index < 0:
+            positions.append(_position_of(text, fragment))
+            continue
+        taken.add(index)
+        positions.append((text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1))
+    return positions
+
+
 def _parser_problems(document: MarkdownDocument, line_problems: list[Diagnostic]) -> list[Diagnostic]:
+    """The parser's findings the line rules missed; and, where the parser finds no raw HTML at
+    all, the line rules' PB402 reports go (``\\<b>`` is text to the parser and the page)."""
     if not _MAY_HOLD_MARKUP.search(document.text):
-        return []
+        return line_problems
     shown, text = document.shown_as, document.text
-    raw, links, images = _as_rendered(text)
+    raw, links, images = prose_markup(text)
     problems: list[Diagnostic] = []
     if raw:  # links and images inside raw HTML are that HTML's problem, reported once
-        if not any(d.code == "PB402" for d in line_problems):
-            line, column = _position_of(text, raw[0])
-            problems.append(Diagnostic(shown, line, column, "PB402", "raw HTML is not allowed in pattern prose",
-                                       field="solution",
-                                       hint="use Markdown, or put the text in `code` if it is meant literally"))
-        return problems
+        # The parser decides what is raw HTML; the line rules only place it. A fragment on a line
+        # the line rules passed (HTML after an escaped backtick they took for a code span) is
+        # reported where it is found, so nothing the sanitiser removes goes unreported.
+        reported_lines = {d.line for d in line_problems if d.code == "PB402"}
+        for line, column in _positions_of(text, raw):
+            if line not in reported_lines:
+                reported_lines.add(line)
+                problems.append(Diagnostic(shown, line, column, "PB402", "raw HTML is not allowed in pattern prose",
+                                           field="solution",
+                                           hint="use Markdown, or put the text in `code` if it is meant literally"))
+        return line_problems + problems
+    line_problems = [d for d in line_problems if d.code != "PB402"]
     reported = {d.message for d in line_problems if d.code == "PB403"}
     for url in links:
         message = f"link target '{url[:60]}' is not allowed"
@@ -179,7 +226,7 @@ def _parser_problems(document: MarkdownDocument, line_problems: list[Diagnostic]
         line, column = _position_of(text, "](" + source if "](" + source in text else source)
         problems.append(Diagnostic(shown, line, column, "PB403", f"image '{source[:60]}' is not allowed",
                                    field="solution", hint=IMAGE_POLICY))
-    return problems
+    return line_problems + problems
 
 
 #: The one remote-image policy: prose shows no images at all (the sanitiser
@@ -237,4 +284,4 @@ def check_solution(document: MarkdownDocument,
                     shown, number, start + 1, "PB403",
                     f"link target '{url[:60]}' is not allowed", field="solution",
                     hint="links may use https:, mailto: or a relative path within the site"))
-    return problems + _parser_problems(document, problems)
+    return _parser_problems(document, problems)
