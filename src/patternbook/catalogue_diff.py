@@ -39,6 +39,7 @@ from patternbook.loader import (
     load_bundle,
     load_catalogue_source,
 )
+from patternbook.schema import DEFAULT_KIND
 from patternbook.schema.text import FORBIDDEN_CHARACTERS
 from patternbook.validation import validate_bundle, validate_catalogue_file
 from patternbook.validation import vocabulary_of as _vocabulary_of
@@ -93,6 +94,8 @@ class PatternChanges:
     title: str
     changes: list[FieldChange] = field(default_factory=list)
     renamed_from: str | None = None
+    kind: str = DEFAULT_KIND
+    """The bundle's kind in the head (``pattern``, ``anti-pattern``)."""
 
 
 @dataclass
@@ -557,9 +560,19 @@ def compare_pattern(old: dict[str, Any], new: dict[str, Any], head_slugs: set[st
     return changes
 
 
+def _kind(data: dict[str, Any]) -> str:
+    """A bundle's kind as it says it (raw YAML of an invalid bundle may say anything, or leave it out)."""
+    return str(data.get("kind") or DEFAULT_KIND)
+
+
 def _card(data: dict[str, Any]) -> dict[str, Any]:
-    return {"slug": data.get("slug"), "title": data.get("title"), "status": data.get("status"),
+    return {"slug": data.get("slug"), "kind": _kind(data), "title": data.get("title"), "status": data.get("status"),
             "summary": data.get("summary")}
+
+
+def _named_kind(kind: Any) -> str:
+    """``, anti-pattern`` to name a kind other than the default in a report line; nothing for a pattern."""
+    return "" if kind == DEFAULT_KIND else f", {kind}"
 
 
 def _fingerprint(data: dict[str, Any]) -> str:
@@ -586,7 +599,7 @@ def diff_catalogues(base: Side, head: Side) -> CatalogueDiff:
             renames[new_slug] = old_slug
     for new_slug, old_slug in sorted(renames.items()):
         new = head.patterns[new_slug]
-        entry = PatternChanges(new_slug, str(new.get("title")), renamed_from=old_slug)
+        entry = PatternChanges(new_slug, str(new.get("title")), renamed_from=old_slug, kind=_kind(new))
         entry.changes = compare_pattern(base.patterns[old_slug], new, head_slugs, base_slugs)
         result.changed.append(entry)
     result.added = [_card(head.patterns[s]) for s in added if s not in renames]
@@ -594,7 +607,8 @@ def diff_catalogues(base: Side, head: Side) -> CatalogueDiff:
     for slug in sorted(set(base.patterns) & set(head.patterns)):
         changes = compare_pattern(base.patterns[slug], head.patterns[slug], head_slugs, base_slugs)
         if changes:
-            result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), changes))
+            result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), changes,
+                                                 kind=_kind(head.patterns[slug])))
         else:
             result.unchanged += 1
     # A removal can break relations in patterns that did not change themselves.
@@ -605,7 +619,8 @@ def diff_catalogues(base: Side, head: Side) -> CatalogueDiff:
                   for kind, target in sorted({_relation_key(r) for r in _list(head.patterns[slug].get("relations"))})
                   if target not in head_slugs and target in base_slugs]
         if broken:
-            result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), broken))
+            result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), broken,
+                                                 kind=_kind(head.patterns[slug])))
             result.unchanged -= 1
     result.changed.sort(key=lambda c: (c.renamed_from is None, c.slug))
     result.vocabulary = _vocabulary_changes(base.vocabulary, head.vocabulary)
@@ -696,11 +711,12 @@ def _text_line(line: str) -> str:
 def _render_text(diff: CatalogueDiff) -> str:
     lines = [f"catalogue changes from {_side_label(diff.base)} to {_side_label(diff.head)}: {_counts(diff)}"]
     for card in diff.added:
-        lines.append(f"+ {card['slug']}: added ({card['title']}, {card['status']})")
+        lines.append(f"+ {card['slug']}: added ({card['title']}{_named_kind(card['kind'])}, {card['status']})")
     for card in diff.removed:
-        lines.append(f"- {card['slug']}: removed ({card['title']})")
+        lines.append(f"- {card['slug']}: removed ({card['title']}{_named_kind(card['kind'])})")
     for entry in diff.changed:
         head = f"~ {entry.slug}: renamed from {entry.renamed_from}" if entry.renamed_from else f"~ {entry.slug}"
+        head += f" ({entry.kind})" if entry.kind != DEFAULT_KIND else ""
         lines.append(head)
         lines += [f"    {change.message}" for change in entry.changes]
     lines += [f"* catalogue.yaml: {change.message}" for change in diff.vocabulary]
@@ -720,15 +736,16 @@ def _render_markdown(diff: CatalogueDiff) -> str:
     if diff.empty:
         lines += ["No pattern changed.", ""]
     if diff.added:
-        lines += ["### Added", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])}, {gfm(c['status'])}) — "
-                                      f"{gfm(c['summary'])}" for c in diff.added] + [""]
+        lines += ["### Added", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])}{gfm(_named_kind(c['kind']))}, "
+                                      f"{gfm(c['status'])}) — {gfm(c['summary'])}" for c in diff.added] + [""]
     if diff.removed:
-        lines += ["### Removed", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])})" for c in diff.removed] + [""]
+        lines += ["### Removed", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])}{gfm(_named_kind(c['kind']))})"
+                                        for c in diff.removed] + [""]
     if diff.changed:
         lines += ["### Changed", ""]
         for entry in diff.changed:
             renamed = f" — renamed from {gfm(entry.renamed_from)}" if entry.renamed_from else ""
-            lines.append(f"#### {gfm(entry.title)} ({gfm(entry.slug)}){renamed}")
+            lines.append(f"#### {gfm(entry.title)} ({gfm(entry.slug)}{gfm(_named_kind(entry.kind))}){renamed}")
             lines.append("")
             lines += [f"- {gfm(change.message)}" for change in entry.changes] or ["- no field changed"]
             lines.append("")
@@ -757,7 +774,7 @@ def diff_document(diff: CatalogueDiff) -> dict[str, Any]:
                     "changed": len(diff.changed) - len(diff.renamed), "unchanged": diff.unchanged},
         "added": diff.added,
         "removed": diff.removed,
-        "changed": [{"slug": c.slug, "title": c.title, "renamed_from": c.renamed_from,
+        "changed": [{"slug": c.slug, "kind": c.kind, "title": c.title, "renamed_from": c.renamed_from,
                      "changes": [{"field": f.field, "kind": f.kind, "message": f.message, "old": f.old, "new": f.new}
                                  for f in c.changes]} for c in diff.changed],
         "vocabulary": [{"field": f.field, "kind": f.kind, "message": f.message, "old": f.old, "new": f.new}

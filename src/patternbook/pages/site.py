@@ -31,7 +31,7 @@ from patternbook.pages.discovery import (
     discovery_pages,
 )
 from patternbook.pages.prose import render_prose
-from patternbook.schema import AntiPattern, Bundle, Diagram
+from patternbook.schema import AntiPattern, Bundle, Diagram, kind_of
 from patternbook.schema.retired_runtimes import RetiredRuntime, retired_runtimes
 from patternbook.schema.terms import IAC_TITLES, KIND_TITLES, PILLAR_TITLES, RELATION_TITLES, STATUS_TITLES
 
@@ -252,6 +252,7 @@ def _anti_pattern_page(catalogue: Catalogue, anti_pattern: AntiPattern, renderer
         neighbourhood=Markup(neighbourhoods[anti_pattern.slug]) if anti_pattern.slug in neighbourhoods else None,
         neighbours_not_drawn=_neighbours_not_drawn(catalogue, anti_pattern.slug),
         edit_url=edit_url,
+        **_history(options, anti_pattern),
     )
     front = {"title": anti_pattern.title, "description": anti_pattern.summary, "tags": list(anti_pattern.tags)}
     return GeneratedPage(pattern_page_path(anti_pattern.slug), front_matter(front) + content, edit_url)
@@ -263,17 +264,25 @@ def _neighbours_not_drawn(catalogue: Catalogue, slug: str) -> int:
     return max(0, len(catalogue.neighbours(slug)) - NEIGHBOURHOOD_LIMIT)
 
 
-def _history_note(history: CatalogueHistory | None, slug: str) -> str | None:
+def _history_note(history: CatalogueHistory | None, bundle: Bundle) -> str | None:
     """What a reader should know about the change history shown, if anything."""
     if history is None:
         return None
     if not history.available:
         return f"Change history unavailable: {history.note}."
-    if not history.of(slug).changes:
+    if not history.of(bundle.slug).changes:
+        noun = kind_of(bundle).noun
         if history.note:
-            return f"No change to this pattern in the history available here: {history.note}."
-        return "No commit touches this pattern yet."
+            return f"No change to this {noun} in the history available here: {history.note}."
+        return f"No commit touches this {noun} yet."
     return f"History is partial: {history.note}." if history.note else None
+
+
+def _history(options: SiteOptions, bundle: Bundle) -> dict[str, Any]:
+    """What every bundle page shows of its git history, whatever the bundle's kind:
+    the "Last changed" line and the change history with its note."""
+    return {"history": options.history.of(bundle.slug) if options.history else None,
+            "history_note": _history_note(options.history, bundle)}
 
 
 def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, options: SiteOptions,
@@ -302,8 +311,7 @@ def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, optio
         neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
         neighbours_not_drawn=_neighbours_not_drawn(catalogue, pattern.slug),
         edit_url=edit_url,
-        history=options.history.of(pattern.slug) if options.history else None,
-        history_note=_history_note(options.history, pattern.slug),
+        **_history(options, pattern),
         cost=cost_view(pattern.cost),
         today=options.today,
     )
