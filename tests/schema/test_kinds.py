@@ -97,6 +97,15 @@ def test_each_kind_is_described_and_held_by_the_catalogue(catalogue: Catalogue, 
     assert all(catalogue.entries[slug] is b for slug, b in catalogue.of_kind(kind).items())
 
 
+def test_every_per_kind_renderer_table_covers_exactly_the_registered_kinds() -> None:
+    from patternbook.pages.agents import DOCUMENT_BY_KIND, MARKDOWN_BY_KIND
+    from patternbook.pages.site import PAGE_BY_KIND
+    from patternbook.postbuild.search import RECORD_BY_KIND
+
+    for table in (PAGE_BY_KIND, MARKDOWN_BY_KIND, DOCUMENT_BY_KIND, RECORD_BY_KIND):
+        assert list(table) == KINDS
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_kind_page_shows_its_history_and_links_its_twins(site: Path, catalogue: Catalogue, kind: str) -> None:
     slug = one_of(catalogue, kind).slug

@@ -319,6 +319,15 @@ def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, optio
     return GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url)
 
 
+#: Per bundle kind, the function that plans its page.
+PAGE_BY_KIND = {"pattern": _pattern_page, "anti-pattern": _anti_pattern_page}
+
+
+def _bundle_page(catalogue: Catalogue, bundle: Bundle, renderer: _Renderer, options: SiteOptions,
+                 categories: dict[str, Any], neighbourhoods: dict[str, str]) -> GeneratedPage:
+    return PAGE_BY_KIND[bundle.kind](catalogue, bundle, renderer, options, categories, neighbourhoods)
+
+
 def _invalid_page(slug: str, diagnostics: list[Diagnostic], renderer: _Renderer) -> GeneratedPage:
     content = renderer.render("invalid-pattern.md.j2", slug=slug, diagnostics=diagnostics)
     return GeneratedPage(pattern_page_path(slug), front_matter({"title": slug}) + content)
@@ -337,11 +346,8 @@ def plan_bundle_page(catalogue: Catalogue, slug: str, options: SiteOptions, rend
     that fails validation, while previewing) the page listing ``diagnostics``."""
     categories = {c.id: c for c in catalogue.categories}
     neighbourhoods = (graphs or RelationGraphs()).neighbourhoods
-    if slug in catalogue.patterns:
-        return _pattern_page(catalogue, catalogue.patterns[slug], renderer, options, categories, neighbourhoods)
-    if slug in catalogue.anti_patterns:
-        return _anti_pattern_page(catalogue, catalogue.anti_patterns[slug], renderer, options, categories,
-                                  neighbourhoods)
+    if slug in catalogue.entries:
+        return _bundle_page(catalogue, catalogue.entries[slug], renderer, options, categories, neighbourhoods)
     return _invalid_page(slug, diagnostics or [], renderer)
 
 
@@ -363,11 +369,9 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
     neighbourhoods = graphs.neighbourhoods
     categories = {c.id: c for c in catalogue.categories}
 
-    for pattern in catalogue.patterns.values():
-        pages.append(_pattern_page(catalogue, pattern, renderer, options, categories, neighbourhoods))
-
-    for anti_pattern in catalogue.anti_patterns.values():
-        pages.append(_anti_pattern_page(catalogue, anti_pattern, renderer, options, categories, neighbourhoods))
+    for _, bundles in catalogue.by_kind():  # kind by kind, each by slug
+        pages += [_bundle_page(catalogue, bundle, renderer, options, categories, neighbourhoods)
+                  for bundle in bundles.values()]
 
     for slug, diagnostics in sorted((invalid or {}).items()):
         pages.append(_invalid_page(slug, diagnostics, renderer))
