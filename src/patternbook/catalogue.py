@@ -19,6 +19,7 @@ from patternbook.schema import (
     Series,
     Symptom,
 )
+from patternbook.schema.kinds import BUNDLE_KINDS, BundleKind
 from patternbook.schema.pattern import RelationType
 
 __all__ = ["NEIGHBOURHOOD_LIMIT", "REFACTOR_TO", "Catalogue", "RelationEdge"]
@@ -62,8 +63,18 @@ class Catalogue:
 
     @cached_property
     def entries(self) -> Mapping[str, Bundle]:
-        """Patterns and anti-patterns together, by slug: the nodes of relation graphs."""
-        return MappingProxyType(dict(sorted({**self.patterns, **self.anti_patterns}.items())))
+        """Bundles of every kind together, by slug: the nodes of relation graphs, and what
+        every output that lists or describes bundles iterates."""
+        return MappingProxyType(dict(sorted(
+            (slug, bundle) for kind in BUNDLE_KINDS for slug, bundle in self.of_kind(kind).items())))
+
+    def of_kind(self, kind: str) -> Mapping[str, Bundle]:
+        """The bundles of one kind (a name of :data:`~patternbook.schema.kinds.BUNDLE_KINDS`), by slug."""
+        return getattr(self, BUNDLE_KINDS[kind].catalogue_field)
+
+    def by_kind(self) -> list[tuple[BundleKind, Mapping[str, Bundle]]]:
+        """Every kind with its bundles, in the registry's order, kinds without bundles included."""
+        return [(kind, self.of_kind(name)) for name, kind in BUNDLE_KINDS.items()]
 
     @property
     def categories(self) -> tuple[Category, ...]:

@@ -105,13 +105,13 @@ def test_get_pattern_returns_the_five_answers(answers: dict[str, Any]) -> None:
     assert "## Components" in pattern["solution_markdown"]
     # The same document is published beside the page as patterns/circuit-breaker.json.
     from patternbook.catalogue import Catalogue
-    from patternbook.pages.agents import pattern_document
+    from patternbook.pages.agents import bundle_document
     from patternbook.validation import validate_paths
 
     report = validate_paths([PROJECT / "patterns"])
     catalogue = Catalogue.from_models(report.catalogue, report.patterns)
     assert {k: v for k, v in pattern.items() if k != "path"} == json.loads(
-        json.dumps(pattern_document(catalogue.patterns["circuit-breaker"])))
+        json.dumps(bundle_document(catalogue.patterns["circuit-breaker"])))
 
 
 def test_find_by_symptom_id_or_words(answers: dict[str, Any]) -> None:

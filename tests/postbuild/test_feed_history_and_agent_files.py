@@ -27,7 +27,14 @@ def shipped_patterns(site: Path) -> list[dict]:
     return json.loads((site / "catalogue.json").read_text(encoding="utf-8"))["patterns"]
 
 
-def test_feed_is_valid_atom_with_an_entry_per_pattern(built_site: Path) -> None:
+def shipped_bundles(site: Path) -> list[dict]:
+    """Bundles of every kind, from catalogue.json (one list per kind, after the vocabularies)."""
+    document = json.loads((site / "catalogue.json").read_text(encoding="utf-8"))
+    return [bundle for name, listed in document.items() if name not in ("categories", "series", "symptoms")
+            for bundle in listed]
+
+
+def test_feed_is_valid_atom_with_an_entry_per_bundle(built_site: Path) -> None:
     import feedparser
 
     feed = feedparser.parse((built_site / "feed.xml").read_bytes())
@@ -35,8 +42,8 @@ def test_feed_is_valid_atom_with_an_entry_per_pattern(built_site: Path) -> None:
     assert feed.version == "atom10"
     assert feed.feed.id and feed.feed.title == "Patternbook: what changed" and feed.feed.updated_parsed
     assert any(link.rel == "self" for link in feed.feed.links)
-    patterns = {p["slug"]: p for p in shipped_patterns(built_site)}
-    # Built outside git: each pattern once, dated by its last review (deprecated ones say so).
+    patterns = {p["slug"]: p for p in shipped_bundles(built_site)}
+    # Built outside git: each bundle once, dated by its last review (deprecated ones say so).
     assert len(feed.entries) == min(len(patterns), 50)
     for entry in feed.entries:
         assert entry.id and entry.title and entry.updated_parsed and entry.summary
@@ -45,7 +52,8 @@ def test_feed_is_valid_atom_with_an_entry_per_pattern(built_site: Path) -> None:
         kind = entry.tags[0].term
         assert kind in {"re-reviewed", "deprecated"}
         assert entry.updated.startswith(patterns[slug]["last_reviewed"])
-        assert entry.title.endswith(patterns[slug]["title"])
+        suffix = "" if patterns[slug]["kind"] == "pattern" else f" ({patterns[slug]['kind']})"
+        assert entry.title.endswith(patterns[slug]["title"] + suffix)
     dates = [entry.updated for entry in feed.entries]
     assert dates == sorted(dates, reverse=True)
 
@@ -119,7 +127,7 @@ def test_feed_from_git_names_what_each_commit_did(preview_site: Path) -> None:
     assert [(entry.tags[0].term, entry.title) for entry in feed.entries][:1] == [
         ("re-reviewed", "Re-reviewed: Minimal valid pattern")]
     assert {entry.tags[0].term for entry in feed.entries[1:]} == {"new"}
-    assert len(feed.entries) == 4
+    assert len(feed.entries) == 5  # the re-review, and each bundle (anti-pattern included) new
     assert feed.feed.updated.startswith("2026-03-01")
 
 

@@ -15,6 +15,7 @@ from patternbook.catalogue_diff.model import (
     Side,
 )
 from patternbook.loader import level_two_sections
+from patternbook.schema.kinds import DEFAULT_KIND
 
 # --- comparing ----------------------------------------------------------------------
 
@@ -280,9 +281,14 @@ def compare_pattern(old: dict[str, Any], new: dict[str, Any], head_slugs: set[st
     return changes
 
 
+def kind_named_in(data: dict[str, Any]) -> str:
+    """A bundle's kind as it says it (raw YAML of an invalid bundle may say anything, or leave it out)."""
+    return str(data.get("kind") or DEFAULT_KIND)
+
+
 def _card(data: dict[str, Any]) -> dict[str, Any]:
-    return {"slug": data.get("slug"), "title": data.get("title"), "status": data.get("status"),
-            "summary": data.get("summary")}
+    return {"slug": data.get("slug"), "kind": kind_named_in(data), "title": data.get("title"),
+            "status": data.get("status"), "summary": data.get("summary")}
 
 
 def _fingerprint(data: dict[str, Any]) -> str:
@@ -309,7 +315,7 @@ def diff_catalogues(base: Side, head: Side) -> CatalogueDiff:
             renames[new_slug] = old_slug
     for new_slug, old_slug in sorted(renames.items()):
         new = head.patterns[new_slug]
-        entry = PatternChanges(new_slug, str(new.get("title")), renamed_from=old_slug)
+        entry = PatternChanges(new_slug, str(new.get("title")), renamed_from=old_slug, kind=kind_named_in(new))
         entry.changes = compare_pattern(base.patterns[old_slug], new, head_slugs, base_slugs)
         result.changed.append(entry)
     result.added = [_card(head.patterns[s]) for s in added if s not in renames]
@@ -317,7 +323,8 @@ def diff_catalogues(base: Side, head: Side) -> CatalogueDiff:
     for slug in sorted(set(base.patterns) & set(head.patterns)):
         changes = compare_pattern(base.patterns[slug], head.patterns[slug], head_slugs, base_slugs)
         if changes:
-            result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), changes))
+            result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), changes,
+                                                 kind=kind_named_in(head.patterns[slug])))
         else:
             result.unchanged += 1
     # A removal can break relations in patterns that did not change themselves.
@@ -328,7 +335,8 @@ def diff_catalogues(base: Side, head: Side) -> CatalogueDiff:
                   for kind, target in sorted({_relation_key(r) for r in _list(head.patterns[slug].get("relations"))})
                   if target not in head_slugs and target in base_slugs]
         if broken:
-            result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), broken))
+            result.changed.append(PatternChanges(slug, str(head.patterns[slug].get("title")), broken,
+                                                 kind=kind_named_in(head.patterns[slug])))
             result.unchanged -= 1
     result.changed.sort(key=lambda c: (c.renamed_from is None, c.slug))
     result.vocabulary = _vocabulary_changes(base.vocabulary, head.vocabulary)

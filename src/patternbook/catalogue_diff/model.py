@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from patternbook.schema.kinds import DEFAULT_KIND
+
 #: Two bundles whose text is at least this similar are one pattern renamed, not a removal and an addition.
 RENAME_SIMILARITY = 0.6
 #: Two failure edges whose "fails" text is at least this similar are one edge reworded.
@@ -44,6 +46,8 @@ class PatternChanges:
     title: str
     changes: list[FieldChange] = field(default_factory=list)
     renamed_from: str | None = None
+    kind: str = DEFAULT_KIND
+    """The bundle's kind in the head (``pattern``, ``anti-pattern``)."""
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from patternbook.catalogue_diff.model import CatalogueDiff, Side
 from patternbook.escaping import escape_gfm_text
+from patternbook.schema.kinds import DEFAULT_KIND
 from patternbook.schema.text import FORBIDDEN_CHARACTERS
 
 #: The output formats of ``patternbook diff``, in the order ``--format`` lists them.
@@ -62,14 +63,20 @@ def _text_line(line: str) -> str:
     return line.replace("##[", "## [")
 
 
+def _named_kind(kind: Any) -> str:
+    """``, anti-pattern`` to name a kind other than the default in a report line; nothing for a pattern."""
+    return "" if kind == DEFAULT_KIND else f", {kind}"
+
+
 def _render_text(diff: CatalogueDiff) -> str:
     lines = [f"catalogue changes from {_side_label(diff.base)} to {_side_label(diff.head)}: {_counts(diff)}"]
     for card in diff.added:
-        lines.append(f"+ {card['slug']}: added ({card['title']}, {card['status']})")
+        lines.append(f"+ {card['slug']}: added ({card['title']}{_named_kind(card['kind'])}, {card['status']})")
     for card in diff.removed:
-        lines.append(f"- {card['slug']}: removed ({card['title']})")
+        lines.append(f"- {card['slug']}: removed ({card['title']}{_named_kind(card['kind'])})")
     for entry in diff.changed:
         head = f"~ {entry.slug}: renamed from {entry.renamed_from}" if entry.renamed_from else f"~ {entry.slug}"
+        head += f" ({entry.kind})" if entry.kind != DEFAULT_KIND else ""
         lines.append(head)
         lines += [f"    {change.message}" for change in entry.changes]
     lines += [f"* catalogue.yaml: {change.message}" for change in diff.vocabulary]
@@ -89,15 +96,16 @@ def _render_markdown(diff: CatalogueDiff) -> str:
     if diff.empty:
         lines += ["No pattern changed.", ""]
     if diff.added:
-        lines += ["### Added", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])}, {gfm(c['status'])}) — "
-                                      f"{gfm(c['summary'])}" for c in diff.added] + [""]
+        lines += ["### Added", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])}{gfm(_named_kind(c['kind']))}, "
+                                      f"{gfm(c['status'])}) — {gfm(c['summary'])}" for c in diff.added] + [""]
     if diff.removed:
-        lines += ["### Removed", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])})" for c in diff.removed] + [""]
+        lines += ["### Removed", ""] + [f"- **{gfm(c['title'])}** ({gfm(c['slug'])}{gfm(_named_kind(c['kind']))})"
+                                        for c in diff.removed] + [""]
     if diff.changed:
         lines += ["### Changed", ""]
         for entry in diff.changed:
             renamed = f" — renamed from {gfm(entry.renamed_from)}" if entry.renamed_from else ""
-            lines.append(f"#### {gfm(entry.title)} ({gfm(entry.slug)}){renamed}")
+            lines.append(f"#### {gfm(entry.title)} ({gfm(entry.slug)}{gfm(_named_kind(entry.kind))}){renamed}")
             lines.append("")
             lines += [f"- {gfm(change.message)}" for change in entry.changes] or ["- no field changed"]
             lines.append("")
@@ -126,7 +134,7 @@ def diff_document(diff: CatalogueDiff) -> dict[str, Any]:
                     "changed": len(diff.changed) - len(diff.renamed), "unchanged": diff.unchanged},
         "added": diff.added,
         "removed": diff.removed,
-        "changed": [{"slug": c.slug, "title": c.title, "renamed_from": c.renamed_from,
+        "changed": [{"slug": c.slug, "kind": c.kind, "title": c.title, "renamed_from": c.renamed_from,
                      "changes": [{"field": f.field, "kind": f.kind, "message": f.message, "old": f.old, "new": f.new}
                                  for f in c.changes]} for c in diff.changed],
         "vocabulary": [{"field": f.field, "kind": f.kind, "message": f.message, "old": f.old, "new": f.new}

@@ -90,7 +90,8 @@ def build_server(catalogue: Catalogue) -> MCPServer:
     @server.tool(annotations=read_only)
     def get_pattern(slug: SlugArgument) -> dict[str, Any]:
         """One pattern with its five answers (pressure, when not to use it, failure edges in order, cost,
-        operations) as structured data, plus its solution, repositories and relations."""
+        operations) as structured data, plus its solution, repositories and relations. An anti-pattern's
+        slug answers with its signals, failure edges and the patterns to refactor toward; ``kind`` says which."""
         return answer(queries.get_pattern, slug)
 
     @server.tool(annotations=read_only)

@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from patternbook.catalogue import Catalogue
-from patternbook.pages.agents import pattern_document
-from patternbook.schema import PILLARS, Pattern
+from patternbook.pages.agents import bundle_document
+from patternbook.schema import PILLARS, Bundle, Pattern
 
 __all__ = [
     "CatalogueQueryError",
@@ -49,6 +49,16 @@ def _pattern_or_error(catalogue: Catalogue, slug: str) -> Pattern:
         hint = f"; did you mean {', '.join(close)}?" if close else "; use search_patterns to find slugs"
         raise CatalogueQueryError(f"no pattern '{slug}'{hint}")
     return pattern
+
+
+def _bundle_or_error(catalogue: Catalogue, slug: str) -> Bundle:
+    """A bundle of any kind by slug, or an error naming the closest slugs of every kind."""
+    bundle = catalogue.entries.get(slug)
+    if bundle is None:
+        close = [s for s in catalogue.entries if set(_words(slug)) & set(_words(s))][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; use search_patterns to find slugs"
+        raise CatalogueQueryError(f"no pattern '{slug}'{hint}")
+    return bundle
 
 
 def pattern_card(pattern: Pattern) -> dict[str, Any]:
@@ -114,9 +124,11 @@ def search_patterns(catalogue: Catalogue, query: str = "", *, category: str | No
 
 
 def get_pattern(catalogue: Catalogue, slug: str) -> dict[str, Any]:
-    """One pattern with its five answers first, then everything else it says
-    (the same document as the ``patterns/<slug>.json`` file beside its page)."""
-    return {**pattern_document(_pattern_or_error(catalogue, slug)), "path": PAGE_PATH.format(slug=slug)}
+    """One bundle of any kind: a pattern with its five answers first, an anti-pattern with
+    its signals, failure edges and way out first, then everything else it says (the same
+    document as the ``patterns/<slug>.json`` file beside its page), with its ``kind``."""
+    bundle = _bundle_or_error(catalogue, slug)
+    return {**bundle_document(bundle), "path": PAGE_PATH.format(slug=slug)}
 
 
 def find_by_symptom(catalogue: Catalogue, symptom: str) -> dict[str, Any]:

@@ -1,5 +1,10 @@
-"""The library for assistants and tools: each pattern as plain Markdown and as
+"""The library for assistants and tools: each bundle as plain Markdown and as
 structured data, and ``llms.txt``, the index a language model reads first.
+
+Every bundle kind has its own pair of renderers (:data:`MARKDOWN_BY_KIND`,
+:data:`DOCUMENT_BY_KIND`), since the kinds answer different questions; callers
+go through :func:`bundle_markdown` and :func:`bundle_document`, so a kind without
+renderers fails a test instead of going without its files.
 
 Plain text, not HTML: these files are served as ``.md``, ``.json`` and ``.txt``,
 so no browser renders contributor text from them as markup. But the readers of
@@ -16,16 +21,29 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from patternbook.catalogue import Catalogue
 from patternbook.escaping import markdown_link_url, markdown_text
 from patternbook.pages.cost import count_text, price_text
-from patternbook.schema import Pattern, format_amount
+from patternbook.schema import DEFAULT_KIND, AntiPattern, Bundle, Pattern, format_amount
 from patternbook.schema.retired_runtimes import retired_runtimes
+from patternbook.schema.terms import PILLAR_TITLES
 from patternbook.validation.markdown_rules import prose_markup
 
-__all__ = ["agent_prose", "llms_txt", "pattern_document", "pattern_markdown"]
+__all__ = [
+    "DOCUMENT_BY_KIND",
+    "MARKDOWN_BY_KIND",
+    "agent_prose",
+    "anti_pattern_document",
+    "anti_pattern_markdown",
+    "bundle_document",
+    "bundle_markdown",
+    "llms_txt",
+    "pattern_document",
+    "pattern_markdown",
+]
 
 _t, _u = markdown_text, markdown_link_url
 #: An image's ``!`` (inline ``![alt](src)`` or reference ``![alt][ref]``).
@@ -43,6 +61,7 @@ def agent_prose(markdown: str) -> str:
     if images:
         markdown = _IMAGE_MARK.sub(lambda _: "\\!", markdown)
     return markdown
+
 
 FIVE_QUESTIONS = ("the pressure that makes the shape necessary, when not to use it, its failure edges (what "
                   "breaks first), what it costs with its assumptions, and what it takes to operate")
@@ -183,6 +202,93 @@ def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def anti_pattern_document(anti_pattern: AntiPattern) -> dict[str, Any]:
+    """One anti-pattern with what it is, how it fails and the way out first, then everything else it says."""
+    data = anti_pattern.model_dump(mode="json", exclude={"diagrams"})
+    edges = data.pop("failure_edges")
+    return {
+        "slug": anti_pattern.slug,
+        "kind": anti_pattern.kind,
+        "title": anti_pattern.title,
+        "summary": anti_pattern.summary,
+        "category": anti_pattern.category,
+        "status": anti_pattern.status,
+        "tags": list(anti_pattern.tags),
+        "answers": {
+            "pressure": data.pop("pressure"),
+            "signals": data.pop("signals"),
+            "failure_edges": [{"order": index + 1, "breaks_first": index == 0, **edge}
+                              for index, edge in enumerate(edges)],
+            "refactor_to": data.pop("refactor_to"),
+            "tolerable_when": data.pop("tolerable_when"),
+        },
+        "harms": anti_pattern.harms.served(),
+        "symptoms": data.pop("symptoms"),
+        "solution_markdown": data.pop("solution"),
+        "diagrams": [{"id": d.id, "title": d.title, "caption": d.caption, "alt": d.alt}
+                     for d in anti_pattern.diagrams],
+        **{key: data[key] for key in ("owners", "last_reviewed", "review_interval_days", "superseded_by",
+                                      "relations", "references", "known_uses")},
+    }
+
+
+def anti_pattern_markdown(anti_pattern: AntiPattern, catalogue: Catalogue) -> str:
+    """The anti-pattern as plain Markdown: what it looks like, why teams fall into it,
+    the signals, how it fails and the way out. No HTML, nothing a model must skip."""
+    category = next((c.title for c in catalogue.categories if c.id == anti_pattern.category), anti_pattern.category)
+    lines = [
+        f"# {_t(anti_pattern.title)}", "",
+        f"> {_t(anti_pattern.summary)}", "",
+        f"Kind: anti-pattern, a shape to recognise and leave. Category: {_t(category)}. Status: {anti_pattern.status}. "
+        f"Last reviewed: {anti_pattern.last_reviewed.isoformat()}. Tags: {', '.join(anti_pattern.tags)}.", "",
+    ]
+    if anti_pattern.status == "deprecated" and anti_pattern.superseded_by:
+        lines += [f"Deprecated: read {anti_pattern.superseded_by} instead.", ""]
+    # solution.md's own sections ("Shape", "Way out") sit one level below "What it looks like" here.
+    lines += ["## What it looks like", "", re.sub(r"(?m)^## ", "### ", agent_prose(anti_pattern.solution).strip()), ""]
+    lines += ["## Why teams fall into it", "", _t(anti_pattern.pressure.force.strip()), ""]
+    lines += ["## Signals that you are in it", "", *_items(anti_pattern.signals), ""]
+    lines += ["## How it fails", "", "In order: the first is what breaks first.", ""]
+    for index, edge in enumerate(anti_pattern.failure_edges, start=1):
+        first = " (breaks first)" if index == 1 else ""
+        lines += [f"{index}. **{_t(edge.fails)}**{first}", f"   - Trigger: {_t(edge.trigger)}",
+                  f"   - Blast radius: {_t(edge.blast_radius)}", f"   - How you notice: {_t(edge.detection)}",
+                  f"   - While you are still in it: {_t(edge.mitigation)}", f"   - Recovery: {_t(edge.recovery)}"]
+    lines += ["", "## When living with it is reasonable", "", *_items(anti_pattern.tolerable_when), ""]
+    lines += ["## Refactor toward", "", "Patterns to move toward, the first step first:", ""]
+    lines += [f"{index}. {step.pattern}: {_t(step.why)}"
+              for index, step in enumerate(anti_pattern.refactor_to, start=1)]
+    lines += ["", "## Pillars it erodes", ""] + [f"- {PILLAR_TITLES[name].lower()}: {_t(reason)}"
+                                                 for name, reason in anti_pattern.harms.served().items()]
+    if anti_pattern.relations:
+        lines += ["", "## Related anti-patterns", ""]
+        lines += [f"- {relation.type.replace('_', ' ')}: {relation.pattern}"
+                  + (f" — {_t(relation.note)}" if relation.note else "") for relation in anti_pattern.relations]
+    if anti_pattern.known_uses:
+        lines += ["", "## Seen in", "", *_items(anti_pattern.known_uses)]
+    if anti_pattern.references:
+        lines += ["", "## References", ""] + [f"- [{_t(r.title)}]({_u(str(r.url))})" for r in anti_pattern.references]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+#: Per bundle kind, its Markdown twin (``patterns/<slug>.md``) and its JSON document
+#: (``patterns/<slug>.json``, and MCP's ``get_pattern``).
+MARKDOWN_BY_KIND: dict[str, Callable[[Any, Catalogue], str]] = {
+    "pattern": pattern_markdown, "anti-pattern": anti_pattern_markdown}
+DOCUMENT_BY_KIND: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "pattern": pattern_document, "anti-pattern": anti_pattern_document}
+
+
+def bundle_markdown(bundle: Bundle, catalogue: Catalogue) -> str:
+    """A bundle of any kind as plain Markdown."""
+    return MARKDOWN_BY_KIND[bundle.kind](bundle, catalogue)
+
+
+def bundle_document(bundle: Bundle) -> dict[str, Any]:
+    """A bundle of any kind as structured data, saying which kind it is."""
+    return {"kind": bundle.kind, **DOCUMENT_BY_KIND[bundle.kind](bundle)}
+
+
 def llms_txt(catalogue: Catalogue, site_name: str, description: str | None, link: Any) -> str:
     """``llms.txt``: what the library is, then a link per pattern with its one-line summary,
     grouped by category. ``link(path)`` turns a site path into the address to print."""
@@ -198,6 +304,15 @@ def llms_txt(catalogue: Catalogue, site_name: str, description: str | None, link
         lines += [f"## {_t(category.title)}", ""]
         lines += [f"- [{_t(p.title)}]({_u(link(f'patterns/{p.slug}.md'))}): {_t(p.summary)}"
                   + (" (deprecated)" if p.status == "deprecated" else "") for p in members]
+        lines.append("")
+    # Every other kind gets a section of its own after the patterns, each bundle linked the same way.
+    for kind, bundles in catalogue.by_kind():
+        if kind.name == DEFAULT_KIND or not bundles:
+            continue
+        lines += [f"## {kind.plural}", "", f"Each is {kind.description}.", ""]
+        lines += [f"- [{_t(b.title)}]({_u(link(f'patterns/{b.slug}.md'))}): {_t(b.summary)}"
+                  + (" (deprecated)" if b.status == "deprecated" else "")
+                  for b in sorted(bundles.values(), key=lambda b: b.title.casefold())]
         lines.append("")
     lines += ["## Optional", "",
               f"- [Catalogue as JSON]({_u(link('catalogue.json'))}): every pattern as structured data, with its schema "

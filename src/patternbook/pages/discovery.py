@@ -173,32 +173,32 @@ def discovery_nav(catalogue: Catalogue) -> list[dict[str, Any]]:
 def catalogue_document(catalogue: Catalogue) -> dict[str, Any]:
     """``catalogue.json``: the validated catalogue as data for other tools.
 
-    Anti-patterns get their own list, so a tool reading ``patterns`` for costs or
-    repositories never meets an entry without them; both carry ``kind``.
+    Each bundle kind gets its own list (named as the catalogue's mapping of it), so a
+    tool reading ``patterns`` for costs or repositories never meets an entry without
+    them; every entry carries ``kind``.
     """
     return {
         "categories": [c.model_dump(mode="json") for c in catalogue.categories],
         "series": [s.model_dump(mode="json") for s in catalogue.series],
         "symptoms": [s.model_dump(mode="json") for s in catalogue.symptoms],
-        "patterns": [p.model_dump(mode="json", by_alias=True) for p in catalogue.patterns.values()],
-        "anti_patterns": [a.model_dump(mode="json", by_alias=True) for a in catalogue.anti_patterns.values()],
+        **{kind.catalogue_field: [b.model_dump(mode="json", by_alias=True) for b in bundles.values()]
+           for kind, bundles in catalogue.by_kind()},
     }
 
 
 def catalogue_document_schema() -> dict[str, Any]:
     """JSON Schema of ``catalogue.json``, generated from the same models."""
-    from pydantic import BaseModel
+    from pydantic import create_model
 
-    from patternbook.schema import Category, Series, Symptom
+    from patternbook.schema import BUNDLE_KINDS, Category, Series, Symptom
 
-    class CatalogueDocument(BaseModel):
-        categories: list[Category]
-        series: list[Series]
-        symptoms: list[Symptom]
-        patterns: list[Pattern]
-        anti_patterns: list[AntiPattern]
+    # One list per bundle kind, as catalogue_document writes them; the schema's title is the model's name.
+    document_model = create_model(
+        "CatalogueDocument", categories=(list[Category], ...), series=(list[Series], ...),
+        symptoms=(list[Symptom], ...),
+        **{kind.catalogue_field: (list[kind.model], ...) for kind in BUNDLE_KINDS.values()})  # type: ignore[call-overload]
 
-    schema = CatalogueDocument.model_json_schema(by_alias=True, mode="serialization")
+    schema = document_model.model_json_schema(by_alias=True, mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Patternbook catalogue.json"
     return schema

@@ -31,7 +31,7 @@ from patternbook.pages.discovery import (
     discovery_pages,
 )
 from patternbook.pages.prose import render_prose
-from patternbook.schema import AntiPattern, Bundle, Diagram
+from patternbook.schema import AntiPattern, Bundle, Diagram, kind_of
 from patternbook.schema.diagram import DOWNLOAD_FORMAT_NAMES
 from patternbook.schema.retired_runtimes import RetiredRuntime, retired_runtimes
 from patternbook.schema.terms import IAC_TITLES, KIND_TITLES, PILLAR_TITLES, RELATION_TITLES, STATUS_TITLES
@@ -247,6 +247,7 @@ def _anti_pattern_page(catalogue: Catalogue, anti_pattern: AntiPattern, renderer
         neighbourhood=Markup(neighbourhoods[anti_pattern.slug]) if anti_pattern.slug in neighbourhoods else None,
         neighbours_not_drawn=_neighbours_not_drawn(catalogue, anti_pattern.slug),
         edit_url=edit_url,
+        **_history(options, anti_pattern),
     )
     front = {"title": anti_pattern.title, "description": anti_pattern.summary, "tags": list(anti_pattern.tags)}
     return GeneratedPage(pattern_page_path(anti_pattern.slug), front_matter(front) + content, edit_url)
@@ -258,17 +259,25 @@ def _neighbours_not_drawn(catalogue: Catalogue, slug: str) -> int:
     return max(0, len(catalogue.neighbours(slug)) - NEIGHBOURHOOD_LIMIT)
 
 
-def _history_note(history: CatalogueHistory | None, slug: str) -> str | None:
+def _history_note(history: CatalogueHistory | None, bundle: Bundle) -> str | None:
     """What a reader should know about the change history shown, if anything."""
     if history is None:
         return None
     if not history.available:
         return f"Change history unavailable: {history.note}."
-    if not history.of(slug).changes:
+    if not history.of(bundle.slug).changes:
+        noun = kind_of(bundle).noun
         if history.note:
-            return f"No change to this pattern in the history available here: {history.note}."
-        return "No commit touches this pattern yet."
+            return f"No change to this {noun} in the history available here: {history.note}."
+        return f"No commit touches this {noun} yet."
     return f"History is partial: {history.note}." if history.note else None
+
+
+def _history(options: SiteOptions, bundle: Bundle) -> dict[str, Any]:
+    """What every bundle page shows of its git history, whatever the bundle's kind:
+    the "Last changed" line and the change history with its note."""
+    return {"history": options.history.of(bundle.slug) if options.history else None,
+            "history_note": _history_note(options.history, bundle)}
 
 
 def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, options: SiteOptions,
@@ -297,13 +306,21 @@ def _pattern_page(catalogue: Catalogue, pattern: Any, renderer: _Renderer, optio
         neighbourhood=Markup(neighbourhoods[pattern.slug]) if pattern.slug in neighbourhoods else None,
         neighbours_not_drawn=_neighbours_not_drawn(catalogue, pattern.slug),
         edit_url=edit_url,
-        history=options.history.of(pattern.slug) if options.history else None,
-        history_note=_history_note(options.history, pattern.slug),
+        **_history(options, pattern),
         cost=cost_view(pattern.cost),
         today=options.today,
     )
     front = {"title": pattern.title, "description": pattern.summary, "tags": list(pattern.tags)}
     return GeneratedPage(pattern_page_path(pattern.slug), front_matter(front) + content, edit_url)
+
+
+#: Per bundle kind, the function that plans its page.
+PAGE_BY_KIND = {"pattern": _pattern_page, "anti-pattern": _anti_pattern_page}
+
+
+def _bundle_page(catalogue: Catalogue, bundle: Bundle, renderer: _Renderer, options: SiteOptions,
+                 categories: dict[str, Any], neighbourhoods: dict[str, str]) -> GeneratedPage:
+    return PAGE_BY_KIND[bundle.kind](catalogue, bundle, renderer, options, categories, neighbourhoods)
 
 
 def _invalid_page(slug: str, diagnostics: list[Diagnostic], renderer: _Renderer) -> GeneratedPage:
@@ -324,11 +341,8 @@ def plan_bundle_page(catalogue: Catalogue, slug: str, options: SiteOptions, rend
     that fails validation, while previewing) the page listing ``diagnostics``."""
     categories = {c.id: c for c in catalogue.categories}
     neighbourhoods = (graphs or RelationGraphs()).neighbourhoods
-    if slug in catalogue.patterns:
-        return _pattern_page(catalogue, catalogue.patterns[slug], renderer, options, categories, neighbourhoods)
-    if slug in catalogue.anti_patterns:
-        return _anti_pattern_page(catalogue, catalogue.anti_patterns[slug], renderer, options, categories,
-                                  neighbourhoods)
+    if slug in catalogue.entries:
+        return _bundle_page(catalogue, catalogue.entries[slug], renderer, options, categories, neighbourhoods)
     return _invalid_page(slug, diagnostics or [], renderer)
 
 
@@ -350,11 +364,9 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
     neighbourhoods = graphs.neighbourhoods
     categories = {c.id: c for c in catalogue.categories}
 
-    for pattern in catalogue.patterns.values():
-        pages.append(_pattern_page(catalogue, pattern, renderer, options, categories, neighbourhoods))
-
-    for anti_pattern in catalogue.anti_patterns.values():
-        pages.append(_anti_pattern_page(catalogue, anti_pattern, renderer, options, categories, neighbourhoods))
+    for _, bundles in catalogue.by_kind():  # kind by kind, each by slug
+        pages += [_bundle_page(catalogue, bundle, renderer, options, categories, neighbourhoods)
+                  for bundle in bundles.values()]
 
     for slug, diagnostics in sorted((invalid or {}).items()):
         pages.append(_invalid_page(slug, diagnostics, renderer))

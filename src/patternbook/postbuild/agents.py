@@ -1,6 +1,6 @@
 """Files for assistants and tools: ``llms.txt`` at the site root, and each
-pattern as plain Markdown (``patterns/<slug>.md``) and JSON (``patterns/<slug>.json``)
-beside its page, which links them.
+bundle, of every kind, as plain Markdown (``patterns/<slug>.md``) and JSON
+(``patterns/<slug>.json``) beside its page, which links them.
 
 The page template marks the two links (``<a data-pb-format="md">``) without an
 href; it is written here, relative to wherever the engine put the page, because
@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from patternbook.escaping import strict_json
-from patternbook.pages.agents import llms_txt, pattern_document, pattern_markdown
+from patternbook.pages.agents import bundle_document, bundle_markdown, llms_txt
 
 if TYPE_CHECKING:
     from patternbook.postbuild.context import PostBuildContext
@@ -30,9 +30,9 @@ def write_agent_files(context: PostBuildContext) -> None:
         return
     folder = context.site_dir / "patterns"
     folder.mkdir(parents=True, exist_ok=True)
-    for slug, pattern in catalogue.patterns.items():
-        (folder / f"{slug}.md").write_text(pattern_markdown(pattern, catalogue), encoding="utf-8")
-        (folder / f"{slug}.json").write_text(strict_json(pattern_document(pattern)), encoding="utf-8")
+    for slug, bundle in catalogue.entries.items():
+        (folder / f"{slug}.md").write_text(bundle_markdown(bundle, catalogue), encoding="utf-8")
+        (folder / f"{slug}.json").write_text(strict_json(bundle_document(bundle)), encoding="utf-8")
         _link_formats(context, slug)
     text = llms_txt(catalogue, context.site_name, context.site_description, context.address)
     (context.site_dir / LLMS_PATH).write_text(text, encoding="utf-8")

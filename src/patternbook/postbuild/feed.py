@@ -1,9 +1,12 @@
-"""``feed.xml``: an Atom feed of new, changed, re-reviewed and deprecated patterns.
+"""``feed.xml``: an Atom feed of new, changed, re-reviewed and deprecated bundles.
 
-Entries come from git history (one per commit and pattern, classified by what
+Entries come from git history (one per commit and bundle, classified by what
 the commit did to ``pattern.yaml``), so the feed is the same for a given commit
-and needs no clock. Outside git, each pattern appears once, dated by its last
+and needs no clock. Outside git, each bundle appears once, dated by its last
 review (or as deprecated), which is still a useful "what's current" feed.
+Bundles of every kind are listed; an entry for a kind other than a pattern
+names its kind in the title and as a category, so nobody adopts an anti-pattern
+from the feed.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import uuid
 from typing import TYPE_CHECKING
 
 from patternbook.history import ChangeEvent
+from patternbook.schema import DEFAULT_KIND, kind_of
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from patternbook.postbuild.context import PostBuildContext
-    from patternbook.schema import Pattern
+    from patternbook.schema import Bundle
 
 __all__ = ["FEED_ENTRIES", "FEED_PATH", "KIND_TITLES", "write_feed"]
 
@@ -33,8 +39,8 @@ def _id(context: PostBuildContext, *parts: str) -> str:
     return uuid.uuid5(_ID_NAMESPACE, "/".join([context.site_name, *parts])).urn
 
 
-def _fallback_events(patterns: dict[str, Pattern]) -> list[tuple[str, str, datetime.datetime, str]]:
-    """Without git: each pattern once, dated by its last review."""
+def _fallback_events(patterns: Mapping[str, Bundle]) -> list[tuple[str, str, datetime.datetime, str]]:
+    """Without git: each bundle once, dated by its last review."""
     events = []
     for slug, pattern in patterns.items():
         moment = datetime.datetime.combine(pattern.last_reviewed, datetime.time(), tzinfo=datetime.UTC)
@@ -43,7 +49,7 @@ def _fallback_events(patterns: dict[str, Pattern]) -> list[tuple[str, str, datet
     return sorted(events, key=lambda e: (e[2], e[0]), reverse=True)
 
 
-def _git_events(events: tuple[ChangeEvent, ...], patterns: dict[str, Pattern]):
+def _git_events(events: tuple[ChangeEvent, ...], patterns: Mapping[str, Bundle]):
     return [(e.slug, e.kind, e.change.when, e.change.subject, e.change.commit)
             for e in events if e.slug in patterns]
 
@@ -54,7 +60,7 @@ def write_feed(context: PostBuildContext) -> None:
     build = context.build
     if build.catalogue is None:
         return
-    patterns = dict(build.catalogue.patterns)
+    patterns = build.catalogue.entries
     history = build.history
     if history is not None and history.available:
         entries = [(slug, kind, when, subject, commit)
@@ -77,10 +83,14 @@ def write_feed(context: PostBuildContext) -> None:
         pattern = patterns[slug]
         entry = feed.add_entry(order="append")
         entry.id(_id(context, context.page_path(slug), f"{kind}-{commit or when.date().isoformat()}"))
-        entry.title(f"{KIND_TITLES[kind]}: {pattern.title}")
+        bundle_kind = kind_of(pattern)
+        named = "" if bundle_kind.name == DEFAULT_KIND else f" ({bundle_kind.noun})"
+        entry.title(f"{KIND_TITLES[kind]}: {pattern.title}{named}")
         entry.link(href=context.address(context.page_path(slug)), rel="alternate", type="text/html")
         entry.updated(when)
         entry.category(term=kind, label=KIND_TITLES[kind])
+        if bundle_kind.name != DEFAULT_KIND:
+            entry.category(term=bundle_kind.name, label=bundle_kind.title)
         detail = f"{subject}" + (f" ({commit[:10]})" if commit else "")
         entry.summary(f"{pattern.summary} — {detail}")
         if kind == "deprecated" and pattern.superseded_by:

@@ -28,13 +28,14 @@ from patternbook.catalogue import Catalogue
 from patternbook.errors import PatternbookError
 from patternbook.pages import FACET_TITLES, facet_vocabulary, pattern_facets
 from patternbook.postbuild.pagefind_order import stabilise_filter_order
-from patternbook.schema import Pattern
+from patternbook.schema import AntiPattern, Bundle, Pattern, kind_of
 from patternbook.schema.terms import STATUS_TITLES
 
 if TYPE_CHECKING:  # the package imports this module to list the step
     from patternbook.postbuild.context import PostBuildContext
 
-__all__ = ["SEARCH_FOLDER", "SearchRecord", "SearchSetupError", "search_index_step", "search_records"]
+__all__ = ["SEARCH_FOLDER", "SearchRecord", "SearchSetupError", "bundle_record", "search_index_step",
+           "search_records"]
 
 #: Where the index lands in the site; the search script loads ``<base>/pagefind/pagefind.js``.
 SEARCH_FOLDER = "pagefind"
@@ -119,16 +120,65 @@ def pattern_record(pattern: Pattern, catalogue: Catalogue, url: str) -> SearchRe
         _block(TAG_WEIGHT, [" ".join(t.replace("-", " ") for t in pattern.tags), categories[pattern.category]]),
         _block(USE_WEIGHT, [*pattern.when_to_use, *(e.fails for e in edges), *(e.trigger for e in edges)]),
         _block(PROSE_WEIGHT, prose, tag="div"),
-        _hidden("meta", "kind", "Pattern"),
+        _hidden("meta", "kind", kind_of(pattern).title),
         _hidden("meta", "category", categories[pattern.category]),
         _hidden("meta", "status", STATUS_TITLES[pattern.status]),
     ]
     for name, values in pattern_facets(pattern).items():
-        if name in FACET_TITLES:  # the search dialog filters by these; only patterns are indexed, so no kind
+        if name in FACET_TITLES:  # the search dialog filters by these (not by kind: the result says it)
             parts += [_hidden("filter", name, value) for value in values]
     # Not offered as a filter: the search script looks patterns up by the symptom a query restates.
     parts += [_hidden("filter", SYMPTOM_FILTER, symptom) for symptom in pattern.pressure.symptoms]
     return SearchRecord(url, _document("".join(parts)))
+
+
+def anti_pattern_record(anti_pattern: AntiPattern, catalogue: Catalogue, url: str) -> SearchRecord:
+    """An anti-pattern weighted as a pattern is: what it is called, the symptoms it produces and
+    why teams fall into it outrank its prose. It carries no symptom filter: the search script
+    narrows a query that restates a symptom to the patterns answering it."""
+    categories = {c.id: c.title for c in catalogue.categories}
+    symptoms = {s.id: s.title for s in catalogue.symptoms}
+    edges = anti_pattern.failure_edges
+    prose = [anti_pattern.solution,
+             *(text for e in edges for text in (e.blast_radius, e.detection, e.mitigation, e.recovery)),
+             *(step.why for step in anti_pattern.refactor_to), *anti_pattern.known_uses,
+             *(r.note or "" for r in anti_pattern.relations)]
+    parts = [
+        f'<h1 data-pagefind-weight="{TITLE_WEIGHT}" data-pagefind-meta="title">{_text(anti_pattern.title)}</h1>\n',
+        f'<p data-pagefind-weight="{SUMMARY_WEIGHT}" data-pagefind-meta="summary">{_text(anti_pattern.summary)}'
+        '</p>\n',
+        _block(SYMPTOM_WEIGHT, [symptoms.get(s, "") for s in anti_pattern.symptoms]),
+        _block(PRESSURE_WEIGHT, [anti_pattern.pressure.force, *anti_pattern.signals]),
+        _block(TAG_WEIGHT, [" ".join(t.replace("-", " ") for t in anti_pattern.tags),
+                            categories[anti_pattern.category]]),
+        _block(USE_WEIGHT, [*anti_pattern.tolerable_when, *(e.fails for e in edges), *(e.trigger for e in edges)]),
+        _block(PROSE_WEIGHT, prose, tag="div"),
+        _hidden("meta", "kind", kind_of(anti_pattern).title),
+        _hidden("meta", "category", categories[anti_pattern.category]),
+        _hidden("meta", "status", STATUS_TITLES[anti_pattern.status]),
+    ]
+    for name, values in pattern_facets(anti_pattern).items():
+        if name in FACET_TITLES:
+            parts += [_hidden("filter", name, value) for value in values]
+    return SearchRecord(url, _document("".join(parts)))
+
+
+#: Per bundle kind, the function that makes its search record.
+RECORD_BY_KIND = {"pattern": pattern_record, "anti-pattern": anti_pattern_record}
+
+
+def bundle_record(bundle: Bundle, catalogue: Catalogue, url: str) -> SearchRecord:
+    """The search record of a bundle of any kind."""
+    return RECORD_BY_KIND[bundle.kind](bundle, catalogue, url)  # type: ignore[operator]
+
+
+def _weighted_texts(bundle: Bundle, symptoms: dict[str, str]) -> tuple[str, ...]:
+    """What a bundle is called and the trouble it concerns: the words a misspelt query is corrected toward."""
+    if isinstance(bundle, Pattern):
+        return (bundle.title, bundle.summary, bundle.pressure.force, *bundle.pressure.signals,
+                *(symptoms.get(s, "") for s in bundle.pressure.symptoms), *bundle.tags)
+    return (bundle.title, bundle.summary, bundle.pressure.force, *bundle.signals,
+            *(symptoms.get(s, "") for s in bundle.symptoms), *bundle.tags)
 
 
 def _document(body: str) -> str:
@@ -136,9 +186,9 @@ def _document(body: str) -> str:
 
 
 def search_records(catalogue: Catalogue, site_dir: Path) -> list[SearchRecord]:
-    """Every pattern, category and series as a record, in a stable order."""
-    records = [pattern_record(p, catalogue, _page_url(site_dir, f"patterns/{p.slug}.md"))
-               for p in catalogue.patterns.values()]
+    """Every bundle (of every kind, kind by kind), category and series as a record, in a stable order."""
+    records = [bundle_record(b, catalogue, _page_url(site_dir, f"patterns/{b.slug}.md"))
+               for _, bundles in catalogue.by_kind() for b in bundles.values()]
     for category in catalogue.categories:
         body = (f'<h1 data-pagefind-weight="{TAG_WEIGHT}" data-pagefind-meta="title">{_text(category.title)}</h1>\n'
                 f'<p data-pagefind-weight="{PROSE_WEIGHT}" data-pagefind-meta="summary">'
@@ -190,9 +240,8 @@ def vocabulary_words(catalogue: Catalogue, records: list[SearchRecord]) -> list[
     found: set[str] = set()
     for text in [c.title for c in catalogue.categories]:
         found |= _words_of(text)
-    for pattern in catalogue.patterns.values():
-        for text in (pattern.title, pattern.summary, pattern.pressure.force, *pattern.pressure.signals,
-                     *(symptoms.get(s, "") for s in pattern.pressure.symptoms), *pattern.tags):
+    for bundle in catalogue.entries.values():
+        for text in _weighted_texts(bundle, symptoms):
             found |= _words_of(text)
     seen_once: set[str] = set()
     for record in records:
@@ -254,7 +303,7 @@ def search_index_step(context: PostBuildContext) -> None:
     report = context.build.report
     if report.catalogue is None:
         return
-    catalogue = Catalogue.from_models(report.catalogue, report.patterns)
+    catalogue = Catalogue.from_models(report.catalogue, report.patterns, report.anti_patterns)
     output = context.site_dir / SEARCH_FOLDER
     records = search_records(catalogue, context.site_dir)
     write_search_index(records, output)

@@ -10,6 +10,7 @@ from patternbook.schema.anti_pattern import (
 )
 from patternbook.schema.catalogue_file import CatalogueFile, Category, Series, Symptom
 from patternbook.schema.diagram import Diagram, DiagramCluster, DiagramEdge, DiagramNode
+from patternbook.schema.kinds import BUNDLE_KINDS, DEFAULT_KIND, BundleKind, kind_of
 from patternbook.schema.pattern import (
     KINDS,
     MAXIMUM_AMOUNT,
@@ -43,6 +44,8 @@ from patternbook.schema.vocabulary import Vocabulary, did_you_mean
 
 __all__ = [
     "ANTI_PATTERN_RELATION_TYPES",
+    "BUNDLE_KINDS",
+    "DEFAULT_KIND",
     "KINDS",
     "MAXIMUM_AMOUNT",
     "MAXIMUM_MEASURE",
@@ -54,6 +57,7 @@ __all__ = [
     "AntiPatternFile",
     "AntiPatternRelation",
     "Bundle",
+    "BundleKind",
     "CatalogueFile",
     "Category",
     "Cost",
@@ -85,6 +89,7 @@ __all__ = [
     "WorkloadParameter",
     "did_you_mean",
     "format_amount",
+    "kind_of",
     "pattern_json_schema",
 ]
 

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from patternbook.schema.base import StrictModel
 from patternbook.schema.diagram import Diagram
 from patternbook.schema.retired_runtimes import RetiredRuntimeId
-from patternbook.schema.terms import KIND_TITLES, PILLAR_TITLES, IacTool, RelationType, Status
+from patternbook.schema.terms import KIND_TITLES, PILLAR_TITLES, IacTool, Kind, RelationType, Status
 from patternbook.schema.text import OneLine, Slug, prose, short_text
 from patternbook.schema.vocabulary import check_https_url, in_vocabulary
 
@@ -457,7 +457,7 @@ class BundleHeader(StrictModel):
     it is filed and who keeps it true. Shared so that both kinds list, facet and
     age the same way."""
 
-    kind: Literal["pattern", "anti-pattern"] = "pattern"
+    kind: Kind = "pattern"  # type: ignore[valid-type]
     """``pattern`` (the default, may be left out) or ``anti-pattern``."""
     title: Title  # type: ignore[valid-type]
     summary: Summary  # type: ignore[valid-type]
