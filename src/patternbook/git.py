@@ -31,24 +31,30 @@ GIT_TIMEOUT_SECONDS = 120
 class GitError(Exception):
     """git is missing, ran too long or refused; the message says which, in git's words when it has any."""
 
-    def __init__(self, message: str, *, missing: bool = False) -> None:
+    def __init__(self, message: str, *, missing: bool = False, timed_out: bool = False) -> None:
         super().__init__(message)
         self.missing = missing
         """True when there is no ``git`` to run at all."""
+        self.timed_out = timed_out
+        """True when git ran longer than it was given."""
 
 
 def run_git(arguments: Sequence[str], cwd: Path, *, stdin: bytes | None = None,
-            timeout: float = GIT_TIMEOUT_SECONDS) -> bytes:
+            timeout: float = GIT_TIMEOUT_SECONDS, git_dir: Path | None = None) -> bytes:
     """``git <arguments>`` run in ``cwd``; its standard output as bytes (decoding is the caller's:
-    some output is text, some is file contents)."""
-    environment = {**os.environ, "LC_ALL": "C", "GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
+    some output is text, some is file contents). ``git_dir`` names a bare repository to use
+    instead of the one around ``cwd``. git never prompts: a fetch that needs credentials fails."""
+    environment = {**os.environ, "LC_ALL": "C", "GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0",
+                   "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
+    if git_dir is not None:
+        environment["GIT_DIR"] = str(git_dir)
     try:
         result = subprocess.run(["git", *arguments], cwd=cwd, input=stdin, capture_output=True, timeout=timeout,
                                 env=environment, check=False)
     except FileNotFoundError:
         raise GitError("git is not on PATH", missing=True) from None
     except subprocess.TimeoutExpired:
-        raise GitError(f"git {arguments[0]} did not finish within {timeout:g} seconds") from None
+        raise GitError(f"git {arguments[0]} did not finish within {timeout:g} seconds", timed_out=True) from None
     except OSError as error:
         raise GitError(f"git {arguments[0]} could not run: {error.strerror}") from None
     if result.returncode != 0:

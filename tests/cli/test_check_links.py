@@ -19,7 +19,7 @@ from typing import ClassVar
 import pytest
 
 from patternbook.cli import main
-from patternbook.cli.links import EntryResult, PinnedEntry, check_entries
+from patternbook.companions.pins import EntryResult, PinnedEntry, check_entries
 
 RECORDED = json.loads((Path(__file__).parent / "recorded_github_api.json").read_text())
 REPO = "https://github.com/aws-samples/serverless-patterns"

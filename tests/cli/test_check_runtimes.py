@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from patternbook.cli import main
-from patternbook.cli.runtime_scan import ScanTarget, find_runtime_tokens, scan_repositories
+from patternbook.companions.runtimes import ScanTarget, find_runtime_tokens, scan_repositories
 from tests.conftest import FIXED_TODAY
 
 URL = "https://github.com/aws-samples/serverless-patterns"

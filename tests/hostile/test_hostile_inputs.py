@@ -167,7 +167,7 @@ def test_hostile_input_is_refused_in_process(name: str, tmp_path: Path, monkeypa
     the catalogue with the same diagnostics and nothing runs."""
     from patternbook.cli import main
     from patternbook.errors import ValidationFailed
-    from patternbook.library import LibrarySettings, build_library
+    from patternbook.pipeline.build import LibrarySettings, build_library
 
     mutate, code, file_name, field = _case(name)
     project = tmp_path / "library"

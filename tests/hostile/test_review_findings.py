@@ -22,10 +22,10 @@ from benchmarks.synthetic import write_catalogue
 from patternbook.cli import main
 from patternbook.errors import ValidationFailed
 from patternbook.escaping import strict_json
-from patternbook.library import LibraryBuild, LibrarySettings, build_library
 from patternbook.loader import SourceText, parse_markdown
 from patternbook.pages.discovery import comparison_id
 from patternbook.pages.site import _claim
+from patternbook.pipeline.build import LibraryBuild, LibrarySettings, build_library
 from patternbook.validation import MAX_DIAGNOSTICS_PER_FILE, validate_paths
 from patternbook.validation.markdown_rules import check_solution
 from tests.conftest import FIXED_TODAY, FIXTURE_CATALOGUE, PROJECT

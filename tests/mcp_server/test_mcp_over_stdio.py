@@ -105,7 +105,7 @@ def test_get_pattern_returns_the_five_answers(answers: dict[str, Any]) -> None:
     assert "## Components" in pattern["solution_markdown"]
     # The same document is published beside the page as patterns/circuit-breaker.json.
     from patternbook.catalogue import Catalogue
-    from patternbook.pages.agents import bundle_document
+    from patternbook.pages.agent_documents import bundle_document
     from patternbook.validation import validate_paths
 
     report = validate_paths([PROJECT / "patterns"])

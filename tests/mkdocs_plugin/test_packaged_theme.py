@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from patternbook.library import edit_url_template
+from patternbook.pipeline.site_config import edit_url_template
 from patternbook.scaffold import write_starter_catalogue
 from tests.conftest import mkdocs_build
 

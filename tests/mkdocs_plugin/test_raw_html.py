@@ -11,8 +11,8 @@ import pytest
 from benchmarks.synthetic import write_catalogue
 from mkdocs.utils.meta import get_data
 
-from patternbook.library import LibrarySettings, build_library
 from patternbook.mkdocs_plugin.raw_html import RawHtmlBlocks, sets_aside_safely
+from patternbook.pipeline.build import LibrarySettings, build_library
 from tests.conftest import PROJECT
 
 #: The shipped site's Markdown configuration (mkdocs.yml) plus MkDocs' built-in extensions.

@@ -130,7 +130,7 @@ def test_comparison_converts_periods_and_names_currencies_it_does_not_convert(ca
 
 def test_agent_files_and_mcp_compare_carry_the_computed_cost(catalogue_dir: Path) -> None:
     from patternbook.mcp_server.queries import compare_patterns, get_pattern
-    from patternbook.pages.agents import pattern_markdown
+    from patternbook.pages.agent_documents import pattern_markdown
 
     catalogue = _catalogue(catalogue_dir)
     low, high = catalogue.patterns[PRICED].cost.computed() or (0, 0)

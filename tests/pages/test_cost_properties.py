@@ -22,7 +22,7 @@ from patternbook.catalogue import Catalogue
 from patternbook.escaping import strict_json
 from patternbook.loader import load_bundle, load_catalogue_source
 from patternbook.pages import SiteOptions, plan_site
-from patternbook.pages.agents import pattern_document, pattern_markdown
+from patternbook.pages.agent_documents import pattern_document, pattern_markdown
 from patternbook.pages.cost import compare_costs, cost_view
 from patternbook.schema import MAXIMUM_AMOUNT, MAXIMUM_MEASURE, MINIMUM_PER, Cost
 from patternbook.validation import validate_bundle, validate_catalogue_file

@@ -12,7 +12,7 @@ from pathlib import Path
 from patternbook.catalogue import Catalogue
 from patternbook.mcp_server.queries import compare_patterns, get_pattern
 from patternbook.pages import SiteOptions, plan_site
-from patternbook.pages.agents import pattern_markdown
+from patternbook.pages.agent_documents import pattern_markdown
 from tests.conftest import PROJECT
 from tests.pages.test_cost_pages import ALTERNATIVES, PRICED, _catalogue, _comparison, _pages
 

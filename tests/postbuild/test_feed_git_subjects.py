@@ -13,7 +13,7 @@ import feedparser
 
 from patternbook.catalogue import Catalogue
 from patternbook.history import read_catalogue_history
-from patternbook.library import LibraryBuild
+from patternbook.pipeline.build import LibraryBuild
 from patternbook.postbuild.context import PostBuildContext
 from patternbook.postbuild.feed import FEED_PATH, write_feed
 from patternbook.validation import validate_paths

@@ -98,7 +98,7 @@ def test_each_kind_is_described_and_held_by_the_catalogue(catalogue: Catalogue, 
 
 
 def test_every_per_kind_renderer_table_covers_exactly_the_registered_kinds() -> None:
-    from patternbook.pages.agents import DOCUMENT_BY_KIND, MARKDOWN_BY_KIND
+    from patternbook.pages.agent_documents import DOCUMENT_BY_KIND, MARKDOWN_BY_KIND
     from patternbook.pages.site import PAGE_BY_KIND
     from patternbook.postbuild.search import RECORD_BY_KIND
 

@@ -15,6 +15,7 @@ from patternbook.catalogue_diff.model import (
     Side,
 )
 from patternbook.loader import level_two_sections
+from patternbook.schema.cost import rounded_amount
 from patternbook.schema.kinds import DEFAULT_KIND
 
 # --- comparing ----------------------------------------------------------------------
@@ -47,9 +48,8 @@ def _similarity(a: str, b: str) -> float:
 
 
 def _money(value: Any) -> str:
-    if isinstance(value, int | float):
-        return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.2f}"
-    return str(value)
+    """A bound of a raw estimate: a number as every page prints it, anything else (invalid YAML) as is."""
+    return rounded_amount(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
 def _cost_text(estimate: Any) -> str:

@@ -25,6 +25,9 @@ def _date(text: str) -> datetime.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line. Its ``choices`` are literals so that ``--help`` starts without importing
+    the schema, the engines or the renderers; tests/cli/test_parser_choices.py holds each one
+    equal to the module that owns the list (reporters, bundle kinds, engines, report formats)."""
     from patternbook import __version__
 
     parser = argparse.ArgumentParser(
@@ -227,7 +230,7 @@ def _run_new(arguments: argparse.Namespace) -> int:
 
 
 def _run_init(arguments: argparse.Namespace) -> int:
-    from patternbook.library import build_date
+    from patternbook.pipeline.build import build_date
     from patternbook.scaffold import write_starter_catalogue
 
     target = arguments.directory
@@ -243,7 +246,8 @@ def _run_init(arguments: argparse.Namespace) -> int:
 
 def _run_export(arguments: argparse.Namespace) -> int:
     from patternbook.errors import UsageError, ValidationFailed
-    from patternbook.library import export_library, read_site_config
+    from patternbook.pipeline.export import export_library
+    from patternbook.pipeline.site_config import read_site_config
 
     site = read_site_config(arguments.config)
     target = arguments.target.resolve()
@@ -350,8 +354,9 @@ def _changed_paths(paths: list[Path], ref: str) -> list[Path]:
 
 
 def _run_check_links(arguments: argparse.Namespace) -> int:
-    from patternbook.cli.links import DEFAULT_API_URL, PinnedEntry, check_entries, needs_action, render_report
-    from patternbook.cli.runtime_scan import ScanTarget, scan_repositories
+    from patternbook.companions.pins import DEFAULT_API_URL, PinnedEntry, check_entries
+    from patternbook.companions.report import needs_action, render_report
+    from patternbook.companions.runtimes import ScanTarget, scan_repositories
     from patternbook.validation import validate_paths
 
     report = validate_paths(arguments.paths or [Path("patterns")])

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from patternbook.errors import UsageError, ValidationFailed
-from patternbook.library import export_library, read_site_config
+from patternbook.pipeline.export import export_library
+from patternbook.pipeline.site_config import read_site_config
 from patternbook.postbuild.context import PostBuildContext
 from patternbook.postbuild.publish import discard_staging, staging_dir_for, swap_into_place
 from patternbook.postbuild.steps import run_post_build

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from patternbook.catalogue import Catalogue
-from patternbook.pages.agents import bundle_document
+from patternbook.pages.agent_documents import bundle_document
 from patternbook.schema import PILLARS, Bundle, Pattern
 
 __all__ = [

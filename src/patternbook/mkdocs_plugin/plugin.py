@@ -1,4 +1,4 @@
-"""The MkDocs adapter: thin hooks that hand off to :mod:`patternbook.library`.
+"""The MkDocs adapter: thin hooks that hand off to :mod:`patternbook.pipeline.build`.
 
 Each hook checks whether it should run, hands off, returns. The site is built
 into a staging folder and swapped into place only when the build succeeded, so
@@ -20,17 +20,11 @@ from mkdocs.structure.pages import Page
 
 from patternbook.errors import PatternbookError, ValidationFailed
 from patternbook.escaping import TerminalTextFilter, terminal_text
-from patternbook.library import (
-    LibraryBuild,
-    LibrarySettings,
-    build_library,
-    edit_url_template,
-    own_templates_dir,
-    require_material_theme,
-)
 from patternbook.mkdocs_plugin.config import PatternbookConfig
 from patternbook.mkdocs_plugin.page_cache import PageCache
 from patternbook.mkdocs_plugin.raw_html import RawHtmlBlocks, sets_aside_safely
+from patternbook.pipeline.build import LibraryBuild, LibrarySettings, build_library
+from patternbook.pipeline.site_config import edit_url_template, own_templates_dir, require_material_theme
 from patternbook.postbuild.context import PostBuildContext
 from patternbook.postbuild.publish import discard_staging, staging_dir_for, swap_into_place
 from patternbook.postbuild.steps import run_post_build

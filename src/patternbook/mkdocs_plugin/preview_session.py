@@ -40,9 +40,9 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from patternbook.errors import PatternbookError
-from patternbook.library import rebuild_bundle
 from patternbook.mkdocs_plugin.plugin import PatternbookPlugin
 from patternbook.pages import PageRenderer
+from patternbook.pipeline.build import rebuild_bundle
 from patternbook.postbuild.context import PostBuildContext
 from patternbook.postbuild.csp import POLICY_FILE, with_policy
 from patternbook.postbuild.page_head import annotate_page

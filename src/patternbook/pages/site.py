@@ -32,6 +32,7 @@ from patternbook.pages.discovery import (
 )
 from patternbook.pages.prose import render_prose
 from patternbook.schema import AntiPattern, Bundle, Diagram, kind_of
+from patternbook.schema.cost import rounded_amount
 from patternbook.schema.diagram import DOWNLOAD_FORMAT_NAMES
 from patternbook.schema.retired_runtimes import RetiredRuntime, retired_runtimes
 from patternbook.schema.terms import IAC_TITLES, KIND_TITLES, PILLAR_TITLES, RELATION_TITLES, STATUS_TITLES
@@ -135,10 +136,6 @@ def reading_minutes(pattern: Bundle) -> int:
     return max(1, math.ceil(_words(pattern) / WORDS_PER_MINUTE))
 
 
-def _money(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.2f}"
-
-
 def _retired_runtime(identifier: str) -> RetiredRuntime:
     """The dated entry a bundle's ``retired_runtimes`` names (validation made sure it exists)."""
     return retired_runtimes()[identifier]
@@ -169,7 +166,7 @@ class _Renderer:
             keep_trailing_newline=True,
         )
         self.environment.filters["md"] = markdown_inline
-        self.environment.filters["money"] = _money
+        self.environment.filters["money"] = rounded_amount
         self.environment.filters["count"] = count_text
         self.environment.filters["number_value"] = number_value
         self.environment.globals.update(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from patternbook.library import LibraryBuild
+from patternbook.pipeline.build import LibraryBuild
 
 __all__ = ["PostBuildContext", "PostBuildStep"]
 

@@ -1,7 +1,7 @@
 """The diagram files of a render that went on while the engine built the pages.
 
 The MkDocs plugin starts a large cold diagram render in worker processes and
-lets MkDocs turn the pages into HTML meanwhile (:func:`patternbook.library.build_library`,
+lets MkDocs turn the pages into HTML meanwhile (:func:`patternbook.pipeline.build.build_library`,
 ``diagrams_in_background``). Pages only link to the diagrams, so nothing the
 engine does needs them: this step waits for the render and copies its files
 into the site, before the Content-Security-Policy step looks at every file.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from patternbook.postbuild.agents import write_agent_files
+from patternbook.postbuild.agent_files import write_agent_files
 from patternbook.postbuild.context import PostBuildContext, PostBuildStep
 from patternbook.postbuild.csp import content_security_policy
 from patternbook.postbuild.diagram_files import write_pending_diagram_files

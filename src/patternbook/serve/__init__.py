@@ -79,7 +79,7 @@ class SourceWatcher:
     @classmethod
     def for_site(cls, config_file: Path, ignored: Path) -> SourceWatcher:
         """Watch what the site is built from, as ``mkdocs.yml`` names it (read without MkDocs)."""
-        from patternbook.library import read_site_config
+        from patternbook.pipeline.site_config import read_site_config
 
         site = read_site_config(config_file)
         root = config_file.parent

@@ -17,17 +17,18 @@ parameter, as the API's is for the link check, so tests read local repositories.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
-import os
 import re
-import subprocess
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from patternbook.companions.entries import PinnedEntry
+from patternbook.git import GitError, run_git
 from patternbook.schema.retired_runtimes import RetiredRuntime, retired_runtimes
 
 __all__ = ["RuntimeFinding", "ScanResult", "ScanTarget", "find_runtime_tokens", "scan_repositories"]
@@ -52,19 +53,10 @@ GIT_TIMEOUT = 180.0
 
 
 @dataclass(frozen=True)
-class ScanTarget:
+class ScanTarget(PinnedEntry):
     """One ``repositories`` entry of one pattern, with the runtimes it flags."""
 
-    pattern: str
-    url: str
-    ref: str
-    path: str | None = None
     flagged: tuple[str, ...] = ()
-
-    @property
-    def where(self) -> str:
-        where = f"{self.pattern}: {self.url.removeprefix('https://')}@{self.ref[:7]}"
-        return where + (f" {self.path}/" if self.path else "")
 
 
 @dataclass(frozen=True)
@@ -166,11 +158,9 @@ def _file_kind(path: str) -> str | None:
     return None
 
 
-def _git(git_dir: Path, *arguments: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "",
-                   "GIT_DIR": str(git_dir), "LC_ALL": "C"}
-    return subprocess.run(["git", *arguments], input=stdin, capture_output=True, env=environment,
-                          timeout=GIT_TIMEOUT, check=False)
+def _git(git_dir: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
+    """git on the bare repository ``git_dir`` (which ``init`` may be about to create)."""
+    return run_git(arguments, git_dir.parent, stdin=stdin, timeout=GIT_TIMEOUT, git_dir=git_dir)
 
 
 def _clone_url(url: str, clone_base: str | None) -> str:
@@ -197,21 +187,21 @@ def _fetch(clone_url: str, ref: str, store: Path) -> Path:
                           ("config", "remote.origin.url", clone_url),
                           ("config", "remote.origin.promisor", "true"),
                           ("config", "remote.origin.partialclonefilter", "blob:none")):
-            done = _git(git_dir, *arguments)
-            if done.returncode:
-                raise _FetchFailed(f"git {arguments[0]} failed: {done.stderr.decode(errors='replace').strip()}",
-                                   offline=False)
-    if _git(git_dir, "cat-file", "-e", f"{ref}^{{commit}}").returncode == 0:
+            try:
+                _git(git_dir, *arguments)
+            except GitError as error:
+                raise _FetchFailed(f"{error}", offline=False) from None
+    with contextlib.suppress(GitError):  # exit 1: the commit is not here yet
+        _git(git_dir, "cat-file", "-e", f"{ref}^{{commit}}")
         return git_dir
     try:
-        done = _git(git_dir, "fetch", "--quiet", "--depth=1", "--filter=blob:none", "--no-tags", "origin", ref)
-    except subprocess.TimeoutExpired:
-        raise _FetchFailed(f"git fetch took longer than {GIT_TIMEOUT:.0f} s", offline=True) from None
-    if done.returncode:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        last = message[-1] if message else f"exit status {done.returncode}"
+        _git(git_dir, "fetch", "--quiet", "--depth=1", "--filter=blob:none", "--no-tags", "origin", ref)
+    except GitError as error:
+        if error.timed_out:
+            raise _FetchFailed(f"git fetch took longer than {GIT_TIMEOUT:.0f} s", offline=True) from None
+        message = str(error).splitlines()
         offline = any(sign in " ".join(message).lower() for sign in _OFFLINE_SIGNS)
-        raise _FetchFailed(f"could not fetch commit {ref[:7]} ({last})", offline=offline)
+        raise _FetchFailed(f"could not fetch commit {ref[:7]} ({message[-1]})", offline=offline) from None
     return git_dir
 
 
@@ -220,11 +210,12 @@ def _listed_files(git_dir: Path, ref: str, path: str | None) -> list[tuple[str, 
     arguments = ["ls-tree", "-r", "-z", "--full-tree", ref]
     if path:
         arguments += ["--", path.strip("/")]
-    done = _git(git_dir, *arguments)
-    if done.returncode:
-        raise _FetchFailed(f"could not list the files at {ref[:7]}", offline=False)
+    try:
+        listing = _git(git_dir, *arguments)
+    except GitError:
+        raise _FetchFailed(f"could not list the files at {ref[:7]}", offline=False) from None
     files = []
-    for record in done.stdout.split(b"\0"):
+    for record in listing.split(b"\0"):
         if not record:
             continue
         header, _, name_bytes = record.partition(b"\t")
@@ -241,16 +232,16 @@ def _read_blobs(git_dir: Path, oids: list[str]) -> dict[str, bytes]:
     (left to git, a partial clone fetches each missing blob with a request of its own)."""
     if not oids:
         return {}
-    local = _git(git_dir, "cat-file", "--batch-all-objects", "--batch-check=%(objectname)")
-    present = set(local.stdout.decode().split())
+    present = set(_git(git_dir, "cat-file", "--batch-all-objects", "--batch-check=%(objectname)").decode().split())
     missing = [oid for oid in oids if oid not in present]  # on a later run, none: a pinned commit never changes
-    if missing:
-        _git(git_dir, "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags",
-             "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin", "origin",
-             stdin="".join(f"{oid}\n" for oid in missing).encode())
-    done = _git(git_dir, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid in oids).encode())
+    if missing:  # best effort: a blob still missing afterwards is reported by cat-file below
+        with contextlib.suppress(GitError):
+            _git(git_dir, "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags",
+                 "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin", "origin",
+                 stdin="".join(f"{oid}\n" for oid in missing).encode())
+    data = _git(git_dir, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid in oids).encode())
     blobs: dict[str, bytes] = {}
-    data, position = done.stdout, 0
+    position = 0
     while position < len(data):
         end = data.index(b"\n", position)
         header = data[position:end].decode(errors="replace").split(" ")
@@ -293,6 +284,6 @@ def scan_repositories(targets: Iterable[ScanTarget], store: Path, *, on: datetim
             if failure.offline:
                 offline = "network unreachable"
             results.append(ScanResult(target, skipped=str(failure)))
-        except (OSError, subprocess.SubprocessError) as error:  # git missing, or killed
+        except (GitError, OSError) as error:  # git missing, killed, or refusing to read what it fetched
             results.append(ScanResult(target, skipped=f"git failed: {error}"))
     return results

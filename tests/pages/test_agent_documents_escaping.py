@@ -9,7 +9,7 @@ from functools import cache
 import markdown_it
 
 from patternbook.catalogue import Catalogue
-from patternbook.pages.agents import agent_prose, llms_txt, pattern_markdown
+from patternbook.pages.agent_documents import agent_prose, llms_txt, pattern_markdown
 from patternbook.validation import validate_paths
 from tests.conftest import FIXTURE_CATALOGUE
 

@@ -28,6 +28,7 @@ from patternbook.catalogue import Catalogue
 from patternbook.escaping import markdown_link_url, markdown_text
 from patternbook.pages.cost import count_text, price_text
 from patternbook.schema import DEFAULT_KIND, AntiPattern, Bundle, Pattern, format_amount
+from patternbook.schema.cost import rounded_amount
 from patternbook.schema.retired_runtimes import retired_runtimes
 from patternbook.schema.terms import PILLAR_TITLES
 from patternbook.validation.markdown_rules import prose_markup
@@ -130,10 +131,6 @@ def _cost_model_lines(pattern: Pattern) -> list[str]:
     return lines
 
 
-def _money(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.2f}"
-
-
 def _items(values: list[str]) -> list[str]:
     return [f"- {_t(value)}" for value in values]
 
@@ -162,8 +159,9 @@ def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
                   f"   - Blast radius: {_t(edge.blast_radius)}", f"   - How you notice: {_t(edge.detection)}",
                   f"   - Mitigation: {_t(edge.mitigation)}", f"   - Recovery: {_t(edge.recovery)}"]
     lines += ["", "## Cost", "",
-              f"{estimate.currency} {_money(estimate.low)}–{_money(estimate.high)} per {estimate.period}, as of "
-              f"{estimate.as_of.isoformat()}.", "", f"Assumptions: {_t(estimate.assumptions)}", "",
+              f"{estimate.currency} {rounded_amount(estimate.low)}–{rounded_amount(estimate.high)} "
+              f"per {estimate.period}, as of {estimate.as_of.isoformat()}.", "",
+              f"Assumptions: {_t(estimate.assumptions)}", "",
               "What drives the bill:", ""]
     lines += [f"- {_t(d.component)} — billed by {_t(d.dimension)}; {_t(d.scaling)}" for d in pattern.cost.drivers]
     lines += _cost_model_lines(pattern)

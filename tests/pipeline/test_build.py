@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from patternbook.library import LibraryBuild, LibrarySettings, build_library, rebuild_bundle
+from patternbook.pipeline.build import LibraryBuild, LibrarySettings, build_library, rebuild_bundle
 from tests.conftest import FIXED_TODAY, PROJECT
 
 EPOCH = str(int(datetime.datetime.fromisoformat(FIXED_TODAY + "T12:00:00+00:00").timestamp()))

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from patternbook.escaping import strict_json
-from patternbook.pages.agents import bundle_document, bundle_markdown, llms_txt
+from patternbook.pages.agent_documents import bundle_document, bundle_markdown, llms_txt
 
 if TYPE_CHECKING:
     from patternbook.postbuild.context import PostBuildContext

@@ -1,8 +1,8 @@
 """Building the library: validate → catalogue → diagrams → pages.
 
-One pipeline for both adapters. The MkDocs plugin serves its pages and assets
-from memory; ``patternbook export`` writes them to a folder any engine that
-reads ``mkdocs.yml`` can build.
+One pipeline for every adapter. The MkDocs plugin serves its pages and assets
+from memory; ``patternbook export`` (:mod:`patternbook.pipeline.export`) writes
+them to a folder any engine that reads ``mkdocs.yml`` can build.
 """
 
 from __future__ import annotations
@@ -32,9 +32,8 @@ from patternbook.validation import ValidationReport, validate_paths
 if TYPE_CHECKING:
     from patternbook.diagrams import PendingRender
 
-__all__ = ["PREVIEW_VARIABLE", "BundleUpdate", "LibraryBuild", "LibrarySettings", "SiteConfig", "build_date",
-           "build_library", "edit_url_template", "export_library", "own_templates_dir", "preview_pull_request",
-           "read_site_config", "rebuild_bundle", "require_material_theme"]
+__all__ = ["PREVIEW_VARIABLE", "BundleUpdate", "LibraryBuild", "LibrarySettings", "build_date", "build_library",
+           "preview_pull_request", "rebuild_bundle", "render_relation_graphs", "start_diagram_assets"]
 
 #: Set to a pull request's number to build a preview of it: every page gets ``noindex``
 #: and a visible banner (the plugin's ``preview_pull_request`` option does the same).
@@ -74,62 +73,6 @@ class LibraryBuild:
     @property
     def warnings(self) -> list[Diagnostic]:
         return self.report.warnings
-
-
-EXPORT_MARKER = "# Exported by `patternbook export`"
-
-#: Where MkDocs points "edit" links when ``repo_url`` is on a known host and ``edit_uri`` is unset.
-DEFAULT_EDIT_URIS = {"github.com": "edit/master/docs/", "gitlab.com": "edit/master/docs/",
-                     "bitbucket.org": "src/default/docs/"}
-
-
-def own_templates_dir(root: Path, configured: str | None) -> Path | None:
-    """The catalogue's own templates folder. ``templates/`` is used when it
-    exists; a folder named in the configuration must exist."""
-    from patternbook.errors import UsageError
-
-    if configured is None:
-        default = root / "templates"
-        return default if default.is_dir() else None
-    folder = root / configured
-    if not folder.is_dir():
-        raise UsageError(f"templates_dir '{configured}' is not a folder next to mkdocs.yml; create it, or remove "
-                         "the option to use the packaged templates")
-    return folder
-
-
-def edit_url_template(repo_url: str | None, edit_uri: str | None, docs_dir: Path, patterns_dir: Path) -> str | None:
-    """The "Edit this pattern" link for ``{slug}``, from the site's own ``repo_url`` and ``edit_uri``.
-
-    ``edit_uri`` points at the docs folder in the repository (MkDocs' meaning),
-    so the pattern file is reached by its path relative to the docs folder:
-    ``https://github.com/org/repo/edit/main/docs/`` + ``../patterns/{slug}/pattern.yaml``.
-    """
-    from urllib.parse import urljoin, urlsplit
-
-    from patternbook.loader import PATTERN_FILE
-
-    if not repo_url:
-        return None
-    if edit_uri is None:
-        edit_uri = DEFAULT_EDIT_URIS.get((urlsplit(repo_url).hostname or "").lower())
-    if not edit_uri:
-        return None
-    base = edit_uri if "://" in edit_uri else repo_url.rstrip("/") + "/" + edit_uri.lstrip("/")
-    if not base.endswith("/"):
-        base += "/"
-    relative = os.path.relpath(patterns_dir / "{slug}" / PATTERN_FILE, docs_dir).replace(os.sep, "/")
-    return urljoin(base, relative)
-
-
-def require_material_theme(theme: object) -> None:
-    """The packaged overrides are Material partials; under another theme the pages would lose their styling."""
-    from patternbook.errors import UsageError
-
-    name = theme.get("name") if isinstance(theme, dict) else theme
-    if name != "material":
-        raise UsageError(f"Patternbook needs Material for MkDocs, but the theme is {name!r}; "
-                         "set 'theme: {name: material}' in mkdocs.yml")
 
 
 def build_date() -> datetime.date:
@@ -268,131 +211,3 @@ def start_diagram_assets(catalogue: Catalogue, cache_dir: Path, progress: Callab
                                                     progress=progress, background=background)
     return {diagram_asset_path(slug, diagram_id, suffix): path
             for (slug, diagram_id), files in rendered.items() for suffix, path in files.items()}, pending
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    """What Patternbook reads of a ``mkdocs.yml``: where things are, and the plugin's options."""
-
-    path: Path
-    raw: dict
-    settings: LibrarySettings
-
-
-def read_site_config(config_file: Path) -> SiteConfig:
-    """Read ``mkdocs.yml`` without MkDocs (safe YAML; ``!ENV`` and other tags are refused)."""
-    import yaml
-
-    if not config_file.is_file():
-        raise UsageError(f"{config_file}: no such file; run this in a catalogue repository (one is started with "
-                         "'patternbook init') or name the site configuration with --config")
-    try:
-        raw = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise UsageError(f"{config_file}: cannot read the site configuration: {error}") from None
-    if not isinstance(raw, dict):
-        raise UsageError(f"{config_file}: the site configuration must be a mapping of settings")
-    options: dict = {}
-    for entry in raw.get("plugins") or []:
-        if isinstance(entry, dict) and "patternbook" in entry:
-            options = entry["patternbook"] or {}
-    root = config_file.resolve().parent
-    docs_dir = root / raw.get("docs_dir", "docs")
-    patterns_dir = root / options.get("patterns_dir", "patterns")
-    settings = LibrarySettings(
-        patterns_dir=patterns_dir,
-        templates_dir=own_templates_dir(root, options.get("templates_dir")),
-        cache_dir=root / options.get("cache_dir", ".cache/patternbook"),
-        edit_url_template=options.get("edit_url_template") or edit_url_template(
-            raw.get("repo_url"), raw.get("edit_uri"), docs_dir, patterns_dir),
-        about_page="about.md" if (docs_dir / "about.md").is_file() else None,
-        preview_pull_request=options.get("preview_pull_request"),
-    )
-    return SiteConfig(config_file, raw, settings)
-
-
-def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int], None] | None = None) -> LibraryBuild:
-    """Write the library as plain files: ``target/mkdocs.yml`` (without the
-    Patternbook plugin), ``target/docs/`` and the theme overrides. Any engine
-    that reads ``mkdocs.yml`` (MkDocs, ProperDocs, Zensical) builds it as is."""
-    import shutil
-
-    import yaml
-
-    require_material_theme(site.raw.get("theme"))
-    exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(
-        encoding="utf-8", errors="replace").startswith(EXPORT_MARKER)
-    if target.exists() and any(target.iterdir()) and not exported_before:
-        # Only a folder this command wrote is replaced; anything else might be someone's work.
-        raise UsageError(f"{target} exists and is not an earlier export; choose an empty or new folder")
-    build = build_library(site.settings, progress)
-    root = site.path.resolve().parent
-    if target.exists():
-        shutil.rmtree(target)
-    docs = target / "docs"
-    source_docs = root / site.raw.get("docs_dir", "docs")
-    if source_docs.is_dir():
-        shutil.copytree(source_docs, docs)
-    docs.mkdir(parents=True, exist_ok=True)
-    directory_urls = site.raw.get("use_directory_urls", True) is not False
-    for page in build.plan.pages:
-        destination = docs / _exported_page_path(page.path, directory_urls)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(page.content, encoding="utf-8")
-    for path, source in build.assets.items():
-        destination = docs / path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
-
-    config = {key: value for key, value in site.raw.items() if key not in ("docs_dir", "site_dir", "nav")}
-    config["docs_dir"] = "docs"
-    generated = {page.path for page in build.plan.pages}
-    config["nav"] = _exported_nav(build.plan.nav, generated, directory_urls)
-    config["plugins"] = [p for p in site.raw.get("plugins") or []
-                         if not (p == "patternbook" or (isinstance(p, dict) and "patternbook" in p))]
-    # The packaged overrides, then the site's own custom_dir file by file on top: the same
-    # search order the plugin gives Material.
-    from patternbook.resources import THEME_SCRIPTS, THEME_STYLESHEETS, packaged_theme_overrides
-
-    theme = config.get("theme")
-    theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
-    shutil.copytree(packaged_theme_overrides(), target / "overrides")
-    custom_dir = theme.get("custom_dir")
-    if custom_dir and (root / custom_dir).is_dir():
-        shutil.copytree(root / custom_dir, target / "overrides", dirs_exist_ok=True)
-    theme["custom_dir"] = "overrides"
-    config["theme"] = theme
-    config["extra_css"] = _with_entries(config.get("extra_css"), THEME_STYLESHEETS)
-    config["extra_javascript"] = _with_entries(config.get("extra_javascript"), THEME_SCRIPTS)
-    (target / "mkdocs.yml").write_text(
-        EXPORT_MARKER + ": a plain site, no Patternbook plugin needed.\n"
-        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return build
-
-
-def _exported_page_path(path: str, directory_urls: bool) -> str:
-    """Where a generated page is written: ``patterns/circuit-breaker.md`` becomes
-    ``patterns/circuit-breaker/index.md`` with directory URLs (the same URL).
-
-    The pages hold raw HTML with links relative to the page's URL. MkDocs leaves
-    such links as written; Zensical resolves them against the Markdown file's folder.
-    With the file in the folder of its URL both readings give the same target."""
-    if not directory_urls or not path.endswith(".md") or path == "index.md" or path.endswith("/index.md"):
-        return path
-    return path.removesuffix(".md") + "/index.md"
-
-
-def _exported_nav(nav: object, generated: set[str], directory_urls: bool) -> object:
-    if isinstance(nav, str):
-        return _exported_page_path(nav, directory_urls) if nav in generated else nav
-    if isinstance(nav, list):
-        return [_exported_nav(item, generated, directory_urls) for item in nav]
-    if isinstance(nav, dict):
-        return {key: _exported_nav(value, generated, directory_urls) for key, value in nav.items()}
-    return nav
-
-
-def _with_entries(listed: object, required: tuple[str, ...]) -> list:
-    entries = list(listed) if isinstance(listed, list) else []
-    present = {entry if isinstance(entry, str) else (entry or {}).get("path") for entry in entries}
-    return entries + [path for path in required if path not in present]
