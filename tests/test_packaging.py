@@ -54,7 +54,16 @@ def adopter(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("adopter")
     script = readme_commands()
     assert "pip install patternbook\n" in script
-    script = script.replace("pip install patternbook\n", f"pip install -q -c {constraints} {wheel}\n")
+    # uv makes the adopter's fresh venv and installs the same pinned releases into it as
+    # `python3 -m venv` and pip would, from its own cache and in parallel: the test proves the
+    # wheel and every other command as written, not pip's speed.
+    uv = Path(sys.executable).with_name("uv")
+    if uv.is_file():
+        assert "python3 -m venv .venv && " in script
+        script = script.replace("python3 -m venv .venv && ", f"{uv} venv -q --python {sys.executable} .venv && ")
+        script = script.replace("pip install patternbook\n", f"{uv} pip install -q -c {constraints} {wheel}\n")
+    else:
+        script = script.replace("pip install patternbook\n", f"pip install -q -c {constraints} {wheel}\n")
     environment = {key: value for key, value in os.environ.items()
                    if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
     environment["PATH"] = os.pathsep.join(p for p in environment.get("PATH", "").split(os.pathsep)
