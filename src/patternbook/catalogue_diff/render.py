@@ -7,9 +7,8 @@ import re
 from typing import Any, Literal
 
 from patternbook.catalogue_diff.model import CatalogueDiff, Side
-from patternbook.escaping import escape_gfm_text
+from patternbook.escaping import escape_gfm_text, terminal_text
 from patternbook.schema.kinds import DEFAULT_KIND
-from patternbook.schema.text import FORBIDDEN_CHARACTERS
 
 #: The output formats of ``patternbook diff``, in the order ``--format`` lists them.
 Format = Literal["text", "markdown", "json"]
@@ -43,20 +42,19 @@ def _problems_in_head(diff: CatalogueDiff) -> list[tuple[str, list[str]]]:
 
 #: Characters that end a line for a terminal or a CI log reader.
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _text_line(line: str) -> str:
     """One line of the text format as a terminal or a CI runner will read it.
 
     Contributor text inside it cannot start another line (line breaks become
-    spaces), cannot drive the terminal (ESC and every other control or
-    invisible character becomes U+FFFD), and cannot be a workflow command: the
+    spaces), cannot drive the terminal (:func:`~patternbook.escaping.terminal_text`:
+    ESC and every other control or invisible character becomes ``?``), and cannot be a workflow command: the
     GitHub Actions runner obeys ``::command::`` at the start of a line (after
     any leading white space) and ``##[command]`` anywhere in one, so those
     get a space that breaks them.
     """
-    line = FORBIDDEN_CHARACTERS.sub("\ufffd", _LONE_SURROGATES.sub("\ufffd", _LINE_BREAKS.sub(" ", line)))
+    line = terminal_text(_LINE_BREAKS.sub(" ", line))
     indent = line[:len(line) - len(line.lstrip())]
     if line.lstrip().startswith("::"):
         line = indent + ": " + line.lstrip()[1:]
