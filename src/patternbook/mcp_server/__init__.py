@@ -125,17 +125,16 @@ def build_server(catalogue: Catalogue) -> MCPServer:
 def serve(catalogue_dir: Path, http: HttpEndpoint | None = None) -> None:
     """Over stdio (``http`` None): run until the client closes stdin; diagnostics go to stderr,
     stdout is the protocol. Over HTTP: listen on ``http`` until interrupted."""
-    if http is not None:
-        from patternbook.mcp_server.http import check_bind
-
-        check_bind(http)  # before the catalogue is read: a refused address fails at once
-    catalogue = load_catalogue(catalogue_dir)
-    server = build_server(catalogue)
-    serving = f"patternbook mcp: serving {len(catalogue.entries)} bundles from {catalogue_dir}"
     if http is None:
-        print(serving, file=sys.stderr)
+        catalogue = load_catalogue(catalogue_dir)
+        server = build_server(catalogue)
+        print(f"patternbook mcp: serving {len(catalogue.entries)} bundles from {catalogue_dir}", file=sys.stderr)
         server.run("stdio")
-    else:
-        from patternbook.mcp_server.http import serve_http
+        return
+    from patternbook.mcp_server.http import listen, serve_http
 
-        serve_http(server, http, announce=[serving])
+    # Bound before the catalogue is read: a refused or busy address fails at once.
+    with listen(http) as listener:
+        catalogue = load_catalogue(catalogue_dir)
+        serve_http(build_server(catalogue), http, listener,
+                   announce=[f"patternbook mcp: serving {len(catalogue.entries)} bundles from {catalogue_dir}"])

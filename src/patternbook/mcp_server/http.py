@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
     from mcp.server.transport_security import TransportSecuritySettings
 
-__all__ = ["MCP_HTTP_PATH", "HttpEndpoint", "check_bind", "is_loopback", "serve_http", "transport_security"]
+__all__ = ["MCP_HTTP_PATH", "HttpEndpoint", "check_bind", "is_loopback", "listen", "serve_http",
+           "transport_security"]
 
 MCP_HTTP_PATH = "/mcp"
 #: Requests carry a tool name and a few short arguments; anything near this size is not one of ours.
@@ -123,13 +124,18 @@ def _bind(host: str, port: int) -> socket.socket:
     return listener
 
 
-def serve_http(server: MCPServer, endpoint: HttpEndpoint, announce: Sequence[str] = ()) -> None:
-    """Listen on ``endpoint`` until interrupted (Ctrl+C or SIGTERM). The address, with the real
-    port, is printed to stderr once the socket listens, so a script can wait for that line."""
+def listen(endpoint: HttpEndpoint) -> socket.socket:
+    """The listening socket for ``endpoint``, refused (:func:`check_bind`) or failing as a usage error."""
+    check_bind(endpoint)
+    return _bind(endpoint.host, endpoint.port)
+
+
+def serve_http(server: MCPServer, endpoint: HttpEndpoint, listener: socket.socket,
+               announce: Sequence[str] = ()) -> None:
+    """Answer on ``listener`` (from :func:`listen`) until interrupted (Ctrl+C or SIGTERM). The
+    address, with the real port, is printed to stderr first, so a script can wait for that line."""
     import uvicorn
 
-    check_bind(endpoint)
-    listener = _bind(endpoint.host, endpoint.port)
     port = listener.getsockname()[1]
     app = server.streamable_http_app(
         streamable_http_path=MCP_HTTP_PATH, json_response=True, stateless_http=True,
@@ -143,7 +149,4 @@ def serve_http(server: MCPServer, endpoint: HttpEndpoint, announce: Sequence[str
               f"Host are answered; add --allow-host NAME:{port} for the name remote clients use", file=sys.stderr)
     print(f"patternbook mcp: listening on http://{_url_host(endpoint.host)}:{port}{MCP_HTTP_PATH} "
           "(read-only; Ctrl+C stops it)", file=sys.stderr, flush=True)
-    try:
-        uvicorn.Server(config).run(sockets=[listener])
-    finally:
-        listener.close()
+    uvicorn.Server(config).run(sockets=[listener])
