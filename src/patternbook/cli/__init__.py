@@ -167,6 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_mcp(arguments: argparse.Namespace) -> int:
+    from patternbook.errors import ValidationFailed
+
+    try:
+        run_mcp(arguments)
+    except ValidationFailed as failure:
+        print(f"patternbook mcp: the catalogue does not validate:\n{failure}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def _run_serve(arguments: argparse.Namespace) -> int:
     from patternbook.errors import UsageError
 
@@ -375,7 +386,7 @@ def _run_schema(arguments: argparse.Namespace) -> int:
 
 COMMANDS = {"validate": _run_validate, "build": _run_build, "serve": _run_serve, "schema": _run_schema,
             "new": _run_new, "init": _run_init, "export": _run_export, "check-links": _run_check_links,
-            "mcp": run_mcp, "diff": _run_diff}
+            "mcp": _run_mcp, "diff": _run_diff}
 
 
 def main(argv: list[str] | None = None) -> int:

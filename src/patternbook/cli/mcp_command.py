@@ -8,7 +8,6 @@ the server (and the ``mcp`` SDK) are imported when the command runs.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +57,10 @@ def add_mcp_command(commands: Any) -> None:
                           "client at http://localhost:6274 (repeatable)")
 
 
-def run_mcp(arguments: argparse.Namespace) -> int:
-    """Serve until stdin closes (stdio) or until interrupted (HTTP): 0, or 1 for an invalid catalogue."""
-    from patternbook.cli import EXIT_INVALID, EXIT_OK
-    from patternbook.errors import UsageError, ValidationFailed
+def run_mcp(arguments: argparse.Namespace) -> None:
+    """Serve until stdin closes (stdio) or until interrupted (HTTP); an invalid catalogue raises
+    :class:`~patternbook.errors.ValidationFailed`, a refused address :class:`~patternbook.errors.UsageError`."""
+    from patternbook.errors import UsageError
     from patternbook.mcp_server import serve
     from patternbook.mcp_server.http import HttpEndpoint
 
@@ -71,9 +70,4 @@ def run_mcp(arguments: argparse.Namespace) -> int:
                             extra_hosts=tuple(arguments.allow_host), extra_origins=tuple(arguments.allow_origin))
     elif arguments.allow_remote or arguments.allow_host or arguments.allow_origin:
         raise UsageError("--allow-remote, --allow-host and --allow-origin apply to --http only")
-    try:
-        serve(arguments.catalogue, http)
-    except ValidationFailed as failure:
-        print(f"patternbook mcp: the catalogue does not validate:\n{failure}", file=sys.stderr)
-        return EXIT_INVALID
-    return EXIT_OK
+    serve(arguments.catalogue, http)
