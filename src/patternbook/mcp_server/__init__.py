@@ -66,7 +66,8 @@ def build_server(catalogue: Catalogue) -> MCPServer:
             "Architecture patterns that each answer five questions: the pressure that makes the shape necessary, "
             "when not to use it, its failure edges (what breaks first), what it costs and what it takes to "
             "operate. Search or find by symptom, then get_pattern for the full answers; compare_patterns puts "
-            "alternatives side by side."),
+            "alternatives side by side. Each pattern and anti-pattern is also a resource to read whole: "
+            "pattern://SLUG as Markdown, pattern://SLUG/json as data."),
     )
     read_only = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 

@@ -14,9 +14,10 @@ can open a connection, browsers on any web page included. So:
 - Nothing is kept between requests (stateless, JSON answers): a read-only catalogue
   needs no sessions, and a client cannot make the server hold memory for it.
 
-The socket is bound here, before the app is built, so that ``:0`` (any free port)
-still gets the exact port into the allowed ``Host`` values, and so that "address in
-use" is a one-line usage error rather than a traceback from inside the server.
+The socket is bound here (:func:`listen`), before the catalogue is read and the app
+is built, so that ``:0`` (any free port) still gets the exact port into the allowed
+``Host`` values, and so that "address in use" is a one-line usage error at once
+rather than a traceback from inside the server.
 """
 
 from __future__ import annotations
