@@ -1,12 +1,14 @@
 """``patternbook mcp`` started as a subprocess on the shipped catalogue and driven
 by the official SDK's own client over stdio: the initialize handshake, the tool
-list, each tool called with good and with bad input."""
+list, each tool called with good and with bad input, the resources and their
+templates, each read with a good and with an unknown slug."""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,11 +26,33 @@ async def _session(script):
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
 
+    # The whole environment: the SDK passes only HOME, PATH and the like by default, and without
+    # PYTHONPATH the subprocess would import whichever patternbook the venv has installed, not this one.
     parameters = StdioServerParameters(command=sys.executable, args=["-m", "patternbook", "mcp", "--catalogue",
-                                                                     str(PROJECT / "patterns")], cwd=str(PROJECT))
+                                                                     str(PROJECT / "patterns")], cwd=str(PROJECT),
+                                       env=dict(os.environ))
     # "legacy" is the initialize handshake every MCP client speaks.
     async with Client(parameters, mode="legacy", read_timeout_seconds=60) as client:
         return await script(client)
+
+
+RESOURCE_READS = {
+    "read_markdown": "pattern://circuit-breaker",
+    "read_json": "pattern://circuit-breaker/json",
+    "read_anti_pattern": "pattern://distributed-monolith",
+    "read_unknown": "pattern://circuit-breakers",
+    "read_traversal": "pattern://..%2F..%2Fetc%2Fpasswd",
+}
+
+
+async def read_or_error(client, uri: str) -> Any:
+    """The resource's contents, or the protocol error the server answered with."""
+    from mcp.shared.exceptions import MCPError
+
+    try:
+        return (await client.read_resource(uri)).contents
+    except MCPError as error:
+        return error
 
 
 def _structured(result: Any) -> dict[str, Any]:
@@ -63,6 +87,10 @@ def answers() -> dict[str, Any]:
         }
         for key, (tool, arguments) in calls.items():
             recorded[key] = await client.call_tool(tool, arguments)
+        recorded["resources"] = (await client.list_resources()).resources
+        recorded["templates"] = (await client.list_resource_templates()).resource_templates
+        for key, uri in RESOURCE_READS.items():
+            recorded[key] = await read_or_error(client, uri)
         return recorded
 
     # A thread of its own: in a worker where the Chromium tests already run Playwright's sync API,
@@ -159,6 +187,50 @@ def test_bad_input_is_a_tool_error_not_a_crash(answers: dict[str, Any], key: str
     result = answers[key]
     assert result.is_error
     assert expected in result.content[0].text
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    from patternbook.mcp_server import load_catalogue
+
+    return load_catalogue(PROJECT / "patterns")
+
+
+def test_every_bundle_is_listed_as_a_markdown_resource_with_two_templates(answers: dict[str, Any], catalogue) -> None:
+    listed = {resource.uri: resource for resource in answers["resources"]}
+    assert set(listed) == {f"pattern://{slug}" for slug in catalogue.entries}
+    breaker = listed["pattern://circuit-breaker"]
+    assert breaker.name == "circuit-breaker" and breaker.title == "Circuit breaker"
+    assert breaker.mime_type == "text/markdown" and breaker.description.startswith("Pattern: ")
+    assert listed["pattern://distributed-monolith"].description.startswith("Anti-pattern: ")
+    templates = {template.uri_template: template.mime_type for template in answers["templates"]}
+    assert templates == {"pattern://{slug}": "text/markdown", "pattern://{slug}/json": "application/json"}
+
+
+def test_a_resource_reads_as_the_bundles_twins(answers: dict[str, Any], catalogue) -> None:
+    from patternbook.pages.agent_documents import bundle_document, bundle_markdown
+
+    [markdown] = answers["read_markdown"]
+    assert markdown.mime_type == "text/markdown" and markdown.uri == "pattern://circuit-breaker"
+    assert markdown.text == bundle_markdown(catalogue.entries["circuit-breaker"], catalogue)
+    [document] = answers["read_json"]
+    assert document.mime_type == "application/json"
+    assert json.loads(document.text) == json.loads(json.dumps(bundle_document(catalogue.entries["circuit-breaker"])))
+    [anti_pattern] = answers["read_anti_pattern"]
+    assert anti_pattern.text.startswith("# Distributed monolith") and "## Refactor toward" in anti_pattern.text
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("read_unknown", "no pattern 'circuit-breakers'; did you mean circuit-breaker"),
+    ("read_traversal", "pattern://..%2F..%2Fetc%2Fpasswd"),
+])
+def test_an_unknown_resource_is_a_protocol_error_not_a_crash(answers: dict[str, Any], key: str, expected: str) -> None:
+    from mcp.shared.exceptions import MCPError
+
+    error = answers[key]
+    assert isinstance(error, MCPError), error
+    assert error.error.code == -32602  # "resource not found" (invalid params), not an internal error
+    assert expected in error.error.message
 
 
 def test_the_cli_does_not_import_the_sdk_until_mcp_runs() -> None:

@@ -4,9 +4,9 @@ Parametrised over :data:`~patternbook.schema.terms.KIND_TITLES`, the one place t
 says which kinds exist: a kind added there fails here until the fixture catalogue
 holds a bundle of it and each output covers it — its page (last changed, change
 history, the links to its twins), the feed, ``llms.txt``, the ``.md`` and ``.json``
-twins, ``catalogue.json``, the search records, the sitemap, MCP ``get_pattern`` and
-``patternbook diff``. One real ``mkdocs build`` of the small catalogue, inside a git
-history, serves every test of the module.
+twins and ``llms-full.txt``, ``catalogue.json``, the search records, the sitemap, MCP
+``get_pattern`` and resources, and ``patternbook diff``. One real ``mkdocs build`` of the
+small catalogue, inside a git history, serves every test of the module.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 
 from patternbook.catalogue import Catalogue
 from patternbook.catalogue_diff import diff_git_refs, render_diff
-from patternbook.mcp_server.queries import get_pattern
+from patternbook.mcp_server.queries import bundle_markdown_text, get_pattern
 from patternbook.postbuild.search import search_records
 from patternbook.schema import BUNDLE_KINDS, kind_of
 from patternbook.schema.terms import KIND_TITLES
@@ -132,6 +132,15 @@ def test_each_kind_is_listed_in_llms_txt(site: Path, catalogue: Catalogue, kind:
     bundle = one_of(catalogue, kind)
     text = (site / "llms.txt").read_text(encoding="utf-8")
     assert f"- [{bundle.title}]({SITE_URL}patterns/{bundle.slug}.md): In short, " in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_is_in_llms_full_txt_and_an_mcp_resource_as_its_twin(site: Path, catalogue: Catalogue,
+                                                                        kind: str) -> None:
+    bundle = one_of(catalogue, kind)
+    twin = (site / "patterns" / f"{bundle.slug}.md").read_text(encoding="utf-8")
+    assert twin in (site / "llms-full.txt").read_text(encoding="utf-8")
+    assert bundle_markdown_text(catalogue, bundle.slug) == twin
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from patternbook.cli.mcp_command import add_mcp_command, run_mcp
+
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -152,13 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="address to serve on (default: 127.0.0.1:8000; port 0 picks a free one)")
     serve.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                        help="the site configuration (default: mkdocs.yml)")
-    mcp = commands.add_parser(
-        "mcp", help="serve the catalogue to assistants over the Model Context Protocol (stdio, read-only)",
-        description="Run a read-only MCP server on stdin/stdout with tools to search patterns, get one with its "
-                    "five answers, find patterns by symptom, compare patterns and list anti-patterns. The "
-                    "catalogue is validated once at start-up; nothing outside it is read.")
-    mcp.add_argument("--catalogue", type=Path, default=Path("patterns"), metavar="DIR",
-                     help="the catalogue folder (default: patterns)")
+    add_mcp_command(commands)
 
     diff = commands.add_parser(
         "diff", help="what changed in the catalogue between two git refs, field by field",
@@ -176,10 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_mcp(arguments: argparse.Namespace) -> int:
     from patternbook.errors import ValidationFailed
-    from patternbook.mcp_server import serve
 
     try:
-        serve(arguments.catalogue)
+        run_mcp(arguments)
     except ValidationFailed as failure:
         print(f"patternbook mcp: the catalogue does not validate:\n{failure}", file=sys.stderr)
         return EXIT_INVALID

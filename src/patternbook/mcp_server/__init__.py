@@ -1,4 +1,5 @@
-"""``patternbook mcp``: a read-only Model Context Protocol server over stdio.
+"""``patternbook mcp``: a read-only Model Context Protocol server, over stdio or
+streamable HTTP (:mod:`patternbook.mcp_server.http`).
 
 The only package that imports the ``mcp`` SDK, and only when the command runs.
 The catalogue is validated once at start-up and served from memory: tools take
@@ -6,7 +7,7 @@ slugs, ids and words, never paths, so nothing outside the catalogue is ever
 read, and every tool is marked read-only. Arguments are checked against the
 schema each tool publishes (lengths, slug shape, closed vocabularies) before a
 tool runs; a name the catalogue does not know is a tool error that lists what
-it does know.
+it does know. Each bundle is also a resource (:mod:`patternbook.mcp_server.resources`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from patternbook.schema.terms import IacTool, Pillar, Status
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
+
+    from patternbook.mcp_server.http import HttpEndpoint
 
 __all__ = ["TOOL_NAMES", "build_server", "load_catalogue", "serve"]
 
@@ -63,7 +66,8 @@ def build_server(catalogue: Catalogue) -> MCPServer:
             "Architecture patterns that each answer five questions: the pressure that makes the shape necessary, "
             "when not to use it, its failure edges (what breaks first), what it costs and what it takes to "
             "operate. Search or find by symptom, then get_pattern for the full answers; compare_patterns puts "
-            "alternatives side by side."),
+            "alternatives side by side. Each pattern and anti-pattern is also a resource to read whole: "
+            "pattern://SLUG as Markdown, pattern://SLUG/json as data."),
     )
     read_only = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 
@@ -113,12 +117,25 @@ def build_server(catalogue: Catalogue) -> MCPServer:
         """Anti-patterns the catalogue describes, with the patterns to refactor toward (empty when it has none)."""
         return answer(queries.anti_patterns)
 
+    from patternbook.mcp_server.resources import register_resources
+
+    register_resources(server, catalogue)
     return server
 
 
-def serve(catalogue_dir: Path) -> None:
-    """Run until the client closes stdin. Diagnostics go to stderr; stdout is the protocol."""
-    catalogue = load_catalogue(catalogue_dir)
-    server = build_server(catalogue)
-    print(f"patternbook mcp: serving {len(catalogue.patterns)} patterns from {catalogue_dir}", file=sys.stderr)
-    server.run("stdio")
+def serve(catalogue_dir: Path, http: HttpEndpoint | None = None) -> None:
+    """Over stdio (``http`` None): run until the client closes stdin; diagnostics go to stderr,
+    stdout is the protocol. Over HTTP: listen on ``http`` until interrupted."""
+    if http is None:
+        catalogue = load_catalogue(catalogue_dir)
+        server = build_server(catalogue)
+        print(f"patternbook mcp: serving {len(catalogue.entries)} bundles from {catalogue_dir}", file=sys.stderr)
+        server.run("stdio")
+        return
+    from patternbook.mcp_server.http import listen, serve_http
+
+    # Bound before the catalogue is read: a refused or busy address fails at once.
+    with listen(http) as listener:
+        catalogue = load_catalogue(catalogue_dir)
+        serve_http(build_server(catalogue), http, listener,
+                   announce=[f"patternbook mcp: serving {len(catalogue.entries)} bundles from {catalogue_dir}"])

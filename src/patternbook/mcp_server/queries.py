@@ -11,12 +11,15 @@ import re
 from typing import Any
 
 from patternbook.catalogue import Catalogue
-from patternbook.pages.agent_documents import bundle_document
+from patternbook.escaping import strict_json
+from patternbook.pages.agent_documents import bundle_document, bundle_markdown
 from patternbook.schema import PILLARS, Bundle, Pattern
 
 __all__ = [
     "CatalogueQueryError",
     "anti_patterns",
+    "bundle_json_text",
+    "bundle_markdown_text",
     "compare_patterns",
     "find_by_symptom",
     "get_pattern",
@@ -129,6 +132,16 @@ def get_pattern(catalogue: Catalogue, slug: str) -> dict[str, Any]:
     document as the ``patterns/<slug>.json`` file beside its page), with its ``kind``."""
     bundle = _bundle_or_error(catalogue, slug)
     return {**bundle_document(bundle), "path": PAGE_PATH.format(slug=slug)}
+
+
+def bundle_markdown_text(catalogue: Catalogue, slug: str) -> str:
+    """A bundle of any kind as Markdown: the text of its ``patterns/<slug>.md`` twin."""
+    return bundle_markdown(_bundle_or_error(catalogue, slug), catalogue)
+
+
+def bundle_json_text(catalogue: Catalogue, slug: str) -> str:
+    """A bundle of any kind as JSON: the text of its ``patterns/<slug>.json`` twin."""
+    return strict_json(bundle_document(_bundle_or_error(catalogue, slug)))
 
 
 def find_by_symptom(catalogue: Catalogue, symptom: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from patternbook.catalogue import Catalogue
@@ -287,9 +287,12 @@ def bundle_document(bundle: Bundle) -> dict[str, Any]:
     return {"kind": bundle.kind, **DOCUMENT_BY_KIND[bundle.kind](bundle)}
 
 
-def llms_txt(catalogue: Catalogue, site_name: str, description: str | None, link: Any) -> str:
+def llms_txt(catalogue: Catalogue, site_name: str, description: str | None, link: Any,
+             more_links: Sequence[str] = ()) -> str:
     """``llms.txt``: what the library is, then a link per pattern with its one-line summary,
-    grouped by category. ``link(path)`` turns a site path into the address to print."""
+    grouped by category. ``link(path)`` turns a site path into the address to print;
+    ``more_links`` are Markdown list items, already escaped, for the optional section
+    (``llms-full.txt`` and its parts, from :mod:`patternbook.pages.llms_full`)."""
     lines = [f"# {_t(site_name)}", "",
              f"> {_t(description or 'A catalogue of production architecture patterns.')}", "",
              f"Every pattern answers five questions: {FIVE_QUESTIONS}. Each pattern is linked below as plain "
@@ -316,5 +319,5 @@ def llms_txt(catalogue: Catalogue, site_name: str, description: str | None, link
               f"- [Catalogue as JSON]({_u(link('catalogue.json'))}): every pattern as structured data, with its schema "
               f"in catalogue.schema.json",
               f"- [What changed]({_u(link('feed.xml'))}): an Atom feed of new, changed, re-reviewed and deprecated "
-              "patterns", ""]
+              "patterns", *more_links, ""]
     return "\n".join(lines)

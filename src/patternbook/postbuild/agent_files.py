@@ -1,4 +1,4 @@
-"""Files for assistants and tools: ``llms.txt`` at the site root, and each
+"""Files for assistants and tools: ``llms.txt`` and ``llms-full.txt`` at the site root, and each
 bundle, of every kind, as plain Markdown (``patterns/<slug>.md``) and JSON
 (``patterns/<slug>.json``) beside its page, which links them.
 
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from patternbook.escaping import strict_json
 from patternbook.pages.agent_documents import bundle_document, bundle_markdown, llms_txt
+from patternbook.pages.llms_full import llms_full_files, llms_full_links
 
 if TYPE_CHECKING:
     from patternbook.postbuild.context import PostBuildContext
@@ -30,11 +31,17 @@ def write_agent_files(context: PostBuildContext) -> None:
         return
     folder = context.site_dir / "patterns"
     folder.mkdir(parents=True, exist_ok=True)
+    twins = {slug: bundle_markdown(bundle, catalogue) for slug, bundle in catalogue.entries.items()}
     for slug, bundle in catalogue.entries.items():
-        (folder / f"{slug}.md").write_text(bundle_markdown(bundle, catalogue), encoding="utf-8")
+        (folder / f"{slug}.md").write_text(twins[slug], encoding="utf-8")
         (folder / f"{slug}.json").write_text(strict_json(bundle_document(bundle)), encoding="utf-8")
         _link_formats(context, slug)
-    text = llms_txt(catalogue, context.site_name, context.site_description, context.address)
+    full_text = llms_full_files(catalogue, context.site_name, context.site_description, twins)
+    for file in full_text:
+        (context.site_dir / file.path).parent.mkdir(parents=True, exist_ok=True)
+        (context.site_dir / file.path).write_text(file.text, encoding="utf-8")
+    text = llms_txt(catalogue, context.site_name, context.site_description, context.address,
+                    llms_full_links(full_text, context.address))
     (context.site_dir / LLMS_PATH).write_text(text, encoding="utf-8")
 
 
