@@ -9,7 +9,6 @@ pattern must answer are the fields ``pressure``, ``when_not_to_use``,
 
 from __future__ import annotations
 
-import datetime
 import decimal
 import math
 from dataclasses import dataclass
@@ -18,7 +17,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from patternbook.schema.adoption import Adoption, KnownUse
 from patternbook.schema.base import StrictModel
+from patternbook.schema.dates import PlausibleDate
 from patternbook.schema.diagram import Diagram
 from patternbook.schema.retired_runtimes import RetiredRuntimeId
 from patternbook.schema.terms import KIND_TITLES, PILLAR_TITLES, IacTool, Kind, RelationType, Status
@@ -83,21 +84,6 @@ def _reference_url(value: str) -> str:
     return check_https_url(value, hosts=None)
 
 
-#: Dates a catalogue can mean. Outside this range a date is a typo, and date
-#: arithmetic (review deadlines) would overflow near year 9999.
-EARLIEST_DATE = datetime.date(1990, 1, 1)
-LATEST_DATE = datetime.date(2199, 12, 31)
-
-
-def _plausible_date(value: datetime.date) -> datetime.date:
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise PydanticCustomError("date_range", "{value} is not a plausible date (between {earliest} and {latest})",
-                                  {"value": value.isoformat(), "earliest": EARLIEST_DATE.isoformat(),
-                                   "latest": LATEST_DATE.isoformat()})
-    return value
-
-
-PlausibleDate = Annotated[datetime.date, AfterValidator(_plausible_date)]
 #: The largest amount of money Patternbook reads or computes per estimate period: every stated
 #: amount and list price here, and every computed cost, per driver and in total (PB606). Far above
 #: any real bill, and far below where a float stops holding whole cents.
@@ -469,6 +455,8 @@ class BundleHeader(StrictModel):
     owners: list[short_text(2, 80)] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
     last_reviewed: PlausibleDate
     review_interval_days: int = Field(ge=30, le=730)
+    adoption: Adoption | None = Field(None, exclude_if=lambda value: value is None)
+    """Optional: where this catalogue's organisation stands on the bundle (ring, since when, why)."""
 
 
 class PatternFile(BundleHeader):
@@ -489,7 +477,8 @@ class PatternFile(BundleHeader):
     relates to nothing while the catalogue holds others gets a warning (PB309)."""
     diagrams: list[Diagram] = Field(min_length=1, max_length=6)
     references: list[Reference] = Field(default_factory=list, max_length=20)
-    known_uses: list[Sentence] = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]
+    known_uses: list[KnownUse] = Field(default_factory=list, max_length=12)
+    """Real systems that use the pattern: who, what they do with it, optionally a link and since when."""
     variants: Annotated[list[Variant], AfterValidator(_unique_variant_names)] = Field(
         default_factory=list, max_length=6, exclude_if=lambda value: not value)
     """Optional: named ways to build the pattern differently, each with when to choose it and
