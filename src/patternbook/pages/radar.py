@@ -181,10 +181,10 @@ def radar_svg(catalogue: Catalogue, blips: list[RadarBlip], link: Callable[[str]
             f'<text x="{blip.x:.1f}" y="{blip.y + 4:.1f}" text-anchor="middle" fill="#ffffff">{blip.number}</text></a>')
     parts.append("</g>")
     title = (f"Adoption radar: {len(blips)} bundles in {len(settings.rings)} rings "
-             f"({', '.join(r.title for r in settings.rings)}) and {len(sectors)} sectors")
+             f"({', '.join(r.title for r in settings.rings)}) and {len(sectors)} sector(s)")
     size = RADIUS + MARGIN
     return (f'<svg class="pb-radar" xmlns="http://www.w3.org/2000/svg" viewBox="{-size} {-RADIUS - 40} '
-            f'{2 * size} {2 * RADIUS + 80}" role="img" aria-labelledby="pb-radar-title">'
+            f'{2 * size} {2 * RADIUS + 80}" role="group" aria-labelledby="pb-radar-title">'
             f'<title id="pb-radar-title">{xml_text(title)}</title>{"".join(parts)}</svg>')
 
 
