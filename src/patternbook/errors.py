@@ -95,6 +95,12 @@ CODES: dict[str, str] = {
     "PB604": "workload parameter is used by no driver",
     "PB605": "price currency differs from the estimate's currency",
     "PB606": "a computed cost is not finite or exceeds the largest amount Patternbook handles",
+    # adoption radar
+    "PB701": "adoption ring is not one of the catalogue's rings",
+    "PB702": "adoption ring or status lacks the known uses catalogue.yaml requires",
+    "PB703": "an anti-pattern's adoption ring can only be the hold ring",
+    "PB704": "adoption date is in the future",
+    "PB705": "catalogue.yaml's adoption section names an unknown ring or category",
 }
 
 

@@ -39,7 +39,9 @@ __all__ = [
     "Change",
     "ChangeEvent",
     "ChangeKind",
+    "RingChange",
     "read_catalogue_history",
+    "ring_in",
 ]
 
 #: Commits shown per pattern page.
@@ -62,6 +64,9 @@ _RAW_FILE = re.compile(r"\n?:[0-7]{6} [0-7]{6} ([0-9a-f]{40}(?:[0-9a-f]{24})?) (
                        r"([A-Z])[0-9]*")
 _DEPRECATED_LINE = re.compile(r"status:\s*['\"]?deprecated")
 _REVIEWED_LINE = re.compile(r"last_reviewed:")
+#: ``adoption:`` at the top level, then its indented lines (block style) or its braces (flow style).
+_ADOPTION_BLOCK = re.compile(r"^adoption:[ \t]*(\{[^}\n]*\}|(?:#.*)?\n(?:(?:[ \t]+.*|[ \t]*)(?:\n|$))*)", re.M)
+_RING_VALUE = re.compile(r"(?:^|[{,\s])ring:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)")
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,27 @@ class ChangeEvent:
 
 
 @dataclass(frozen=True)
+class RingChange:
+    """A commit that gave a bundle another adoption ring (or its first, or none)."""
+
+    slug: str
+    before: str | None
+    """The ring before the commit; None when the bundle had none (or did not exist)."""
+    after: str | None
+    change: Change
+
+
+def ring_in(text: str) -> str | None:
+    """The adoption ring a ``pattern.yaml`` version names, read without a YAML parser: an old
+    version is read only for this one value, and a version that never validated may hold anything."""
+    block = _ADOPTION_BLOCK.search(text)
+    if block is None:
+        return None
+    ring = _RING_VALUE.search(block.group(1))
+    return ring.group(1) if ring else None
+
+
+@dataclass(frozen=True)
 class CatalogueHistory:
     available: bool
     """Whether git history was read at all."""
@@ -106,6 +132,14 @@ class CatalogueHistory:
     bundles: Mapping[str, BundleHistory] = field(default_factory=lambda: MappingProxyType({}))
     events: tuple[ChangeEvent, ...] = ()
     """Newest first: every commit × pattern, classified."""
+    rings: Mapping[str, tuple[RingChange, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Per bundle, oldest first: each commit (of the newest :data:`CLASSIFIED_COMMITS`) that changed its ring."""
+
+    def ring_moves(self) -> list[RingChange]:
+        """Every move from one ring to another, newest first."""
+        moves = [move for changes in self.rings.values() for move in changes if move.before and move.after]
+        return sorted(moves, key=lambda m: (m.change.when.astimezone(datetime.UTC), m.change.commit, m.slug),
+                      reverse=True)
 
     def of(self, slug: str) -> BundleHistory:
         return self.bundles.get(slug, BundleHistory())
@@ -273,6 +307,7 @@ def read_catalogue_history(catalogue_root: Path, depth: int = HISTORY_DEPTH) -> 
     per_bundle: dict[str, list[Change]] = {}
     touched_by: list[tuple[Change, dict[str, bool]]] = []
     edits: list[tuple[str, str, _FileChange]] = []  # (commit, slug, pattern.yaml edit), newest first
+    versions: list[tuple[Change, str, str]] = []  # (commit, slug, pattern.yaml blob written), newest first
     classified_commits = 0
     for change, files in records:
         if change.commit in boundaries:
@@ -292,8 +327,10 @@ def read_catalogue_history(catalogue_root: Path, depth: int = HISTORY_DEPTH) -> 
             edited_pattern_file = True
             if file.status == "D":
                 touched.pop(slug, None)  # removed here; it has no page to link
-            elif file.status in ("M", "T") and classified_commits < CLASSIFIED_COMMITS:
-                edits.append((change.commit, slug, file))
+            elif classified_commits < CLASSIFIED_COMMITS:
+                versions.append((change, slug, file.after))
+                if file.status in ("M", "T"):
+                    edits.append((change.commit, slug, file))
         classified_commits += edited_pattern_file
         touched_by.append((change, touched))
     kinds = _classify(top, edits)
@@ -312,4 +349,20 @@ def read_catalogue_history(catalogue_root: Path, depth: int = HISTORY_DEPTH) -> 
     if boundaries:
         note = "built from a shallow clone: changes older than the clone's oldest commit are not shown"
     bundles = {slug: BundleHistory(tuple(changes)) for slug, changes in sorted(per_bundle.items())}
-    return CatalogueHistory(True, note, MappingProxyType(bundles), tuple(events))
+    return CatalogueHistory(True, note, MappingProxyType(bundles), tuple(events), _ring_timelines(top, versions))
+
+
+def _ring_timelines(top: Path, versions: list[tuple[Change, str, str]]) -> Mapping[str, tuple[RingChange, ...]]:
+    """Per bundle, the commits that changed its ring, oldest first, from the versions of its
+    ``pattern.yaml`` (newest first) that the log named."""
+    texts = _blob_texts(top, sorted({blob for _, _, blob in versions}))
+    timelines: dict[str, list[RingChange]] = {}
+    for change, slug, blob in reversed(versions):
+        if blob not in texts:
+            continue
+        ring = ring_in(texts[blob])
+        timeline = timelines.setdefault(slug, [])
+        before = timeline[-1].after if timeline else None
+        if ring != before:
+            timeline.append(RingChange(slug, before, ring, change))
+    return MappingProxyType({slug: tuple(t) for slug, t in sorted(timelines.items()) if t})

@@ -93,7 +93,7 @@ def test_filters_use_the_facets_page_vocabularies(shipped: Catalogue) -> None:
     settings = search_settings(shipped)
     facets = {f["name"]: [tuple(v) for v in f["values"]] for f in settings["facets"]}
     assert facets == {name: values for name, values in facet_vocabulary(shipped).items() if values}
-    assert list(facets) == ["category", "pillar", "status", "iac", "tag"]
+    assert list(facets) == ["category", "pillar", "status", "ring", "iac", "tag"]
     assert ("reliability", "Reliability") in facets["category"]
 
 
@@ -152,5 +152,5 @@ def test_two_indexes_of_the_same_records_are_byte_identical(shipped: Catalogue, 
         digests.append({str(p.relative_to(tmp_path / run)): p.read_bytes()
                         for p in sorted((tmp_path / run).rglob("*")) if p.is_file()})
     assert digests[0] == digests[1]
-    # the five facets, and the symptoms a query can restate (not offered as a filter)
-    assert len(list((tmp_path / "first" / "filter").glob("*.pf_filter"))) == 6
+    # the six facets (the adoption ring among them), and the symptoms a query can restate (not a filter)
+    assert len(list((tmp_path / "first" / "filter").glob("*.pf_filter"))) == 7

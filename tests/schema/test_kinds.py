@@ -192,3 +192,34 @@ def test_patternbook_diff_reports_each_kind(diff_text: str, catalogue: Catalogue
     changed = {entry["slug"]: entry for entry in json.loads(diff_text)["changed"]}
     assert changed[bundle.slug]["kind"] == kind
     assert [change["field"] for change in changed[bundle.slug]["changes"]] == ["summary"]
+
+
+def one_ringed(catalogue: Catalogue, kind: str):
+    ringed = [bundle for bundle in catalogue.of_kind(kind).values() if bundle.adoption]
+    assert ringed, f"no fixture bundle of kind {kind!r} has an adoption ring: add one to tests/fixtures/catalogue"
+    return ringed[0]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_goes_through_the_ring_facets(site: Path, catalogue: Catalogue, kind: str) -> None:
+    """The ring reaches the directory, search filters, catalogue.json, MCP, the radar and tech-radar.json."""
+    from patternbook.pages import facet_vocabulary, pattern_facets
+
+    bundle = one_ringed(catalogue, kind)
+    ring = bundle.adoption.ring
+    assert pattern_facets(bundle)["ring"] == [ring]
+    assert ring in dict(facet_vocabulary(catalogue)["ring"])
+    listing = (site / "discover" / "patterns" / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'<li data-pb-item[^>]* data-ring="{ring}"[^>]*><a href="../../patterns/{bundle.slug}/"', listing)
+    record = {r.url: r for r in search_records(catalogue, site)}[f"/patterns/{bundle.slug}/"]
+    assert f'data-pagefind-filter="ring">{ring}</span>' in record.html
+    document = json.loads((site / "catalogue.json").read_text(encoding="utf-8"))
+    listed = {entry["slug"]: entry for entry in document[BUNDLE_KINDS[kind].catalogue_field]}
+    assert listed[bundle.slug]["adoption"]["ring"] == ring
+    assert get_pattern(catalogue, bundle.slug)["adoption"]["ring"] == ring
+    radar = (site / "discover" / "radar" / "index.html").read_text(encoding="utf-8")
+    assert f'href="../../patterns/{bundle.slug}/"' in radar and f'data-ring="{ring}"' in radar
+    tech_radar = json.loads((site / "tech-radar.json").read_text(encoding="utf-8"))
+    [entry] = [e for e in tech_radar["entries"] if e["id"] == bundle.slug]
+    assert entry["timeline"][0]["ringId"] == ring
+    assert entry["links"][0]["url"] == f"{SITE_URL}patterns/{bundle.slug}/"

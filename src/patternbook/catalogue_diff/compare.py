@@ -15,6 +15,7 @@ from patternbook.catalogue_diff.model import (
     Side,
 )
 from patternbook.loader import level_two_sections
+from patternbook.schema.adoption import ring_move_text
 from patternbook.schema.cost import rounded_amount
 from patternbook.schema.kinds import DEFAULT_KIND
 
@@ -233,9 +234,30 @@ def _solution_changes(old: Any, new: Any) -> list[FieldChange]:
     return changes
 
 
+def _adoption_changes(slug: str, old: Any, new: Any) -> list[FieldChange]:
+    """A ring move in the words every output uses ("saga: trial → adopt"), then the rest of the block."""
+    before, after = _dict(old), _dict(new)
+    if before == after:
+        return []
+    if not before:
+        return [FieldChange("adoption", "added", f"adoption added: {after.get('ring')}", None, after)]
+    if not after:
+        return [FieldChange("adoption", "removed", f"adoption removed (was {before.get('ring')})", before, None)]
+    changes: list[FieldChange] = []
+    if before.get("ring") != after.get("ring"):
+        changes.append(FieldChange("adoption.ring", "moved",
+                                   ring_move_text(slug, str(before.get("ring")), str(after.get("ring"))),
+                                   before.get("ring"), after.get("ring")))
+    rest = sorted(k for k in set(before) | set(after) if k != "ring" and before.get(k) != after.get(k))
+    if rest:
+        changes.append(FieldChange("adoption", "changed", f"adoption {', '.join(rest)} changed",
+                                   {k: before.get(k) for k in rest}, {k: after.get(k) for k in rest}))
+    return changes
+
+
 #: Fields with their own comparison above; everything else gets a generic one.
 _SPECIAL = {"slug", "title", "summary", "status", "superseded_by", "last_reviewed", "failure_edges", "cost",
-            "relations", "repositories", "solution"}
+            "relations", "repositories", "solution", "adoption"}
 
 
 def _generic_change(name: str, old: Any, new: Any) -> FieldChange:
@@ -275,6 +297,7 @@ def compare_pattern(old: dict[str, Any], new: dict[str, Any], head_slugs: set[st
     changes += _relation_changes(old.get("relations"), new.get("relations"), head_slugs, base_slugs)
     changes += _repository_changes(old.get("repositories"), new.get("repositories"))
     changes += _solution_changes(old.get("solution"), new.get("solution"))
+    changes += _adoption_changes(str(new.get("slug") or old.get("slug")), old.get("adoption"), new.get("adoption"))
     for name in sorted((set(old) | set(new)) - _SPECIAL):
         if old.get(name) != new.get(name):
             changes.append(_generic_change(name, old.get(name), new.get(name)))

@@ -85,11 +85,14 @@ def build_server(catalogue: Catalogue) -> MCPServer:
         pillar: Pillar | None = None,
         status: Status | None = None,
         iac: Annotated[Iac | None, Field(description="companion repositories in this IaC tool")] = None,
+        ring: Annotated[Facet | None, Field(description="adoption ring id from catalogue.yaml (adopt, trial, ...)")]
+        = None,
         limit: Annotated[int, Field(ge=1, le=100)] = 20,
     ) -> dict[str, Any]:
-        """Search the catalogue by words and facets (category, tag, pillar, status, IaC tool); best match first."""
+        """Search the catalogue by words and facets (category, tag, pillar, status, IaC tool, adoption ring);
+        best match first."""
         return answer(queries.search_patterns, query, category=category, tag=tag, pillar=pillar, status=status,
-                      iac=iac, limit=limit)
+                      iac=iac, ring=ring, limit=limit)
 
     @server.tool(annotations=read_only)
     def get_pattern(slug: SlugArgument) -> dict[str, Any]:

@@ -72,6 +72,7 @@ def pattern_card(pattern: Pattern) -> dict[str, Any]:
         "summary": pattern.summary,
         "category": pattern.category,
         "status": pattern.status,
+        "ring": pattern.adoption.ring if pattern.adoption else None,
         "tags": list(pattern.tags),
         "pillars": sorted(pattern.pillars.served()),
         "path": PAGE_PATH.format(slug=pattern.slug),
@@ -90,7 +91,7 @@ def _search_fields(pattern: Pattern) -> list[tuple[int, str]]:
 
 def search_patterns(catalogue: Catalogue, query: str = "", *, category: str | None = None, tag: str | None = None,
                     pillar: str | None = None, status: str | None = None, iac: str | None = None,
-                    limit: int = 20) -> dict[str, Any]:
+                    ring: str | None = None, limit: int = 20) -> dict[str, Any]:
     """Patterns matching every word of ``query`` (all patterns when empty) and every facet given."""
     if category is not None:
         _known("category", category, [c.id for c in catalogue.categories])
@@ -98,6 +99,8 @@ def search_patterns(catalogue: Catalogue, query: str = "", *, category: str | No
         _known("tag", tag, list(catalogue.definitions.tags))
     if pillar is not None:
         _known("pillar", pillar, list(PILLARS))
+    if ring is not None:
+        _known("ring", ring, list(catalogue.definitions.adoption.ring_ids))
     words = _words(query)
     scored: list[tuple[int, str, Pattern]] = []
     for pattern in catalogue.patterns.values():
@@ -106,6 +109,8 @@ def search_patterns(catalogue: Catalogue, query: str = "", *, category: str | No
         if (pillar and pillar not in pattern.pillars.served()) or (status and pattern.status != status):
             continue
         if iac and all(repository.iac != iac for repository in pattern.repositories):
+            continue
+        if ring and (pattern.adoption is None or pattern.adoption.ring != ring):
             continue
         fields = [(weight, set(_words(text))) for weight, text in _search_fields(pattern)]
         score = 0
@@ -120,7 +125,7 @@ def search_patterns(catalogue: Catalogue, query: str = "", *, category: str | No
     return {
         "query": query,
         "filters": {k: v for k, v in {"category": category, "tag": tag, "pillar": pillar, "status": status,
-                                      "iac": iac}.items() if v is not None},
+                                      "iac": iac, "ring": ring}.items() if v is not None},
         "total": len(scored),
         "patterns": [pattern_card(pattern) for _, _, pattern in scored[:limit]],
     }

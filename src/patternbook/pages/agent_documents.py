@@ -28,6 +28,7 @@ from patternbook.catalogue import Catalogue
 from patternbook.escaping import markdown_link_url, markdown_text
 from patternbook.pages.cost import count_text, price_text
 from patternbook.schema import DEFAULT_KIND, AntiPattern, Bundle, Pattern, format_amount
+from patternbook.schema.adoption import KnownUse
 from patternbook.schema.cost import rounded_amount
 from patternbook.schema.retired_runtimes import retired_runtimes
 from patternbook.schema.terms import PILLAR_TITLES
@@ -94,6 +95,7 @@ def pattern_document(pattern: Pattern) -> dict[str, Any]:
         "diagrams": [{"id": d.id, "title": d.title, "caption": d.caption, "alt": d.alt} for d in pattern.diagrams],
         **{key: data[key] for key in ("owners", "last_reviewed", "review_interval_days", "superseded_by",
                                       "repositories", "relations", "references", "known_uses")},
+        "adoption": data.get("adoption"),
     }
 
 
@@ -135,6 +137,21 @@ def _items(values: list[str]) -> list[str]:
     return [f"- {_t(value)}" for value in values]
 
 
+def _known_use(use: KnownUse) -> str:
+    """A known use as one plain line: who, what, since when, where to check."""
+    since = f" (since {use.since.isoformat()})" if use.since else ""
+    source = f" Source: {use.url}" if use.url else ""
+    return f"{use.who}: {use.what}{since}{source}"
+
+
+def _adoption_lines(bundle: Bundle, catalogue: Catalogue) -> list[str]:
+    """Where the organisation stands on the bundle, as the radar shows it."""
+    if bundle.adoption is None:
+        return []
+    ring = catalogue.definitions.adoption.ring_titles.get(bundle.adoption.ring, bundle.adoption.ring)
+    return [f"Adoption: {_t(ring)} since {bundle.adoption.since.isoformat()}. {_t(bundle.adoption.rationale)}", ""]
+
+
 def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
     """The pattern as plain Markdown: every answer, no HTML, nothing a model must skip."""
     estimate = pattern.cost.estimate
@@ -145,6 +162,7 @@ def pattern_markdown(pattern: Pattern, catalogue: Catalogue) -> str:
         f"> {_t(pattern.summary)}", "",
         f"Category: {_t(category)}. Status: {pattern.status}. Last reviewed: {pattern.last_reviewed.isoformat()}. "
         f"Tags: {', '.join(pattern.tags)}.", "",
+        *_adoption_lines(pattern, catalogue),
     ]
     if pattern.status == "deprecated" and pattern.superseded_by:
         lines += [f"Deprecated: use {pattern.superseded_by} instead.", ""]
@@ -227,6 +245,7 @@ def anti_pattern_document(anti_pattern: AntiPattern) -> dict[str, Any]:
                      for d in anti_pattern.diagrams],
         **{key: data[key] for key in ("owners", "last_reviewed", "review_interval_days", "superseded_by",
                                       "relations", "references", "known_uses")},
+        "adoption": data.get("adoption"),
     }
 
 
@@ -239,6 +258,7 @@ def anti_pattern_markdown(anti_pattern: AntiPattern, catalogue: Catalogue) -> st
         f"> {_t(anti_pattern.summary)}", "",
         f"Kind: anti-pattern, a shape to recognise and leave. Category: {_t(category)}. Status: {anti_pattern.status}. "
         f"Last reviewed: {anti_pattern.last_reviewed.isoformat()}. Tags: {', '.join(anti_pattern.tags)}.", "",
+        *_adoption_lines(anti_pattern, catalogue),
     ]
     if anti_pattern.status == "deprecated" and anti_pattern.superseded_by:
         lines += [f"Deprecated: read {anti_pattern.superseded_by} instead.", ""]
@@ -263,7 +283,7 @@ def anti_pattern_markdown(anti_pattern: AntiPattern, catalogue: Catalogue) -> st
         lines += [f"- {relation.type.replace('_', ' ')}: {relation.pattern}"
                   + (f" — {_t(relation.note)}" if relation.note else "") for relation in anti_pattern.relations]
     if anti_pattern.known_uses:
-        lines += ["", "## Seen in", "", *_items(anti_pattern.known_uses)]
+        lines += ["", "## Seen in", "", *_items([_known_use(use) for use in anti_pattern.known_uses])]
     if anti_pattern.references:
         lines += ["", "## References", ""] + [f"- [{_t(r.title)}]({_u(str(r.url))})" for r in anti_pattern.references]
     return "\n".join(lines).rstrip() + "\n"

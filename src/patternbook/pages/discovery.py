@@ -21,7 +21,8 @@ __all__ = ["FACET_TITLES", "RelationGraphs", "catalogue_document", "catalogue_do
            "discovery_pages", "facet_vocabulary", "pattern_facets"]
 
 #: The facets readers filter by, in the order the facets page and search show them.
-FACET_TITLES = {"category": "Category", "pillar": "Pillar", "status": "Status", "iac": "IaC tool", "tag": "Tag"}
+FACET_TITLES = {"category": "Category", "pillar": "Pillar", "status": "Status", "ring": "Adoption ring",
+                "iac": "IaC tool", "tag": "Tag"}
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,22 @@ class RelationGraphs:
     """Per pattern slug: its own neighbourhood, links relative to the pattern page."""
 
 
+def _ring(bundle: Pattern | AntiPattern) -> list[str]:
+    return [bundle.adoption.ring] if bundle.adoption else []
+
+
 def pattern_facets(pattern: Pattern | AntiPattern) -> dict[str, list[str]]:
     """The values a bundle has for each facet (:data:`FACET_TITLES`, plus its kind)."""
     if isinstance(pattern, AntiPattern):
         # Pillar and IaC facets mean "serves" and "ships code in": an anti-pattern has neither.
         return {"kind": ["anti-pattern"], "category": [pattern.category], "pillar": [], "status": [pattern.status],
-                "iac": [], "tag": list(pattern.tags)}
+                "ring": _ring(pattern), "iac": [], "tag": list(pattern.tags)}
     return {
         "kind": ["pattern"],
         "category": [pattern.category],
         "pillar": list(pattern.pillars.served()),
         "status": [pattern.status],
+        "ring": _ring(pattern),
         "iac": sorted({r.iac for r in pattern.repositories}),
         "tag": list(pattern.tags),
     }
@@ -57,13 +63,16 @@ def facet_vocabulary(catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
         "category": [c.id for c in catalogue.categories],
         "pillar": list(PILLARS),
         "status": list(STATUS_TITLES),
+        "ring": list(catalogue.definitions.adoption.ring_ids),
         "iac": sorted({r.iac for p in patterns for r in p.repositories}),
         "tag": sorted({t for p in patterns for t in p.tags}),
     }
     present = {name: {v for p in patterns for v in pattern_facets(p)[name]} for name in ordered}
+    # A ring is a stance on bundles of every kind: "hold" is mostly anti-patterns.
+    present["ring"] = {v for b in catalogue.entries.values() for v in _ring(b)}
     titles: dict[str, dict[str, str]] = {
         "category": {c.id: c.title for c in catalogue.categories}, "pillar": PILLAR_TITLES,
-        "status": STATUS_TITLES, "iac": IAC_TITLES, "tag": {},
+        "status": STATUS_TITLES, "ring": catalogue.definitions.adoption.ring_titles, "iac": IAC_TITLES, "tag": {},
     }
     return {name: [(value, titles[name].get(value, value)) for value in values if value in present[name]]
             for name, values in ordered.items()}
@@ -91,6 +100,8 @@ def discovery_pages(catalogue: Catalogue, render: Any, reading_minutes: Any,
         "discover/patterns.md.j2",
         items=[(p, f"../../patterns/{p.slug}/", pattern_facets(p)) for p in listed],
         facets=facets,
+        facet_titles={"kind": "Kind", **FACET_TITLES},
+        ring_titles=catalogue.definitions.adoption.ring_titles,
         categories=categories)))
 
     pages.append(("discover/pillars.md", render(

@@ -31,6 +31,7 @@ from patternbook.pages.discovery import (
     discovery_pages,
 )
 from patternbook.pages.prose import render_prose
+from patternbook.pages.radar import radar_page
 from patternbook.schema import AntiPattern, Bundle, Diagram, kind_of
 from patternbook.schema.cost import rounded_amount
 from patternbook.schema.diagram import DOWNLOAD_FORMAT_NAMES
@@ -394,12 +395,14 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
     for path, content in discovery_pages(catalogue, renderer.render, reading_minutes, graphs):
         _claim(origins, path, _origin(path))
         pages.append(GeneratedPage(path, content))
+    radar = radar_page(catalogue, renderer.render, options.history, options.today)
+    pages += [GeneratedPage(path, content) for path, content in radar]
     pages.append(GeneratedPage("catalogue.json", as_json(catalogue_document(catalogue))))
     pages.append(GeneratedPage("catalogue.schema.json", as_json(catalogue_document_schema())))
 
     nav: list[Any] = [
         {"Home": "index.md"},
-        {"Discover": discovery_nav(catalogue)},
+        {"Discover": discovery_nav(catalogue) + [{"Adoption radar": path} for path, _ in radar]},
         {"Categories": [{nav_title(c.title): f"categories/{c.id}.md"} for c in catalogue.categories]},
         {"Tags": "tags.md"},
     ]

@@ -15,8 +15,9 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from patternbook.history import ChangeEvent
+from patternbook.history import CatalogueHistory, ChangeEvent, RingChange
 from patternbook.schema import DEFAULT_KIND, kind_of
+from patternbook.schema.adoption import ring_move_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,7 +29,8 @@ __all__ = ["FEED_ENTRIES", "FEED_PATH", "KIND_TITLES", "write_feed"]
 
 FEED_PATH = "feed.xml"
 FEED_ENTRIES = 50
-KIND_TITLES = {"new": "New", "changed": "Changed", "re-reviewed": "Re-reviewed", "deprecated": "Deprecated"}
+KIND_TITLES = {"new": "New", "changed": "Changed", "re-reviewed": "Re-reviewed", "deprecated": "Deprecated",
+               "ring-moved": "Ring moved"}
 #: Names deterministic ``urn:uuid:`` ids when the site has no ``site_url`` to build them from.
 _ID_NAMESPACE = uuid.UUID("6f1c2a6e-2d0b-5d8e-9c51-6b0f3f3c7a10")
 
@@ -54,6 +56,22 @@ def _git_events(events: tuple[ChangeEvent, ...], patterns: Mapping[str, Bundle])
             for e in events if e.slug in patterns]
 
 
+def _ring_move_events(history: CatalogueHistory, patterns: Mapping[str, Bundle]):
+    """One entry per ring move ("Saga: Trial → Adopt"), beside the commit's other entries."""
+    return [(m.slug, "ring-moved", m.change.when, m.change.subject, m.change.commit)
+            for m in history.ring_moves() if m.slug in patterns]
+
+
+def _ring_move_title(context: PostBuildContext, bundle: Bundle, commit: str) -> str:
+    history = context.build.history
+    move: RingChange | None = next((m for m in (history.rings.get(bundle.slug, ()) if history else ())
+                                    if m.change.commit == commit), None)
+    titles = context.build.catalogue.definitions.adoption.ring_titles if context.build.catalogue else {}
+    if move is None or move.before is None or move.after is None:
+        return f"{KIND_TITLES['ring-moved']}: {bundle.title}"
+    return ring_move_text(bundle.title, titles.get(move.before, move.before), titles.get(move.after, move.after))
+
+
 def write_feed(context: PostBuildContext) -> None:
     from feedgen.feed import FeedGenerator
 
@@ -63,15 +81,15 @@ def write_feed(context: PostBuildContext) -> None:
     patterns = build.catalogue.entries
     history = build.history
     if history is not None and history.available:
-        entries = [(slug, kind, when, subject, commit)
-                   for slug, kind, when, subject, commit in _git_events(history.events, patterns)][:FEED_ENTRIES]
+        entries = sorted([*_git_events(history.events, patterns), *_ring_move_events(history, patterns)],
+                         key=lambda e: (e[2].astimezone(datetime.UTC), e[4], e[0], e[1]), reverse=True)[:FEED_ENTRIES]
     else:
         entries = [(slug, kind, when, note, "") for slug, kind, when, note in _fallback_events(patterns)][:FEED_ENTRIES]
 
     feed = FeedGenerator()
     feed.id(_id(context, FEED_PATH))
     feed.title(f"{context.site_name}: what changed")
-    feed.subtitle("New, changed, re-reviewed and deprecated patterns")
+    feed.subtitle("New, changed, re-reviewed and deprecated patterns, and adoption ring moves")
     feed.link(href=context.address(FEED_PATH), rel="self", type="application/atom+xml")
     feed.link(href=context.address("") or "./", rel="alternate", type="text/html")
     feed.author({"name": context.site_name})
@@ -85,7 +103,10 @@ def write_feed(context: PostBuildContext) -> None:
         entry.id(_id(context, context.page_path(slug), f"{kind}-{commit or when.date().isoformat()}"))
         bundle_kind = kind_of(pattern)
         named = "" if bundle_kind.name == DEFAULT_KIND else f" ({bundle_kind.noun})"
-        entry.title(f"{KIND_TITLES[kind]}: {pattern.title}{named}")
+        if kind == "ring-moved":
+            entry.title(_ring_move_title(context, pattern, commit) + named)
+        else:
+            entry.title(f"{KIND_TITLES[kind]}: {pattern.title}{named}")
         entry.link(href=context.address(context.page_path(slug)), rel="alternate", type="text/html")
         entry.updated(when)
         entry.category(term=kind, label=KIND_TITLES[kind])

@@ -111,7 +111,7 @@ def pattern_record(pattern: Pattern, catalogue: Catalogue, url: str) -> SearchRe
              *(text for e in edges for text in (e.blast_radius, e.detection, e.mitigation, e.recovery)),
              *(d.dimension for d in pattern.cost.drivers), *operations.monitoring.slis,
              *operations.monitoring.alarms, *operations.runbooks, *operations.skills, *operations.toil,
-             *pattern.known_uses, *(r.note or "" for r in pattern.relations)]
+             *(f"{u.who}: {u.what}" for u in pattern.known_uses), *(r.note or "" for r in pattern.relations)]
     parts = [
         f'<h1 data-pagefind-weight="{TITLE_WEIGHT}" data-pagefind-meta="title">{_text(pattern.title)}</h1>\n',
         f'<p data-pagefind-weight="{SUMMARY_WEIGHT}" data-pagefind-meta="summary">{_text(pattern.summary)}</p>\n',
@@ -141,7 +141,7 @@ def anti_pattern_record(anti_pattern: AntiPattern, catalogue: Catalogue, url: st
     edges = anti_pattern.failure_edges
     prose = [anti_pattern.solution,
              *(text for e in edges for text in (e.blast_radius, e.detection, e.mitigation, e.recovery)),
-             *(step.why for step in anti_pattern.refactor_to), *anti_pattern.known_uses,
+             *(step.why for step in anti_pattern.refactor_to), *(f"{u.who}: {u.what}" for u in anti_pattern.known_uses),
              *(r.note or "" for r in anti_pattern.relations)]
     parts = [
         f'<h1 data-pagefind-weight="{TITLE_WEIGHT}" data-pagefind-meta="title">{_text(anti_pattern.title)}</h1>\n',

@@ -9,11 +9,13 @@ from patternbook.postbuild.diagram_files import write_pending_diagram_files
 from patternbook.postbuild.feed import write_feed
 from patternbook.postbuild.page_head import annotate_pages
 from patternbook.postbuild.search import search_index_step
+from patternbook.postbuild.tech_radar import write_tech_radar
 
 __all__ = ["POST_BUILD_STEPS", "run_post_build"]
 
 POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     write_feed,
+    write_tech_radar,
     write_agent_files,
     annotate_pages,
     search_index_step,

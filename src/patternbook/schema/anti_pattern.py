@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
+from patternbook.schema.adoption import KnownUse
 from patternbook.schema.base import StrictModel
 from patternbook.schema.diagram import Diagram
 from patternbook.schema.pattern import (
@@ -88,8 +89,8 @@ class AntiPatternFile(BundleHeader):
     relations: list[AntiPatternRelation] = Field(default_factory=list, max_length=20)
     diagrams: list[Diagram] = Field(min_length=1, max_length=6)
     references: list[Reference] = Field(default_factory=list, max_length=20)
-    known_uses: list[Sentence] = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]
-    """Sentences naming real systems or incidents that showed this shape."""
+    known_uses: list[KnownUse] = Field(default_factory=list, max_length=12)
+    """Real systems or incidents that showed this shape: who, what happened, optionally a link and since when."""
 
 
 class AntiPattern(AntiPatternFile):

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from patternbook.schema.adoption import AdoptionSettings
 from patternbook.schema.base import StrictModel
 from patternbook.schema.text import RESERVED_PAGE_NAMES, OneLine, Slug, prose, short_text
 
@@ -54,3 +55,5 @@ class CatalogueFile(StrictModel):
     symptoms: list[Symptom] = Field(min_length=1)
     repository_hosts: list[Host] = Field(min_length=1)
     """Hosts a companion repository URL may point at (``github.com``)."""
+    adoption: AdoptionSettings = Field(default_factory=AdoptionSettings)
+    """The adoption radar: rings, quadrants, evidence rules. Defaults apply when left out."""

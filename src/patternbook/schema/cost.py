@@ -14,7 +14,8 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from patternbook.schema.base import StrictModel
-from patternbook.schema.fields import Paragraph, PlausibleDate, Sentence, reference_url
+from patternbook.schema.dates import PlausibleDate
+from patternbook.schema.fields import Paragraph, Sentence, reference_url
 from patternbook.schema.text import short_text
 
 __all__ = ["MAXIMUM_AMOUNT", "MAXIMUM_MEASURE", "MINIMUM_PER", "PERIOD_TO_MONTH", "Amount", "Cost", "CostDriver",

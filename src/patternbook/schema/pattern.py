@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
+from patternbook.schema.adoption import Adoption, KnownUse
 from patternbook.schema.base import StrictModel
 from patternbook.schema.cost import (
     MAXIMUM_AMOUNT,
@@ -30,8 +31,9 @@ from patternbook.schema.cost import (
     WorkloadParameter,
     format_amount,
 )
+from patternbook.schema.dates import PlausibleDate
 from patternbook.schema.diagram import Diagram
-from patternbook.schema.fields import PlausibleDate, Reason, Sentence, Summary, Title, reference_url
+from patternbook.schema.fields import Reason, Sentence, Summary, Title, reference_url
 from patternbook.schema.retired_runtimes import RetiredRuntimeId
 from patternbook.schema.terms import KIND_TITLES, PILLAR_TITLES, IacTool, Kind, RelationType, Status
 from patternbook.schema.text import OneLine, Slug, prose, short_text
@@ -250,6 +252,8 @@ class BundleHeader(StrictModel):
     owners: list[short_text(2, 80)] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
     last_reviewed: PlausibleDate
     review_interval_days: int = Field(ge=30, le=730)
+    adoption: Adoption | None = Field(None, exclude_if=lambda value: value is None)
+    """Optional: where this catalogue's organisation stands on the bundle (ring, since when, why)."""
 
 
 class PatternFile(BundleHeader):
@@ -270,7 +274,8 @@ class PatternFile(BundleHeader):
     relates to nothing while the catalogue holds others gets a warning (PB309)."""
     diagrams: list[Diagram] = Field(min_length=1, max_length=6)
     references: list[Reference] = Field(default_factory=list, max_length=20)
-    known_uses: list[Sentence] = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]
+    known_uses: list[KnownUse] = Field(default_factory=list, max_length=12)
+    """Real systems that use the pattern: who, what they do with it, optionally a link and since when."""
     variants: Annotated[list[Variant], AfterValidator(_unique_variant_names)] = Field(
         default_factory=list, max_length=6, exclude_if=lambda value: not value)
     """Optional: named ways to build the pattern differently, each with when to choose it and

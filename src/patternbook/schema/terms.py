@@ -18,6 +18,7 @@ __all__ = [
     "PATTERN_RELATION_TITLES",
     "PILLAR_TITLES",
     "RELATION_TITLES",
+    "RING_TITLES",
     "STATUS_TITLES",
     "AntiPatternRelationType",
     "IacTool",
@@ -33,6 +34,10 @@ KIND_TITLES: dict[str, str] = {"pattern": "Pattern", "anti-pattern": "Anti-patte
 #: Review status, from least to most trusted, then retired.
 STATUS_TITLES: dict[str, str] = {"draft": "Draft", "reviewed": "Reviewed", "proven": "Proven",
                                  "deprecated": "Deprecated"}
+
+#: The default adoption rings, from the centre of the radar outward: what the organisation
+#: does with a bundle. A catalogue may name its own in ``catalogue.yaml`` (``adoption.rings``).
+RING_TITLES: dict[str, str] = {"adopt": "Adopt", "trial": "Trial", "assess": "Assess", "hold": "Hold"}
 
 #: The six Well-Architected pillars.
 PILLAR_TITLES: dict[str, str] = {

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pydantic import ValidationInfo
 from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    from patternbook.schema.adoption import AdoptionSettings
 
 __all__ = ["Vocabulary", "check_https_url", "did_you_mean", "in_vocabulary"]
 
@@ -24,6 +28,8 @@ class Vocabulary:
     tags: frozenset[str]
     symptoms: frozenset[str]
     repository_hosts: frozenset[str]
+    adoption: AdoptionSettings | None = None
+    """The catalogue's rings and evidence rules (``catalogue.yaml``'s ``adoption``)."""
 
 
 def did_you_mean(value: str, choices: frozenset[str] | list[str] | tuple[str, ...]) -> str:

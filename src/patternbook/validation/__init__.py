@@ -25,6 +25,7 @@ from patternbook.loader import (
 )
 from patternbook.schema import KINDS, AntiPattern, Bundle, CatalogueFile, Pattern, Vocabulary, did_you_mean
 from patternbook.schema.diagram_kinds import node_kind_check
+from patternbook.validation.adoption_rules import check_adoption, check_adoption_dates, check_adoption_settings
 from patternbook.validation.cost_rules import check_cost
 from patternbook.validation.cross_bundle import (
     PatternOutline,
@@ -92,7 +93,7 @@ def validate_catalogue_file(document: YamlDocument | None) -> tuple[CatalogueFil
         catalogue = CatalogueFile.model_validate(document.data)
     except ValidationError as error:
         return None, diagnostics_from_validation_error(error, document, CatalogueFile)
-    return catalogue, check_catalogue_vocabulary(catalogue, document)
+    return catalogue, check_catalogue_vocabulary(catalogue, document) + check_adoption_settings(catalogue, document)
 
 
 def vocabulary_of(catalogue: CatalogueFile) -> Vocabulary:
@@ -101,6 +102,7 @@ def vocabulary_of(catalogue: CatalogueFile) -> Vocabulary:
         tags=frozenset(catalogue.tags),
         symptoms=frozenset(s.id for s in catalogue.symptoms),
         repository_hosts=frozenset(catalogue.repository_hosts),
+        adoption=catalogue.adoption,
     )
 
 
@@ -178,6 +180,7 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
             found = [d for d in found if d.field != "slug"]
         return None, problems + found
     problems += check_diagrams(pattern.diagrams, document, kind_check)
+    problems += check_adoption(pattern, document, vocabulary.adoption if vocabulary else None)
     if isinstance(pattern, Pattern):
         problems += check_cost(pattern.cost, document)
     if any(d.is_error for d in problems):
@@ -248,6 +251,7 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
     across = check_relations(outlines, documents, known_slugs)
     across += check_bundle_kinds(outlines, documents, known_slugs, _kinds_named_by(outlines, root, known_slugs))
     across += check_reviews(outlines, documents, today)
+    across += check_adoption_dates(outlines, documents, today)
     across += check_unique_titles(outlines, documents)
     if catalogue is not None and source.document is not None:
         across += check_series_kinds(catalogue, source.document, outlines)

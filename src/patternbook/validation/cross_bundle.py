@@ -46,13 +46,16 @@ class PatternOutline:
     kind: str = "pattern"
     refactor_to: tuple[str, ...] = ()
     """Slugs an anti-pattern refactors toward (empty for a pattern)."""
+    adoption_since: datetime.date | None = None
+    """When the bundle entered its adoption ring, if it has one."""
 
 
 def outline_of(pattern: Pattern | AntiPattern) -> PatternOutline:
     return PatternOutline(
         pattern.slug, pattern.title, pattern.status, pattern.superseded_by, pattern.last_reviewed,
         pattern.review_interval_days, tuple(RelationOutline(r.type, r.pattern) for r in pattern.relations),
-        pattern.kind, tuple(step.pattern for step in getattr(pattern, "refactor_to", ())))
+        pattern.kind, tuple(step.pattern for step in getattr(pattern, "refactor_to", ())),
+        pattern.adoption.since if pattern.adoption else None)
 
 
 #: Relations that read the same both ways; the other pattern should say it too.

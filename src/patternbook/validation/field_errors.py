@@ -34,6 +34,7 @@ _CUSTOM_CODES = {
     "url": "PB209",
     "invisible_characters": "PB211",
     "too_short": "PB208",
+    "ring": "PB701",
 }
 
 _REF_HINT = ("pin the full 40-character commit SHA the description was checked at, "
