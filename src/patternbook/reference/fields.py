@@ -183,7 +183,7 @@ def _allowed(field: Mapping[str, Any], definitions: Mapping[str, Any]) -> tuple[
 
 def _entry(path: str, field: Mapping[str, Any], required: bool, definitions: Mapping[str, Any]) -> FieldEntry:
     default = field.get("default")
-    shown_default = None if default in (None, [], {}) else _example_text(default)
+    shown_default = None if default in (None, [], {}, "") else _example_text(default)
     return FieldEntry(path=path, type=_type_name(field, definitions), required=required,
                       limits=_limits(field, definitions), allowed=_allowed(field, definitions),
                       default=shown_default, description=" ".join(str(field.get("description", "")).split()))
