@@ -56,3 +56,14 @@ def test_the_architecture_diagram_is_drawn_and_shown(handbook: Path) -> None:
     assert svg.lstrip().startswith("<svg") and "postbuild" in svg
     page = (handbook / "architecture" / "index.html").read_text(encoding="utf-8")
     assert 'src="../assets/architecture.svg"' in page and "<!-- handbook:" not in page
+
+
+def test_the_deploy_workflow_publishes_the_handbook_after_the_library() -> None:
+    import yaml
+
+    deploy = yaml.safe_load((PROJECT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run", "") for step in deploy["jobs"]["build"]["steps"]]
+    assert runs.index("bash scripts/build") < runs.index("bash scripts/handbook")
+    config = (PROJECT / "handbook" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "site_dir: ../site/handbook" in config and "--strict" in (PROJECT / "scripts" / "handbook").read_text()
+    assert 'href="../handbook/"' in (PROJECT / "docs" / "about.md").read_text(encoding="utf-8")
