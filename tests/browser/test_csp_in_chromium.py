@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import _QuietHandler
-from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.browser
 

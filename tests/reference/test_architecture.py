@@ -12,9 +12,9 @@ from tests.conftest import PROJECT
 
 def test_the_layers_are_read_from_pyproject_and_drawn_top_to_bottom(tmp_path: Path) -> None:
     layers = import_layers(PROJECT / "pyproject.toml")
-    assert ("reference",) == layers[0] and ("escaping",) == layers[-1]
+    assert layers[0] == ("reference",) and layers[-1] == ("escaping",)
     diagram = architecture_diagram(layers)
-    assert [node.label for node in diagram.nodes][0] == "reference"
+    assert diagram.nodes[0].label == "reference"
     assert len(diagram.edges) == len(layers) - 1 and diagram.direction == "TB"
     svg = render_architecture_svg(diagram, tmp_path).decode("utf-8")
     assert svg.lstrip().startswith("<svg") and "escaping" in svg

@@ -35,7 +35,7 @@ def test_an_option_added_to_the_parser_reaches_the_reference_with_no_markdown_ed
     _subcommands(parser)["build"].add_argument("--radar", choices=("adopt", "hold"), default="adopt",
                                                help="draw the adoption radar")
     [build] = [entry for entry in command_entries(parser) if entry.name == "patternbook build"]
-    assert [o for o in build.options if o.names == ("--radar",)][0].choices == ("adopt", "hold")
+    assert next(o for o in build.options if o.names == ("--radar",)).choices == ("adopt", "hold")
     page = command_reference(parser)
     assert "<code>--radar RADAR</code>" in page and "draw the adoption radar" in page
 

@@ -67,8 +67,7 @@ def _option(action: argparse.Action) -> OptionEntry:
         help=help_text,
         default=_shown_default(action),
         choices=tuple(str(choice) for choice in action.choices or ()),
-        required=positional and action.nargs not in ("?", "*") or bool(getattr(action, "required", False))
-        and not positional,
+        required=action.nargs not in ("?", "*") if positional else bool(action.required),
         positional=positional,
     )
 

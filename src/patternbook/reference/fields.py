@@ -140,7 +140,7 @@ def _limits(field: Mapping[str, Any], definitions: Mapping[str, Any]) -> tuple[s
 def _range(field: Mapping[str, Any], low: str, high: str, unit: str) -> list[str]:
     if low in field and high in field:
         return [f"{field[low]}–{field[high]} {unit}"]
-    if low in field and field[low]:
+    if field.get(low):
         return [f"at least {field[low]} {unit if field[low] != 1 else _SINGULAR[unit]}"]
     if high in field:
         return [f"at most {field[high]} {unit if field[high] != 1 else _SINGULAR[unit]}"]
@@ -246,7 +246,8 @@ def field_reference_section(model: type[BaseModel], documents: Iterable[Mapping[
         shown = "" if example is None or isinstance(example, dict) else _example_text(example)
         rows.append((
             inline_text(entry.path, code=True), inline_text(entry.type), "yes" if entry.required else "no",
-            "; ".join(inline_text(rule, docstring=True) for rule in rules), inline_text(entry.description, docstring=True),
+            "; ".join(inline_text(rule, docstring=True) for rule in rules),
+            inline_text(entry.description, docstring=True),
             inline_text(shown, code=True) if shown else "",
         ))
     return table(_COLUMNS, rows)
