@@ -149,6 +149,7 @@ def test_validate_step_writes_github_annotations(pull_request: dict[str, Any]) -
 @pytest.mark.parametrize(("path", "command"), [(PULL_REQUEST_WORKFLOW, "bash scripts/test"),
                                              (PULL_REQUEST_WORKFLOW, "bash scripts/build"),
                                              (DEPLOY_WORKFLOW, "bash scripts/build"),
+                                             (DEPLOY_WORKFLOW, "bash scripts/handbook"),
                                              (DRIFT_WORKFLOW, "bash scripts/drift")],
                          ids=lambda value: getattr(value, "name", value))
 def test_workflows_run_the_readme_commands(path: Path, command: str) -> None:

@@ -1,6 +1,7 @@
 """Proven like an adopter: the wheel, installed into a fresh virtual environment
-in an empty folder outside this repository, runs the README's "Start your own
-catalogue" commands and builds a complete Material site from the package alone."""
+in an empty folder outside this repository, runs the handbook's (and the README's)
+"Start your own catalogue" commands and builds a complete Material site from the
+package alone."""
 
 from __future__ import annotations
 
@@ -22,13 +23,24 @@ pytestmark = pytest.mark.site
 EXAMPLE = "retry-with-backoff-and-jitter"
 
 
-def readme_commands() -> str:
-    """The shell block of the README's "Start your own catalogue" section."""
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Start your own catalogue\n", 1)[1].split("\n## ", 1)[0]
+#: Where the commands are written for a new user; the README repeats the same block.
+GETTING_STARTED = PROJECT / "handbook" / "docs" / "getting-started.md"
+SECTION = "## Start your own catalogue\n"
+
+
+def _start_your_own_block(document: Path) -> str:
+    """The shell block of ``document``'s "Start your own catalogue" section."""
+    section = document.read_text(encoding="utf-8").split(SECTION, 1)[1].split("\n## ", 1)[0]
     match = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
-    assert match, "the README's 'Start your own catalogue' section has no sh block"
+    assert match, f"{document.name}'s 'Start your own catalogue' section has no sh block"
     return match.group(1)
+
+
+def readme_commands() -> str:
+    """The handbook's "Start your own catalogue" commands, which the README repeats word for word."""
+    commands = _start_your_own_block(GETTING_STARTED)
+    assert _start_your_own_block(PROJECT / "README.md") == commands, "README and getting-started.md differ"
+    return commands
 
 
 def _run(command: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:

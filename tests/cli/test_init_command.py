@@ -134,7 +134,7 @@ def test_pre_commit_uses_our_hook_at_the_documented_revision(initialised: Path) 
     offered = {hook["id"] for hook in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())}
     assert {hook["id"] for hook in repository["hooks"]} <= offered
     assert f"rev: {HOOK_REV}" in (PROJECT / ".pre-commit-hooks.yaml").read_text()
-    assert f"rev: {HOOK_REV}" in (PROJECT / "README.md").read_text()
+    assert f"rev: {HOOK_REV}" in (PROJECT / "CONTRIBUTING.md").read_text()
 
 
 def _git(*arguments: str) -> subprocess.CompletedProcess[str]:

@@ -129,7 +129,10 @@ DYNAMIC_CASES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
         r"when_not_to_use:\n(  - .*\n)+", "when_not_to_use: []\n", t, count=1)),
                               "PB208", "pattern.yaml", "when_not_to_use"),
 }
-FIXTURE_CASES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+#: Every negative fixture that holds an error; a case of warnings only (a review past due) is not refused.
+FIXTURE_CASES = sorted(p.name for p in CASES.iterdir()
+                       if p.is_dir() and any(": warning PB" not in line
+                                             for line in (p / "expected.txt").read_text().splitlines()))
 ALL_CASES = [*FIXTURE_CASES, *DYNAMIC_CASES]
 #: The cases also run as the README runs them: ``patternbook validate`` and ``mkdocs build``
 #: in subprocesses over the shipped catalogue, with the previous site checked byte for byte.

@@ -46,7 +46,8 @@ from patternbook.postbuild.context import PostBuildContext
 from patternbook.resources import packaged_theme_overrides
 
 __all__ = ["POLICY_FILE", "KnownInlineContent", "UnknownInlineContent", "content_security_policy",
-           "known_inline_content", "policy_for", "shipped_template_dirs", "ships_webassembly", "with_policy"]
+           "known_inline_content", "policy_for", "shipped_template_dirs", "ships_webassembly", "with_policy",
+           "write_content_security_policy"]
 
 POLICY_FILE = "content-security-policy.txt"
 
@@ -254,22 +255,28 @@ _SHOWN_UNKNOWN = 10
 
 
 def content_security_policy(context: PostBuildContext) -> None:
-    """Hash the known inline scripts and styles of every page, then put one policy on all of them;
-    stop the build (:class:`UnknownInlineContent`) on any other inline script or style."""
+    """Post-build step: :func:`write_content_security_policy` on the built site."""
     if context.serving:
         return  # `mkdocs serve` injects its own inline live-reload script into every page it serves
+    write_content_security_policy(context.site_dir)
+
+
+def write_content_security_policy(site_dir: Path) -> None:
+    """Hash the known inline scripts and styles of every page, then put one policy on all of them;
+    stop the build (:class:`UnknownInlineContent`) on any other inline script or style. Needs only
+    the built site, so a site without a catalogue (the handbook) gets the same policy."""
     known = known_inline_content(shipped_template_dirs())
     pages: list[tuple[Path, str]] = []
     hashes: set[str] = set()
     styles: set[str] = set()
     unknown: list[_Unknown] = []
-    for path in sorted(context.site_dir.rglob("*.html")):
+    for path in sorted(site_dir.rglob("*.html")):
         html = _EXISTING.sub("", path.read_text(encoding="utf-8"))
         if not _HEAD.search(html):
             continue
         pages.append((path, html))
         page_scripts, page_styles, page_unknown = _inline_sources(
-            path.relative_to(context.site_dir).as_posix(), html, known)
+            path.relative_to(site_dir).as_posix(), html, known)
         hashes |= page_scripts
         styles |= page_styles
         unknown += page_unknown
@@ -282,7 +289,7 @@ def content_security_policy(context: PostBuildContext) -> None:
             "but neither Patternbook nor the theme wrote it (injected through unescaped text, or added by a "
             "theme override; a script or style of the site's own belongs in a file listed in extra_javascript "
             "or extra_css):\n  " + "\n  ".join(listed))
-    policy = policy_for(hashes, webassembly=ships_webassembly(context.site_dir), style_hashes=styles)
+    policy = policy_for(hashes, webassembly=ships_webassembly(site_dir), style_hashes=styles)
     for path, html in pages:
         path.write_text(with_policy(html, policy), encoding="utf-8")
-    (context.site_dir / POLICY_FILE).write_text(policy + "\n", encoding="utf-8")
+    (site_dir / POLICY_FILE).write_text(policy + "\n", encoding="utf-8")
