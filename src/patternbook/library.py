@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from patternbook.diagrams import PendingRender
 
 __all__ = ["PREVIEW_VARIABLE", "BundleUpdate", "LibraryBuild", "LibrarySettings", "SiteConfig", "build_date",
-           "build_library", "edit_url_template", "export_library", "own_templates_dir", "preview_pull_request",
-           "read_site_config", "rebuild_bundle", "require_material_theme"]
+           "build_library", "edit_url_template", "export_docs", "export_library", "exported_nav", "own_templates_dir",
+           "preview_pull_request", "read_site_config", "rebuild_bundle", "require_material_theme"]
 
 #: Set to a pull request's number to build a preview of it: every page gets ``noindex``
 #: and a visible banner (the plugin's ``preview_pull_request`` option does the same).
@@ -320,34 +320,13 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
     import yaml
 
     require_material_theme(site.raw.get("theme"))
-    exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(
-        encoding="utf-8", errors="replace").startswith(EXPORT_MARKER)
-    if target.exists() and any(target.iterdir()) and not exported_before:
-        # Only a folder this command wrote is replaced; anything else might be someone's work.
-        raise UsageError(f"{target} exists and is not an earlier export; choose an empty or new folder")
-    build = build_library(site.settings, progress)
     root = site.path.resolve().parent
-    if target.exists():
-        shutil.rmtree(target)
-    docs = target / "docs"
-    source_docs = root / site.raw.get("docs_dir", "docs")
-    if source_docs.is_dir():
-        shutil.copytree(source_docs, docs)
-    docs.mkdir(parents=True, exist_ok=True)
     directory_urls = site.raw.get("use_directory_urls", True) is not False
-    for page in build.plan.pages:
-        destination = docs / _exported_page_path(page.path, directory_urls)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(page.content, encoding="utf-8")
-    for path, source in build.assets.items():
-        destination = docs / path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
+    build = export_docs(site, target, progress, directory_urls=directory_urls)
 
     config = {key: value for key, value in site.raw.items() if key not in ("docs_dir", "site_dir", "nav")}
     config["docs_dir"] = "docs"
-    generated = {page.path for page in build.plan.pages}
-    config["nav"] = _exported_nav(build.plan.nav, generated, directory_urls)
+    config["nav"] = exported_nav(build, directory_urls)
     config["plugins"] = [p for p in site.raw.get("plugins") or []
                          if not (p == "patternbook" or (isinstance(p, dict) and "patternbook" in p))]
     # The packaged overrides, then the site's own custom_dir file by file on top: the same
@@ -368,6 +347,78 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
         EXPORT_MARKER + ": a plain site, no Patternbook plugin needed.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return build
+
+
+def export_docs(site: SiteConfig, target: Path, progress: Callable[[int, int], None] | None = None, *,
+                directory_urls: bool = True, page_body: Callable[[str], str] | None = None,
+                include_page: Callable[[GeneratedPage], bool] | None = None) -> LibraryBuild:
+    """Validate and render the library into ``target/docs/`` (the site's own docs folder,
+    every generated page and every diagram file), replacing ``target`` only when it is an
+    earlier export. The caller writes ``target/mkdocs.yml``, starting with :data:`EXPORT_MARKER`.
+    ``page_body`` rewrites each generated page after its front matter, for an engine that
+    reads page text differently (the site's own hand-written pages are copied as they are);
+    a page ``include_page`` refuses is not written (name it to :func:`exported_nav`)."""
+    import shutil
+
+    exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(
+        encoding="utf-8", errors="replace").startswith(EXPORT_MARKER)
+    if target.exists() and any(target.iterdir()) and not exported_before:
+        # Only a folder this command wrote is replaced; anything else might be someone's work.
+        raise UsageError(f"{target} exists and is not an earlier export; choose an empty or new folder")
+    build = build_library(site.settings, progress)
+    root = site.path.resolve().parent
+    if target.exists():
+        shutil.rmtree(target)
+    docs = target / "docs"
+    source_docs = root / site.raw.get("docs_dir", "docs")
+    if source_docs.is_dir():
+        shutil.copytree(source_docs, docs)
+    docs.mkdir(parents=True, exist_ok=True)
+    for page in build.plan.pages:
+        if include_page is not None and not include_page(page):
+            continue
+        destination = docs / _exported_page_path(page.path, directory_urls)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(page.content if page_body is None else _rewritten_body(page.content, page_body),
+                               encoding="utf-8")
+    for path, source in build.assets.items():
+        destination = docs / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    return build
+
+
+def exported_nav(build: LibraryBuild, directory_urls: bool = True, left_out: frozenset[str] = frozenset()) -> object:
+    """The build's navigation with each generated page at the path :func:`export_docs` wrote it
+    to, without the entries of the generated pages ``left_out`` (their paths in the plan)."""
+    return _exported_nav(_without_pages(build.plan.nav, left_out), {page.path for page in build.plan.pages},
+                         directory_urls)
+
+
+def _without_pages(nav: object, left_out: frozenset[str]) -> object:
+    if not left_out or not isinstance(nav, list):
+        return nav
+    kept = []
+    for item in nav:
+        if isinstance(item, str) and item in left_out:
+            continue
+        if isinstance(item, dict):
+            item = {key: _without_pages(value, left_out) for key, value in item.items()
+                    if not (isinstance(value, str) and value in left_out)}
+            if not item or any(value == [] for value in item.values()):
+                continue
+        kept.append(item)
+    return kept
+
+
+def _rewritten_body(content: str, rewrite: Callable[[str], str]) -> str:
+    """``content`` with ``rewrite`` applied to everything after its front matter (which
+    MkDocs reads as YAML, not Markdown)."""
+    if content.startswith("---\n"):
+        end = content.find("\n---\n", 4)
+        if end != -1:
+            return content[:end + 5] + rewrite(content[end + 5:])
+    return rewrite(content)
 
 
 def _exported_page_path(path: str, directory_urls: bool) -> str:
