@@ -355,7 +355,7 @@ def export_docs(site: SiteConfig, target: Path, progress: Callable[[int, int], N
     """Validate and render the library into ``target/docs/`` (the site's own docs folder,
     every generated page and every diagram file), replacing ``target`` only when it is an
     earlier export. The caller writes ``target/mkdocs.yml``, starting with :data:`EXPORT_MARKER`.
-    ``page_body`` rewrites each generated page after its front matter, for an engine that
+    ``page_body`` rewrites each generated Markdown page after its front matter, for an engine that
     reads page text differently (the site's own hand-written pages are copied as they are);
     a page ``include_page`` refuses is not written (name it to :func:`exported_nav`)."""
     import shutil
@@ -379,7 +379,8 @@ def export_docs(site: SiteConfig, target: Path, progress: Callable[[int, int], N
             continue
         destination = docs / _exported_page_path(page.path, directory_urls)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(page.content if page_body is None else _rewritten_body(page.content, page_body),
+        markdown = page_body is not None and page.path.endswith(".md")
+        destination.write_text(_rewritten_body(page.content, page_body) if markdown else page.content,
                                encoding="utf-8")
     for path, source in build.assets.items():
         destination = docs / path
