@@ -389,27 +389,11 @@ def export_docs(site: SiteConfig, target: Path, progress: Callable[[int, int], N
     return build
 
 
-def exported_nav(build: LibraryBuild, directory_urls: bool = True, left_out: frozenset[str] = frozenset()) -> object:
-    """The build's navigation with each generated page at the path :func:`export_docs` wrote it
-    to, without the entries of the generated pages ``left_out`` (their paths in the plan)."""
-    return _exported_nav(_without_pages(build.plan.nav, left_out), {page.path for page in build.plan.pages},
+def exported_nav(build: LibraryBuild, directory_urls: bool = True, nav: object = None) -> object:
+    """``nav`` (default: the build's navigation) with each generated page at the path
+    :func:`export_docs` wrote it to."""
+    return _exported_nav(build.plan.nav if nav is None else nav, {page.path for page in build.plan.pages},
                          directory_urls)
-
-
-def _without_pages(nav: object, left_out: frozenset[str]) -> object:
-    if not left_out or not isinstance(nav, list):
-        return nav
-    kept = []
-    for item in nav:
-        if isinstance(item, str) and item in left_out:
-            continue
-        if isinstance(item, dict):
-            item = {key: _without_pages(value, left_out) for key, value in item.items()
-                    if not (isinstance(value, str) and value in left_out)}
-            if not item or any(value == [] for value in item.values()):
-                continue
-        kept.append(item)
-    return kept
 
 
 def _rewritten_body(content: str, rewrite: Callable[[str], str]) -> str:

@@ -99,7 +99,7 @@ def export_techdocs(site: SiteConfig, target: Path, progress: Callable[[int, int
         config["edit_uri"] = ""
     config |= {"docs_dir": "docs", "use_directory_urls": True, "theme": {"name": "material"},
                "plugins": [TECHDOCS_PLUGIN], "extra_css": list(THEME_STYLESHEETS),
-               "nav": exported_nav(build, directory_urls=True, left_out=left_out)}
+               "nav": exported_nav(build, directory_urls=True, nav=_without_pages(build.plan.nav, left_out))}
     if isinstance(raw.get("validation"), dict):
         config["validation"] = raw["validation"]
     (target / "mkdocs.yml").write_text(
@@ -113,6 +113,22 @@ def export_techdocs(site: SiteConfig, target: Path, progress: Callable[[int, int
 
 def _builds_without_material_plugins(page: GeneratedPage) -> bool:
     return _NEEDS_MATERIAL_TAGS not in page.content
+
+
+def _without_pages(nav: object, left_out: frozenset[str]) -> object:
+    """``nav`` without the entries of the pages ``left_out``, and without sections left empty."""
+    if not isinstance(nav, list):
+        return nav
+    def left(entry: object) -> bool:
+        return isinstance(entry, str) and entry in left_out
+
+    kept = []
+    for item in nav:
+        if isinstance(item, dict):
+            item = {key: _without_pages(value, left_out) for key, value in item.items() if not left(value)}
+        if item and not left(item) and [] not in (item.values() if isinstance(item, dict) else ()):
+            kept.append(item)
+    return kept
 
 
 def _catalog_info(site_name: str, description: str | None, owner: str) -> str:
