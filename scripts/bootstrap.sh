@@ -72,3 +72,24 @@ ensure_venv() {
     touch "$stamp"
   fi
 }
+
+# ensure_techdocs_venv : .venv-techdocs, Backstage's TechDocs builder (mkdocs-techdocs-core and what
+# it pins, requirements/techdocs.txt, every file checked against its hash) without Patternbook:
+# the suite builds `patternbook export --techdocs` output with it, as Backstage would.
+TECHDOCS_VENV="${PATTERNBOOK_TECHDOCS_VENV:-$PROJECT_DIR/.venv-techdocs}"
+ensure_techdocs_venv() {
+  local stamp lock="$PROJECT_DIR/requirements/techdocs.txt"
+  if [ ! -x "$TECHDOCS_VENV/bin/python" ]; then
+    log "creating $TECHDOCS_VENV"
+    "$PYTHON" -m venv "$TECHDOCS_VENV"
+  fi
+  stamp="$TECHDOCS_VENV/.installed-$(sha256sum < "$lock" | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "installing Backstage's TechDocs builder (requirements/techdocs.txt)"
+    rm -f "$TECHDOCS_VENV"/.installed-*
+    PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= PIP_CONSTRAINT= "$TECHDOCS_VENV/bin/python" -m pip install -q \
+      --disable-pip-version-check --no-input --require-hashes --no-deps -r "$lock"
+    touch "$stamp"
+  fi
+  export PATTERNBOOK_TECHDOCS_PYTHON="$TECHDOCS_VENV/bin/python"
+}

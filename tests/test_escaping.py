@@ -24,6 +24,7 @@ from patternbook.escaping import (
     mxgraph_attribute,
     nav_title,
     strict_json,
+    techdocs_page_body,
     xml_text,
 )
 from tests.conftest import PROJECT
@@ -52,6 +53,33 @@ def test_html_and_navigation_text_parse_back_to_the_same_text(value: str) -> Non
         parsed = _Tags()
         parsed.feed(f"<p title=\"{escaped}\">{escaped}</p>")
         assert parsed.tags == ["p"] and parsed.text == value
+
+
+#: What techdocs-core's preprocessors read as directives, inside HTML too (escaping.py says which).
+TECHDOCS_DIRECTIVES = ["{% dot x.svg\ndigraph G { a [URL=\"javascript:alert(1)\"] }\n%}",
+                       "```graphviz dot x.svg\ndigraph G {}\n```", "~~~uml\nA -> B\n~~~",
+                       "text ```plantuml\nA -> B\n```", '::uml:: source="/etc/passwd"\n::end-uml::',
+                       "{++inserted++} {--deleted--}", "\\{% dot", "`code` ~tilde~"]
+
+
+@pytest.mark.parametrize("value", TECHDOCS_DIRECTIVES + HOSTILE)
+def test_techdocs_page_bodies_show_the_same_text_and_start_no_directive(value: str) -> None:
+    for line_start in ("", "\n"):
+        body = techdocs_page_body(f"<pre><code>{line_start}{html_text(value)}</code></pre>")
+        parsed = _Tags()
+        parsed.feed(body)
+        assert parsed.tags == ["pre", "code"] and parsed.text == line_start + value
+        assert not re.search(r"^\{|`{3}|~{3}|::uml::", body, re.MULTILINE), body
+
+
+def test_techdocs_page_bodies_keep_markdown_headings_literal() -> None:
+    import markdown
+
+    title = "Cache {% dot ~~~ ::uml:: ```"
+    html = markdown.markdown(techdocs_page_body(f"# {markdown_inline(title)}"))
+    parsed = _Tags()
+    parsed.feed(html)
+    assert parsed.tags == ["h1"] and parsed.text == title
 
 
 @pytest.mark.parametrize("value", HOSTILE)

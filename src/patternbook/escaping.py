@@ -22,7 +22,8 @@ JSON files                    :func:`strict_json`
 JSON data in an HTML attribute :func:`json_attribute` (``data-*`` read by our scripts)
 GitHub-flavoured Markdown     :func:`escape_gfm_text` (job summaries)
 Markdown files (agent files)  :func:`markdown_text`, link URLs :func:`markdown_link_url`
-YAML double-quoted scalars    :func:`yaml_string` (generated ``mkdocs.yml``)
+YAML double-quoted scalars    :func:`yaml_string` (generated ``mkdocs.yml``, ``catalog-info.yaml``)
+pages built by TechDocs       :func:`techdocs_page_body` (a whole rendered page, on top of the above)
 terminals and logs            :func:`terminal_text` (:class:`TerminalTextFilter` for loggers)
 ============================  ==========================================
 
@@ -57,6 +58,7 @@ __all__ = [
     "mxgraph_attribute",
     "nav_title",
     "strict_json",
+    "techdocs_page_body",
     "terminal_text",
     "xml_text",
     "yaml_string",
@@ -317,3 +319,26 @@ def escape_gfm_text(value: object) -> str:
         else character
         for character in text
     )
+
+
+#: What starts a directive of a Markdown extension that Backstage's ``techdocs-core`` turns on
+#: and that reads the page's raw text, inside HTML and code blocks too, before any HTML is
+#: recognised: ``{%`` at a line start and fences of backticks or tildes (the ``graphviz`` block
+#: of markdown-inline-graphviz runs ``dot`` and pastes its SVG unescaped), ``::uml::`` and
+#: ```` ```uml ```` fences (plantuml-markdown runs or calls a PlantUML server, and ``source=``
+#: reads a file). Snippets (``--8<--``) need a ``<``, which every escaping above already turns
+#: into ``&lt;``; the inline extensions (emoji, magic links, critic marks) never read raw HTML.
+_TECHDOCS_DIRECTIVE = re.compile(r"^\{|`{3,}|~{3,}|::uml::", re.MULTILINE)
+_CHARACTER_REFERENCES = {"{": "&#123;", "`": "&#96;", "~": "&#126;", ":": "&#58;"}
+
+
+def techdocs_page_body(body: str) -> str:
+    """A rendered page's Markdown (after its front matter) for Backstage's TechDocs.
+
+    Applied to the whole body on top of the per-value escaping, because techdocs-core's
+    preprocessors read lines before Markdown knows which are HTML: the first character
+    of each directive opener becomes its character reference, which HTML and Markdown
+    both show as the character itself, so a contributor's text stays text. Patternbook's
+    own templates write none of these sequences (a test checks)."""
+    return _TECHDOCS_DIRECTIVE.sub(
+        lambda match: _CHARACTER_REFERENCES[match.group()[0]] + match.group()[1:], body)

@@ -135,12 +135,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the site configuration (default: mkdocs.yml)")
 
     export = commands.add_parser(
-        "export", help="write the library as plain Markdown and assets for any mkdocs.yml engine",
+        "export", help="write the library as plain Markdown and assets for any mkdocs.yml engine or Backstage",
         description="Validate, render diagrams and pages, and write DIR/mkdocs.yml, DIR/docs/ and the theme "
-                    "overrides, so the library builds with plain MkDocs, ProperDocs or Zensical.")
+                    "overrides, so the library builds with plain MkDocs, ProperDocs or Zensical. With --techdocs, "
+                    "write what Backstage's TechDocs builds instead: DIR/mkdocs.yml with only the techdocs-core "
+                    "plugin, DIR/docs/ and DIR/catalog-info.yaml (a Component whose docs are DIR).")
     export.add_argument("target", type=Path, metavar="DIR", help="output folder (replaced)")
     export.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                         help="the site configuration to export from (default: mkdocs.yml)")
+    export.add_argument("--techdocs", action="store_true",
+                        help="write for Backstage's TechDocs (mkdocs-techdocs-core, no Patternbook installed there)")
+    export.add_argument("--owner", metavar="ENTITY_REF",
+                        help="with --techdocs: the owner in catalog-info.yaml, such as group:default/platform-team "
+                             "(default: unknown)")
     serve = commands.add_parser(
         "serve", help="preview the library while you edit: an edited pattern's page updates within a second",
         description="Build the library once into a preview folder (under .cache/, never the site folder), serve "
@@ -244,13 +251,20 @@ def _run_export(arguments: argparse.Namespace) -> int:
     from patternbook.pipeline.export import export_library
     from patternbook.pipeline.site_config import read_site_config
 
+    if arguments.owner is not None and not arguments.techdocs:
+        raise UsageError("--owner names the owner in catalog-info.yaml; it goes with --techdocs")
     site = read_site_config(arguments.config)
     target = arguments.target.resolve()
     if target in (Path.cwd().resolve(), site.path.resolve().parent) or target in site.path.resolve().parents:
         raise UsageError(f"{arguments.target}: refusing to replace a folder that holds the project")
     progress = _progress_line("rendering diagrams")
     try:
-        build = export_library(site, target, progress)
+        if arguments.techdocs:
+            from patternbook.engines.techdocs import DEFAULT_OWNER, export_techdocs
+
+            build = export_techdocs(site, target, progress, owner=arguments.owner or DEFAULT_OWNER)
+        else:
+            build = export_library(site, target, progress)
     except ValidationFailed as failure:
         print(str(failure))
         return EXIT_INVALID

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from patternbook.errors import UsageError
+from patternbook.pages import GeneratedPage
 from patternbook.pipeline.build import LibraryBuild, build_library
 from patternbook.pipeline.site_config import SiteConfig, require_material_theme
 
-__all__ = ["EXPORT_MARKER", "export_library"]
+__all__ = ["EXPORT_MARKER", "export_docs", "export_library", "exported_nav"]
 
 EXPORT_MARKER = "# Exported by `patternbook export`"
 
@@ -25,34 +26,13 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
     import yaml
 
     require_material_theme(site.raw.get("theme"))
-    exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(
-        encoding="utf-8", errors="replace").startswith(EXPORT_MARKER)
-    if target.exists() and any(target.iterdir()) and not exported_before:
-        # Only a folder this command wrote is replaced; anything else might be someone's work.
-        raise UsageError(f"{target} exists and is not an earlier export; choose an empty or new folder")
-    build = build_library(site.settings, progress)
     root = site.path.resolve().parent
-    if target.exists():
-        shutil.rmtree(target)
-    docs = target / "docs"
-    source_docs = root / site.raw.get("docs_dir", "docs")
-    if source_docs.is_dir():
-        shutil.copytree(source_docs, docs)
-    docs.mkdir(parents=True, exist_ok=True)
     directory_urls = site.raw.get("use_directory_urls", True) is not False
-    for page in build.plan.pages:
-        destination = docs / _exported_page_path(page.path, directory_urls)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(page.content, encoding="utf-8")
-    for path, source in build.assets.items():
-        destination = docs / path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
+    build = export_docs(site, target, progress, directory_urls=directory_urls)
 
     config = {key: value for key, value in site.raw.items() if key not in ("docs_dir", "site_dir", "nav")}
     config["docs_dir"] = "docs"
-    generated = {page.path for page in build.plan.pages}
-    config["nav"] = _exported_nav(build.plan.nav, generated, directory_urls)
+    config["nav"] = exported_nav(build, directory_urls)
     config["plugins"] = [p for p in site.raw.get("plugins") or []
                          if not (p == "patternbook" or (isinstance(p, dict) and "patternbook" in p))]
     # The packaged overrides, then the site's own custom_dir file by file on top: the same
@@ -73,6 +53,63 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
         EXPORT_MARKER + ": a plain site, no Patternbook plugin needed.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return build
+
+
+def export_docs(site: SiteConfig, target: Path, progress: Callable[[int, int], None] | None = None, *,
+                directory_urls: bool = True, page_body: Callable[[str], str] | None = None,
+                include_page: Callable[[GeneratedPage], bool] | None = None) -> LibraryBuild:
+    """Validate and render the library into ``target/docs/`` (the site's own docs folder,
+    every generated page and every diagram file), replacing ``target`` only when it is an
+    earlier export. The caller writes ``target/mkdocs.yml``, starting with :data:`EXPORT_MARKER`.
+    ``page_body`` rewrites each generated Markdown page after its front matter, for an engine that
+    reads page text differently (the site's own hand-written pages are copied as they are);
+    a page ``include_page`` refuses is not written (name it to :func:`exported_nav`)."""
+    import shutil
+
+    exported_before = (target / "mkdocs.yml").is_file() and (target / "mkdocs.yml").read_text(
+        encoding="utf-8", errors="replace").startswith(EXPORT_MARKER)
+    if target.exists() and any(target.iterdir()) and not exported_before:
+        # Only a folder this command wrote is replaced; anything else might be someone's work.
+        raise UsageError(f"{target} exists and is not an earlier export; choose an empty or new folder")
+    build = build_library(site.settings, progress)
+    root = site.path.resolve().parent
+    if target.exists():
+        shutil.rmtree(target)
+    docs = target / "docs"
+    source_docs = root / site.raw.get("docs_dir", "docs")
+    if source_docs.is_dir():
+        shutil.copytree(source_docs, docs)
+    docs.mkdir(parents=True, exist_ok=True)
+    for page in build.plan.pages:
+        if include_page is not None and not include_page(page):
+            continue
+        destination = docs / _exported_page_path(page.path, directory_urls)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        markdown = page_body is not None and page.path.endswith(".md")
+        destination.write_text(_rewritten_body(page.content, page_body) if markdown else page.content,
+                               encoding="utf-8")
+    for path, source in build.assets.items():
+        destination = docs / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    return build
+
+
+def exported_nav(build: LibraryBuild, directory_urls: bool = True, nav: object = None) -> object:
+    """``nav`` (default: the build's navigation) with each generated page at the path
+    :func:`export_docs` wrote it to."""
+    return _exported_nav(build.plan.nav if nav is None else nav, {page.path for page in build.plan.pages},
+                         directory_urls)
+
+
+def _rewritten_body(content: str, rewrite: Callable[[str], str]) -> str:
+    """``content`` with ``rewrite`` applied to everything after its front matter (which
+    MkDocs reads as YAML, not Markdown)."""
+    if content.startswith("---\n"):
+        end = content.find("\n---\n", 4)
+        if end != -1:
+            return content[:end + 5] + rewrite(content[end + 5:])
+    return rewrite(content)
 
 
 def _exported_page_path(path: str, directory_urls: bool) -> str:
