@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
+from pathlib import Path
 
+import pytest
 from pydantic import BaseModel, Field
 
 from patternbook.reference.fields import ITEM, field_entries, field_reference_section, first_example
@@ -49,8 +52,14 @@ def model_field_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
     return paths
 
 
-def test_every_field_of_every_bundle_model_is_in_the_reference() -> None:
-    page = bundle_reference_page(Checkout(PROJECT))
+@pytest.fixture(scope="module")
+def reference_page() -> str:
+    """The bundle reference as the handbook builds it (reading every shipped bundle takes seconds: once)."""
+    return bundle_reference_page(Checkout(PROJECT))
+
+
+def test_every_field_of_every_bundle_model_is_in_the_reference(reference_page: str) -> None:
+    page = reference_page
     for model in (PatternFile, AntiPatternFile, CatalogueFile):
         listed = {entry.path for entry in field_entries(model)}
         expected = model_field_paths(model)
@@ -100,3 +109,39 @@ def test_hostile_text_in_a_description_stays_text() -> None:
     section = field_reference_section(Hostile)
     assert "<script>" not in section and "&lt;script&gt;" in section
     assert "](javascript" not in section and "\\|" in section
+
+
+#: A table cell boundary: a ``|`` that is not escaped text inside a cell.
+_CELL_BOUNDARY = re.compile(r"(?<!\\)\|")
+_MEANING_COLUMN = 4
+
+
+def fields_without_meaning(page: str) -> dict[str, list[str]]:
+    """The field rows of a bundle reference page whose Meaning cell is empty, by section heading."""
+    empty: dict[str, list[str]] = {}
+    section = ""
+    for line in page.splitlines():
+        if line.startswith("## "):
+            section = line[3:]
+        elif line.startswith("| <code>"):
+            cells = [cell.strip() for cell in _CELL_BOUNDARY.split(line)[1:-1]]
+            if not cells[_MEANING_COLUMN]:
+                empty.setdefault(section, []).append(cells[0])
+    return empty
+
+
+def test_every_field_of_the_bundle_reference_says_what_it_means(reference_page: str) -> None:
+    """A field added without an attribute docstring shows an empty Meaning cell: give it one."""
+    rows = [line for line in reference_page.splitlines() if line.startswith("| <code>")]
+    assert len(rows) == sum(len(field_entries(model)) for model in (PatternFile, AntiPatternFile, CatalogueFile))
+    assert fields_without_meaning(reference_page) == {}
+
+
+def test_a_field_without_a_docstring_is_reported_with_its_section(tmp_path: Path) -> None:
+    class PatternWithUndocumentedField(PatternFile):
+        wave: int = 1
+
+    (tmp_path / "patterns").mkdir()
+    (tmp_path / "patterns" / "catalogue.yaml").write_text("{}\n", encoding="utf-8")
+    page = bundle_reference_page(Checkout(tmp_path), pattern_model=PatternWithUndocumentedField)
+    assert fields_without_meaning(page) == {"pattern.yaml: a pattern": ["<code>wave</code>"]}

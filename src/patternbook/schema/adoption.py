@@ -115,7 +115,9 @@ class RingDefinition(StrictModel):
     """One ring of the radar, as ``catalogue.yaml`` names it."""
 
     id: Slug
+    """The value bundles write in ``adoption.ring``."""
     title: short_text(2, 30)  # type: ignore[valid-type]
+    """The ring's name on the radar and on pages (``Adopt``)."""
     colour: Colour
     """The blip colour, ``#rrggbb``."""
     description: OneLine | None = None  # type: ignore[valid-type]
@@ -135,7 +137,9 @@ class EvidenceRule(StrictModel):
     """Evidence a ring or a status needs: at least ``known_uses`` typed known uses."""
 
     ring: Slug | None = None
+    """The ring this rule guards; a rule names a ring or a ``status``, not both."""
     status: Status | None = None  # type: ignore[valid-type]
+    """The bundle status this rule guards; a rule names a ``ring`` or a status, not both."""
     known_uses: int = Field(ge=1, le=12)
     """The fewest known uses a bundle in that ring (or with that status) must list."""
 
@@ -154,8 +158,11 @@ class Quadrant(StrictModel):
     """A sector of the radar: a title and the categories whose bundles it holds."""
 
     id: Slug
+    """Short name of the sector; ``tech-radar.json`` gives it as each entry's quadrant."""
     title: short_text(2, 40)  # type: ignore[valid-type]
+    """The sector's name as the radar shows it (``Data and AI``)."""
     categories: list[Slug] = Field(min_length=1, max_length=40)
+    """Category ids whose bundles sit in this sector; every category in exactly one sector."""
 
 
 class AdoptionSettings(StrictModel):

@@ -55,6 +55,7 @@ class RefactorStep(StrictModel):
     """A pattern to move toward. It must name a pattern (not an anti-pattern) of this catalogue."""
 
     pattern: Slug
+    """The slug of a current pattern of this catalogue that removes part of the problem."""
     why: Sentence  # type: ignore[valid-type]
     """What moving to that pattern removes of this anti-pattern, and where to start."""
 
@@ -64,8 +65,11 @@ class AntiPatternRelation(StrictModel):
     the other one must say it too) or ``leads_to`` (this one tends to grow into the other)."""
 
     type: AntiPatternRelationType
+    """``found_with`` (they arrive together; mirrored) or ``leads_to`` (this grows into it)."""
     pattern: Slug
+    """The other anti-pattern's slug."""
     note: OneLine | None = None  # type: ignore[valid-type]
+    """Optional: how the two connect, in a line shown beside the link."""
 
 
 class AntiPatternFile(BundleHeader):
@@ -76,6 +80,7 @@ class AntiPatternFile(BundleHeader):
     harms: Pillars
     """The Well-Architected pillars this shape erodes, each with how."""
     pressure: AntiPatternPressure
+    """Why teams fall into the shape, told fairly: what made it look right at the time."""
     signals: list[Sentence] = Field(min_length=2, max_length=10)  # type: ignore[valid-type]
     """Observable signs that a system is in this anti-pattern."""
     symptoms: Annotated[list[SymptomId], AfterValidator(_unique)] = Field(min_length=1, max_length=6)
@@ -87,8 +92,11 @@ class AntiPatternFile(BundleHeader):
     tolerable_when: list[Sentence] = Field(min_length=1, max_length=6)  # type: ignore[valid-type]
     """Situations where living with this shape is a reasonable choice."""
     relations: list[AntiPatternRelation] = Field(default_factory=list, max_length=20)
+    """Other anti-patterns this one arrives with or tends to grow into."""
     diagrams: list[Diagram] = Field(min_length=1, max_length=6)
+    """The shape as it is found in production, drawn from data: the problem, not the fix."""
     references: list[Reference] = Field(default_factory=list, max_length=20)
+    """Sources for the shape and its failures, including every figure quoted."""
     known_uses: list[KnownUse] = Field(default_factory=list, max_length=12)
     """Real systems or incidents that showed this shape: who, what happened, optionally a link and since when."""
 

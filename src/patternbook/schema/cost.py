@@ -47,10 +47,15 @@ def _check_high_not_below_low(high: float, info: ValidationInfo) -> float:
 
 class CostEstimate(StrictModel):
     low: Amount
+    """The bill per ``period`` at the low end of the assumed workload."""
     high: Amount
+    """The bill per ``period`` at the high end of the assumed workload."""
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    """ISO 4217 code of the amounts (``USD``); Patternbook never converts between currencies."""
     period: Literal["hour", "day", "month", "year"]
+    """What the amounts are billed over; pages also show them per month to compare patterns."""
     as_of: PlausibleDate
+    """The date the prices were read, so a reader knows how old the range is."""
     assumptions: Paragraph  # type: ignore[valid-type]
     """Scale, region, traffic and sizes that make the range checkable."""
 
@@ -100,6 +105,7 @@ class Price(StrictModel):
     source: Annotated[str, Field(max_length=300), AfterValidator(reference_url)]
     """https address of the provider's pricing page, where a reader can check the amount."""
     as_of: PlausibleDate
+    """The date the price was read from ``source``."""
 
     @property
     def unit_price(self) -> float:
@@ -122,6 +128,7 @@ class Quantity(StrictModel):
 
 class CostDriver(StrictModel):
     component: short_text(2, 80)  # type: ignore[valid-type]
+    """The part of the pattern that incurs the charge (``DynamoDB state table``)."""
     dimension: short_text(4, 160)  # type: ignore[valid-type]
     """What the provider bills for (GB-month, requests, instance-hours)."""
     scaling: Sentence  # type: ignore[valid-type]
@@ -187,10 +194,12 @@ class DriverCost:
 
 class Cost(StrictModel):
     estimate: CostEstimate
+    """The stated range, with the assumptions a reader needs to redo the sum."""
     workload: list[WorkloadParameter] = Field(default_factory=list, max_length=12,
                                               exclude_if=lambda value: not value)
     """The parameters the estimate assumes; the calculator lets a reader change them."""
     drivers: list[CostDriver] = Field(min_length=1, max_length=12)
+    """What dominates the bill, counting only what the pattern adds, not the workload it protects."""
 
     @property
     def priced(self) -> bool:

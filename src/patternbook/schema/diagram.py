@@ -74,36 +74,52 @@ DOWNLOAD_FORMAT_NAMES: dict[str, str] = {
 
 class DiagramNode(StrictModel):
     id: Identifier
+    """Short name edges refer to, unique in the diagram (``api``, ``state``)."""
     label: PlainLabel
+    """The text under the icon: the component's role here (``Circuit state``), not only the product."""
     kind: NodeKind
     """A ``diagrams`` provider class, ``provider.group.Class`` (``aws.compute.Lambda``)."""
     cluster: Identifier | None = None
+    """Optional: the id of the cluster (region, zone, subnet) the node is drawn inside."""
 
 
 class DiagramCluster(StrictModel):
     id: Identifier
+    """Short name nodes and inner clusters refer to, unique in the diagram."""
     label: PlainLabel
+    """The boundary's name as drawn (``us-east-1``, ``Private subnet``)."""
     parent: Identifier | None = None
     """The enclosing cluster (region › availability zone › subnet, at most 3 deep)."""
 
 
 class DiagramEdge(StrictModel):
     source: Identifier = Field(alias="from")
+    """The id of the node the arrow starts from."""
     target: Identifier = Field(alias="to")
+    """The id of the node the arrow points to."""
     label: PlainLabel | None = None
+    """Optional: what travels along the arrow (``HTTPS``, ``publish``, ``on failure``)."""
     style: EdgeStyle = "solid"
+    """How the line is drawn, to tell kinds of flow apart (``dashed`` for metrics, say)."""
 
 
 class Diagram(StrictModel):
     id: Identifier
+    """Short name, unique in the bundle; it names the diagram's image and download files."""
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=80),
                      AfterValidator(_plain_label)]
+    """What the picture shows, in a few words; shown before the caption and in download links."""
     caption: prose(20, 4, 400)  # type: ignore[valid-type]
+    """A sentence under the picture saying what to notice in it."""
     alt: prose(40, 8, 600)  # type: ignore[valid-type]
     """Alternative text for screen readers: what the picture shows, in words."""
     role: Literal["overview", "before", "after"] = "overview"
     """``before`` and ``after`` diagrams are shown side by side."""
     direction: Literal["LR", "TB", "RL", "BT"] = "LR"
+    """Which way the flow reads: left to right, top to bottom, right to left or bottom to top."""
     nodes: list[DiagramNode] = Field(min_length=2, max_length=MAX_NODES)
+    """The components drawn, each with an icon from the ``diagrams`` package."""
     clusters: list[DiagramCluster] = Field(default_factory=list, max_length=MAX_CLUSTERS)
+    """Boxes that group nodes, nested like the real boundaries (region › zone › subnet)."""
     edges: list[DiagramEdge] = Field(min_length=1, max_length=MAX_EDGES)
+    """Arrows between nodes: the flow of requests, data or signals."""
