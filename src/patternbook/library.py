@@ -124,11 +124,12 @@ def edit_url_template(repo_url: str | None, edit_uri: str | None, docs_dir: Path
 
 def require_material_theme(theme: object) -> None:
     """The packaged overrides are Material partials; under another theme the pages would lose their styling."""
-    from patternbook.errors import UsageError
+    from patternbook.themes import MATERIAL_THEMES, is_material_theme
 
     name = theme.get("name") if isinstance(theme, dict) else theme
-    if name != "material":
-        raise UsageError(f"Patternbook needs Material for MkDocs, but the theme is {name!r}; "
+    if not is_material_theme(name):
+        known = " or ".join(f"{label} ('{key}')" for key, label in MATERIAL_THEMES.items())
+        raise UsageError(f"Patternbook needs {known}, but the theme is {name!r}; "
                          "set 'theme: {name: material}' in mkdocs.yml")
 
 
@@ -313,8 +314,9 @@ def read_site_config(config_file: Path) -> SiteConfig:
 
 def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int], None] | None = None) -> LibraryBuild:
     """Write the library as plain files: ``target/mkdocs.yml`` (without the
-    Patternbook plugin), ``target/docs/`` and the theme overrides. Any engine
-    that reads ``mkdocs.yml`` (MkDocs, ProperDocs, Zensical) builds it as is."""
+    Patternbook plugin), the same settings as ``target/zensical.toml``,
+    ``target/docs/`` and the theme overrides. Any engine that reads ``mkdocs.yml``
+    (MkDocs, ProperDocs, Zensical) builds it as is; Zensical also from ``zensical.toml`` alone."""
     import shutil
 
     import yaml
@@ -367,6 +369,11 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
     (target / "mkdocs.yml").write_text(
         EXPORT_MARKER + ": a plain site, no Patternbook plugin needed.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # The same settings in Zensical's own format, for Zensical releases past mkdocs.yml.
+    from patternbook.zensical_toml import ZENSICAL_FILE, zensical_toml
+
+    (target / ZENSICAL_FILE).write_text(zensical_toml(config, EXPORT_MARKER.removeprefix("# ") + ": Zensical's own "
+                                                      "configuration, the same site as mkdocs.yml."), encoding="utf-8")
     return build
 
 
