@@ -89,6 +89,8 @@ class _Frame:
 
 
 _IMPLICIT_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+#: First characters some implicit resolver (bool, int, float, null, timestamp…) claims.
+_RESOLVER_FIRST_CHARACTERS = frozenset(first for first in _IMPLICIT_RESOLVERS if first)
 
 
 def _scalar_value(text: str, plain: bool) -> tuple[Any, bool]:
@@ -124,22 +126,24 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
     def problem(position: Position, code: str, message: str) -> None:
         diagnostics.append(Diagnostic(shown, position[0], position[1], code, message))
 
+    keys = document.keys
+    implicit = document.implicit
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
     aliases_reported: set[str] = set()
     loader = _Loader(source.text)
     get_event = loader.get_event
+    # Bound once: the loop runs for every event of every bundle.
+    scalar_event, alias_event, resolver_first = yaml.ScalarEvent, yaml.AliasEvent, _RESOLVER_FIRST_CHARACTERS
     try:
         while True:
             event = get_event()
             kind = type(event)
-            if kind is yaml.StreamEndEvent or event is None:
-                break
-            if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+            if kind is scalar_event or kind is alias_event:
                 mark = event.start_mark
                 position = (mark.line + 1, mark.column + 1)
-                if kind is yaml.AliasEvent:
+                if kind is alias_event:
                     if event.anchor not in aliases_reported:  # a bomb repeats one name thousands of times
                         aliases_reported.add(event.anchor)
                         problem(position, "PB103", f"alias '*{event.anchor}' is not allowed; write the value out")
@@ -150,28 +154,40 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
                     if event.tag is not None:
                         problem(position, "PB102", f"YAML tag '{event.tag}' is not allowed; remove it")
                     text = event.value
-                    value, changed = _scalar_value(text, event.implicit[0])
+                    # Quoted and block scalars, and plain prose starting with a character no
+                    # implicit resolver claims, are text: most scalars end here.
+                    if event.implicit[0] and (not text or text[0] in resolver_first):
+                        value, changed = _scalar_value(text, True)
+                    else:
+                        value, changed = text, False
                 if not stack:
                     root = value
                     values[()] = position
                     continue
                 frame = stack[-1]
-                container = frame.container
                 if frame.is_mapping:
                     key = frame.pending_key
-                    if key is None:
-                        _take_key(frame, text, position, document, diagnostics, shown)
+                    if key is None:  # this scalar is a key
+                        if text in frame.first_seen:
+                            _repeated_key(frame, text, position, diagnostics, shown)
+                        else:
+                            frame.first_seen[text] = position[0]
+                            frame.pending_key = text
+                            keys[(*frame.path, text)] = position
                         continue
                     path = (*frame.path, key)
                     frame.pending_key = None
                     if type(key) is str:
-                        container[key] = value
+                        frame.container[key] = value
                 else:
+                    container = frame.container
                     path = (*frame.path, len(container))
                     container.append(value)
                 values[path] = position
                 if changed:
-                    document.implicit[path] = text
+                    implicit[path] = text
+            elif kind is yaml.StreamEndEvent or event is None:
+                break
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 mark = event.start_mark
                 position = (mark.line + 1, mark.column + 1)
@@ -296,20 +312,14 @@ def _child_path(frame: _Frame) -> PathKey:
     return (*frame.path, len(frame.container))
 
 
-def _take_key(frame: _Frame, key: str, position: Position, document: YamlDocument,
-              diagnostics: list[Diagnostic], shown: str) -> None:
-    if key in frame.first_seen:
-        diagnostics.append(Diagnostic(
-            shown, position[0], position[1], "PB104",
-            f"key '{key}' appears twice; the first is on line {frame.first_seen[key]}",
-            field=field_path((*frame.path, key))))
-        # The repeat is parsed (so problems inside it are still reported) but
-        # kept under a key no model knows, so it cannot shadow the first value.
-        frame.pending_key = _Discarded(position)
-        return
-    frame.first_seen[key] = position[0]
-    frame.pending_key = key
-    document.keys[(*frame.path, key)] = position
+def _repeated_key(frame: _Frame, key: str, position: Position, diagnostics: list[Diagnostic], shown: str) -> None:
+    diagnostics.append(Diagnostic(
+        shown, position[0], position[1], "PB104",
+        f"key '{key}' appears twice; the first is on line {frame.first_seen[key]}",
+        field=field_path((*frame.path, key))))
+    # The repeat is parsed (so problems inside it are still reported) but
+    # kept under a key no model knows, so it cannot shadow the first value.
+    frame.pending_key = _Discarded(position)
 
 
 def _attach(frame: _Frame, value: Any) -> None:
