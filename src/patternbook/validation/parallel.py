@@ -13,8 +13,8 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,8 +42,13 @@ def _slim(bundle: RawBundle) -> RawBundle:
     document = bundle.pattern
     if document is None:
         return replace(bundle, solution=None, diagnostics=[])
-    positions = {path: at for path, at in document.values.items() if path and path[0] in CROSS_BUNDLE_FIELDS}
-    slim_document = YamlDocument(SourceText(document.source.path, document.shown_as, ""), None, positions)
+    if not document.located:
+        # A clean document has no positions yet; its text finds them if a cross-bundle rule reports on it
+        # (a string pickles far faster than a dictionary of positions).
+        slim_document = YamlDocument(document.source)
+    else:
+        positions = {path: at for path, at in document.values.items() if path and path[0] in CROSS_BUNDLE_FIELDS}
+        slim_document = YamlDocument(SourceText(document.source.path, document.shown_as, ""), None, positions, {}, {})
     return replace(bundle, pattern=slim_document, solution=None, diagnostics=[])
 
 
