@@ -4,7 +4,8 @@ The document is built from libyaml's *events* rather than with a constructor,
 which makes the safety rules structural: there is no code path that could
 instantiate a tagged object, follow an alias or let a duplicate key overwrite
 another. Every value's start is recorded by its path (``("failure_edges", 0,
-"detection")``) so that a pydantic error location maps back to ``line:col``.
+"detection")``) so that a pydantic error location maps back to ``line:col``
+(for a document that reads cleanly, when first asked for: :class:`YamlDocument`).
 """
 
 from __future__ import annotations
