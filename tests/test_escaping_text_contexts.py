@@ -4,11 +4,19 @@ against the reader of that context (a CommonMark parser, PyYAML)."""
 from __future__ import annotations
 
 import logging
+import tomllib
 
 import pytest
 import yaml
 
-from patternbook.escaping import TerminalTextFilter, markdown_link_url, markdown_text, terminal_text, yaml_string
+from patternbook.escaping import (
+    TerminalTextFilter,
+    markdown_link_url,
+    markdown_text,
+    terminal_text,
+    toml_string,
+    yaml_string,
+)
 
 HOSTILE = ["Name](https://elsewhere.example) and [x", "![t](https://track.example/p.png)", "<b>x</b> <img src=x>",
            "`a` \\` <i>y</i>", "line\n# heading\n- [l](https://e.example)", "<https://auto.example>",
@@ -52,3 +60,21 @@ def test_terminal_text_leaves_no_control_or_direction_character() -> None:
 def test_the_log_filter_cleans_every_record_message() -> None:
     record = logging.LogRecord("x", logging.WARNING, __file__, 1, "key %s: %s", ("\x1b]8;;evil\x07", "v\r"), None)
     assert TerminalTextFilter().filter(record) and record.getMessage() == "key ?]8;;evil?: v?"
+
+
+#: Text that would end a TOML string, start a key or a table, or hide in an editor.
+TOML_HOSTILE = [*HOSTILE, 'q"uote\\ # c', '"""\n[project]\nsite_name = "evil"\n', "x\" = 1\n[y]\nz = \"",
+                "tab\there nul\x00 bs\x08 ff\x0c del\x7f nel\x85 bom\ufeff", "\\u0041 \\n stay literal", "emoji 😀 ü"]
+
+
+@pytest.mark.parametrize("value", TOML_HOSTILE)
+def test_toml_strings_read_back_exactly_as_values_and_keys(value: str) -> None:
+    document = f"[project]\nfirst = {toml_string(value)}\n{toml_string(value)} = 1\nlast = 2\n"
+    assert tomllib.loads(document) == {"project": {"first": value, value: 1, "last": 2}}
+
+
+def test_a_toml_string_holds_no_raw_control_or_line_break() -> None:
+    written = toml_string("a\nb\rc\x00d\u2028e\u2029f\x1b")
+    assert written == '"a\\nb\\rc\\u0000d\\u2028e\\u2029f\\u001b"'
+    surrogate = toml_string("lone \ud800 surrogate")
+    assert tomllib.loads(f"k = {surrogate}") == {"k": "lone \ufffd surrogate"}

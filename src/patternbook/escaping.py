@@ -23,6 +23,7 @@ JSON data in an HTML attribute :func:`json_attribute` (``data-*`` read by our sc
 GitHub-flavoured Markdown     :func:`escape_gfm_text` (job summaries)
 Markdown files (agent files)  :func:`markdown_text`, link URLs :func:`markdown_link_url`
 YAML double-quoted scalars    :func:`yaml_string` (generated ``mkdocs.yml``, ``catalog-info.yaml``)
+TOML basic strings and keys   :func:`toml_string` (generated ``zensical.toml``)
 pages built by TechDocs       :func:`techdocs_page_body` (a whole rendered page, on top of the above)
 terminals and logs            :func:`terminal_text` (:class:`TerminalTextFilter` for loggers)
 ============================  ==========================================
@@ -60,6 +61,7 @@ __all__ = [
     "strict_json",
     "techdocs_page_body",
     "terminal_text",
+    "toml_string",
     "xml_text",
     "yaml_string",
 ]
@@ -152,6 +154,28 @@ def yaml_string(value: str) -> str:
         code = ord(character)
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
     return '"' + _NOT_YAML_TEXT.sub(escaped, value) + '"'
+
+
+#: Characters a TOML basic string cannot hold literally (the quote, the backslash, controls
+#: but tab), plus the ones that read as line breaks or vanish in an editor (C1 controls, LS,
+#: PS, BOM): all written as escapes. Lone surrogates are no Unicode scalar value at all.
+_NOT_TOML_TEXT = re.compile("[\\\\\"\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+_TOML_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string (a value, or a quoted key, of a generated
+    ``zensical.toml``): quotes and backslashes escaped; controls (tab aside), line and
+    paragraph separators and the BOM written as escapes, so the value reads back exactly
+    and can neither end the string nor start a new key or table. A lone surrogate,
+    which no TOML file can hold, becomes U+FFFD."""
+    def escaped(match: re.Match[str]) -> str:
+        character = match.group()
+        if character in _TOML_SHORT_ESCAPES:
+            return _TOML_SHORT_ESCAPES[character]
+        code = ord(character)
+        return "\\ufffd" if 0xD800 <= code <= 0xDFFF else f"\\u{code:04x}"
+    return '"' + _NOT_TOML_TEXT.sub(escaped, value) + '"'
 
 
 def nav_title(value: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ from tests.browser.conftest import page, site_url  # noqa: F401  (fixtures, reus
 from tests.conftest import copy_project
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
+#: Each run of the parity tests: the engine, and the theme the project's mkdocs.yml names. ProperDocs with
+#: MaterialX is where a Material site goes when Material ends (5 May 2027).
+COMBINATIONS = {**{engine: (engine, "material") for engine in ENGINES},
+                "properdocs-materialx": ("properdocs", "materialx")}
 
 
 def patternbook_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
@@ -27,15 +32,31 @@ def patternbook_build(project: Path, site: Path, *extra: str, env: dict[str, str
                           cwd=project, capture_output=True, text=True, timeout=600, env=environment)
 
 
-@pytest.fixture(scope="session", params=ENGINES)
+def theme_installed(theme: str) -> bool:
+    """Whether ``theme`` is installed for MkDocs or ProperDocs (MaterialX is an optional extra that
+    cannot share an environment with Material, so most test environments lack it)."""
+    return any(point.name == theme for group in ("mkdocs.themes", "properdocs.themes")
+               for point in entry_points(group=group))
+
+
+@pytest.fixture(scope="session", params=list(COMBINATIONS))
 def engine(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
 @pytest.fixture(scope="session")
 def built_site(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    engine_name, theme = COMBINATIONS[engine]
+    if not theme_installed(theme):
+        pytest.skip(f"the {theme} theme is not installed here (pip install 'patternbook[{theme}]' in an "
+                    "environment without mkdocs-material: both install a package named 'material')")
     project = copy_project(tmp_path_factory.mktemp(f"engine-{engine}") / "library")
+    if theme != "material":
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        assert "\n  name: material\n" in text, "the project's mkdocs.yml no longer names its theme this way"
+        config.write_text(text.replace("\n  name: material\n", f"\n  name: {theme}\n", 1), encoding="utf-8")
     site = project / "site"
-    result = patternbook_build(project, site, "--engine", engine, "--strict")
+    result = patternbook_build(project, site, "--engine", engine_name, "--strict")
     assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-4000:])
     return site

@@ -1,5 +1,5 @@
 """Parity: the shipped catalogue built with MkDocs, ProperDocs and Zensical
-(``patternbook build --engine``) gives every pattern its five answers, diagrams,
+(``patternbook build --engine``), and with ProperDocs under MaterialX, gives every pattern its five answers, diagrams,
 related patterns and repositories, and the site works in Chromium under each.
 
 Every test here runs once per engine (tests/engines/conftest.py). The browser

@@ -12,7 +12,7 @@ from tests.conftest import PROJECT
 
 def test_the_layers_are_read_from_pyproject_and_drawn_top_to_bottom(tmp_path: Path) -> None:
     layers = import_layers(PROJECT / "pyproject.toml")
-    assert layers[0] == ("reference",) and layers[-1] == ("escaping",)
+    assert layers[0] == ("reference",) and layers[-1] == ("escaping", "themes")
     diagram = architecture_diagram(layers)
     assert diagram.nodes[0].label == "reference"
     assert len(diagram.edges) == len(layers) - 1 and diagram.direction == "TB"

@@ -4,13 +4,14 @@ The document is built from libyaml's *events* rather than with a constructor,
 which makes the safety rules structural: there is no code path that could
 instantiate a tagged object, follow an alias or let a duplicate key overwrite
 another. Every value's start is recorded by its path (``("failure_edges", 0,
-"detection")``) so that a pydantic error location maps back to ``line:col``.
+"detection")``) so that a pydantic error location maps back to ``line:col``
+(for a document that reads cleanly, when first asked for: :class:`YamlDocument`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -37,19 +38,48 @@ _CONSTRUCTORS = {
 }
 
 
-@dataclass
 class YamlDocument:
-    """A parsed YAML file: plain Python data plus where each value came from."""
+    """A parsed YAML file: plain Python data plus where each value came from.
 
-    source: SourceText
-    data: Any = None
-    values: dict[PathKey, Position] = field(default_factory=dict)
-    """Where each value starts."""
-    keys: dict[PathKey, Position] = field(default_factory=dict)
-    """Where the key that holds each mapping value starts."""
-    implicit: dict[PathKey, str] = field(default_factory=dict)
-    """Unquoted scalars that YAML 1.1 turned into something other than text, by
-    their source spelling: the material for a "quote it" hint."""
+    The positions of a document that read cleanly are found when first asked for
+    (to report a problem), by parsing its text again: most bundles of a large
+    catalogue have nothing to report, and recording a position for every value is
+    half the cost of reading them (see :func:`parse_yaml`)."""
+
+    __slots__ = ("_implicit", "_keys", "_values", "data", "source")
+
+    def __init__(self, source: SourceText, data: Any = None, values: dict[PathKey, Position] | None = None,
+                 keys: dict[PathKey, Position] | None = None, implicit: dict[PathKey, str] | None = None) -> None:
+        self.source = source
+        self.data = data
+        self._values, self._keys, self._implicit = values, keys, implicit
+
+    @property
+    def values(self) -> dict[PathKey, Position]:
+        """Where each value starts."""
+        return self._located()[0]
+
+    @property
+    def keys(self) -> dict[PathKey, Position]:
+        """Where the key that holds each mapping value starts."""
+        return self._located()[1]
+
+    @property
+    def implicit(self) -> dict[PathKey, str]:
+        """Unquoted scalars that YAML 1.1 turned into something other than text, by
+        their source spelling: the material for a "quote it" hint."""
+        return self._located()[2]
+
+    @property
+    def located(self) -> bool:
+        """Whether the positions have been found (else the first question finds them)."""
+        return self._values is not None
+
+    def _located(self) -> tuple[dict[PathKey, Position], dict[PathKey, Position], dict[PathKey, str]]:
+        if self._values is None or self._keys is None or self._implicit is None:
+            found = _parse_with_positions(self.source, []) if self.source.text else None
+            self._values, self._keys, self._implicit = (found._located() if found else ({}, {}, {}))
+        return self._values, self._keys, self._implicit
 
     @property
     def shown_as(self) -> str:
@@ -89,6 +119,8 @@ class _Frame:
 
 
 _IMPLICIT_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+#: First characters some implicit resolver (bool, int, float, null, timestamp…) claims.
+_RESOLVER_FIRST_CHARACTERS = frozenset(first for first in _IMPLICIT_RESOLVERS if first)
 
 
 def _scalar_value(text: str, plain: bool) -> tuple[Any, bool]:
@@ -113,10 +145,95 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
 
     Returns ``None`` only when the text is not YAML at all; structural problems
     (tags, aliases, duplicate keys) are recorded and parsing goes on, so a
-    contributor sees them all at once. This loop is the validator's hot path
-    (one pass per event of every bundle), hence the inlined steps.
+    contributor sees them all at once.
+
+    A first pass reads the data alone and gives up at the first structural
+    problem; only then (and when a later rule asks where a value is) does the
+    full pass run, which records every position and every problem. The data is
+    the same either way, and so is every diagnostic.
     """
-    document = YamlDocument(source)
+    data = _read_clean(source.text)
+    if data is not _IRREGULAR:
+        return YamlDocument(source, data)
+    return _parse_with_positions(source, diagnostics)
+
+
+#: What :func:`_read_clean` returns for a document the full pass must read.
+_IRREGULAR = object()
+
+
+def _read_clean(text: str) -> Any:
+    """The data of a document without tags, anchors, aliases, repeated or non-text keys,
+    excess nesting or a second document; :data:`_IRREGULAR` for any other (and on a
+    parse error). The validator's hot path: one pass per event of every bundle."""
+    loader = _Loader(text)
+    get_event = loader.get_event
+    scalar_event, mapping_start, resolver_first = yaml.ScalarEvent, yaml.MappingStartEvent, _RESOLVER_FIRST_CHARACTERS
+    collection_starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    collection_ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    containers: list[Any] = []
+    pending: list[str | None] = []  # per open collection: the key waiting for its value (mappings)
+    root: Any = None
+    documents = 0
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    return _IRREGULAR
+                value = event.value
+                if event.implicit[0] and (not value or value[0] in resolver_first):
+                    value = _scalar_value(value, True)[0]
+                if not containers:
+                    root = value
+                    continue
+                container = containers[-1]
+                if type(container) is dict:
+                    key = pending[-1]
+                    if key is None:
+                        if event.value in container:
+                            return _IRREGULAR
+                        pending[-1] = event.value
+                        continue
+                    container[key] = value
+                    pending[-1] = None
+                else:
+                    container.append(value)
+            elif kind in collection_starts:
+                if event.anchor is not None or event.tag is not None or len(containers) >= MAX_DEPTH:
+                    return _IRREGULAR
+                if containers and type(containers[-1]) is dict and pending[-1] is None:
+                    return _IRREGULAR  # a collection as a key
+                containers.append({} if kind is mapping_start else [])
+                pending.append(None)
+            elif kind in collection_ends:
+                finished = containers.pop()
+                pending.pop()
+                if not containers:
+                    root = finished
+                elif type(containers[-1]) is dict:
+                    containers[-1][pending[-1]] = finished
+                    pending[-1] = None
+                else:
+                    containers[-1].append(finished)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return _IRREGULAR
+            elif kind is yaml.StreamEndEvent or event is None:
+                return root
+            elif kind is yaml.AliasEvent:
+                return _IRREGULAR
+    except yaml.YAMLError:
+        return _IRREGULAR
+    finally:
+        loader.dispose()
+
+
+def _parse_with_positions(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocument | None:
+    """The full pass: the data, every value's and key's position, and every structural problem."""
+    document = YamlDocument(source, None, {}, {}, {})
     shown = source.shown_as
     problems_before = len(diagnostics)
     values = document.values
@@ -124,22 +241,24 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
     def problem(position: Position, code: str, message: str) -> None:
         diagnostics.append(Diagnostic(shown, position[0], position[1], code, message))
 
+    keys = document.keys
+    implicit = document.implicit
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
     aliases_reported: set[str] = set()
     loader = _Loader(source.text)
     get_event = loader.get_event
+    # Bound once: the loop runs for every event of every bundle.
+    scalar_event, alias_event, resolver_first = yaml.ScalarEvent, yaml.AliasEvent, _RESOLVER_FIRST_CHARACTERS
     try:
         while True:
             event = get_event()
             kind = type(event)
-            if kind is yaml.StreamEndEvent or event is None:
-                break
-            if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+            if kind is scalar_event or kind is alias_event:
                 mark = event.start_mark
                 position = (mark.line + 1, mark.column + 1)
-                if kind is yaml.AliasEvent:
+                if kind is alias_event:
                     if event.anchor not in aliases_reported:  # a bomb repeats one name thousands of times
                         aliases_reported.add(event.anchor)
                         problem(position, "PB103", f"alias '*{event.anchor}' is not allowed; write the value out")
@@ -150,28 +269,40 @@ def parse_yaml(source: SourceText, diagnostics: list[Diagnostic]) -> YamlDocumen
                     if event.tag is not None:
                         problem(position, "PB102", f"YAML tag '{event.tag}' is not allowed; remove it")
                     text = event.value
-                    value, changed = _scalar_value(text, event.implicit[0])
+                    # Quoted and block scalars, and plain prose starting with a character no
+                    # implicit resolver claims, are text: most scalars end here.
+                    if event.implicit[0] and (not text or text[0] in resolver_first):
+                        value, changed = _scalar_value(text, True)
+                    else:
+                        value, changed = text, False
                 if not stack:
                     root = value
                     values[()] = position
                     continue
                 frame = stack[-1]
-                container = frame.container
                 if frame.is_mapping:
                     key = frame.pending_key
-                    if key is None:
-                        _take_key(frame, text, position, document, diagnostics, shown)
+                    if key is None:  # this scalar is a key
+                        if text in frame.first_seen:
+                            _repeated_key(frame, text, position, diagnostics, shown)
+                        else:
+                            frame.first_seen[text] = position[0]
+                            frame.pending_key = text
+                            keys[(*frame.path, text)] = position
                         continue
                     path = (*frame.path, key)
                     frame.pending_key = None
                     if type(key) is str:
-                        container[key] = value
+                        frame.container[key] = value
                 else:
+                    container = frame.container
                     path = (*frame.path, len(container))
                     container.append(value)
                 values[path] = position
                 if changed:
-                    document.implicit[path] = text
+                    implicit[path] = text
+            elif kind is yaml.StreamEndEvent or event is None:
+                break
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 mark = event.start_mark
                 position = (mark.line + 1, mark.column + 1)
@@ -296,20 +427,14 @@ def _child_path(frame: _Frame) -> PathKey:
     return (*frame.path, len(frame.container))
 
 
-def _take_key(frame: _Frame, key: str, position: Position, document: YamlDocument,
-              diagnostics: list[Diagnostic], shown: str) -> None:
-    if key in frame.first_seen:
-        diagnostics.append(Diagnostic(
-            shown, position[0], position[1], "PB104",
-            f"key '{key}' appears twice; the first is on line {frame.first_seen[key]}",
-            field=field_path((*frame.path, key))))
-        # The repeat is parsed (so problems inside it are still reported) but
-        # kept under a key no model knows, so it cannot shadow the first value.
-        frame.pending_key = _Discarded(position)
-        return
-    frame.first_seen[key] = position[0]
-    frame.pending_key = key
-    document.keys[(*frame.path, key)] = position
+def _repeated_key(frame: _Frame, key: str, position: Position, diagnostics: list[Diagnostic], shown: str) -> None:
+    diagnostics.append(Diagnostic(
+        shown, position[0], position[1], "PB104",
+        f"key '{key}' appears twice; the first is on line {frame.first_seen[key]}",
+        field=field_path((*frame.path, key))))
+    # The repeat is parsed (so problems inside it are still reported) but
+    # kept under a key no model knows, so it cannot shadow the first value.
+    frame.pending_key = _Discarded(position)
 
 
 def _attach(frame: _Frame, value: Any) -> None:

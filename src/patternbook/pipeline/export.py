@@ -19,8 +19,9 @@ EXPORT_MARKER = "# Exported by `patternbook export`"
 
 def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int], None] | None = None) -> LibraryBuild:
     """Write the library as plain files: ``target/mkdocs.yml`` (without the
-    Patternbook plugin), ``target/docs/`` and the theme overrides. Any engine
-    that reads ``mkdocs.yml`` (MkDocs, ProperDocs, Zensical) builds it as is."""
+    Patternbook plugin), the same settings as ``target/zensical.toml``,
+    ``target/docs/`` and the theme overrides. Any engine that reads ``mkdocs.yml``
+    (MkDocs, ProperDocs, Zensical) builds it as is; Zensical also from ``zensical.toml`` alone."""
     import shutil
 
     import yaml
@@ -52,6 +53,11 @@ def export_library(site: SiteConfig, target: Path, progress: Callable[[int, int]
     (target / "mkdocs.yml").write_text(
         EXPORT_MARKER + ": a plain site, no Patternbook plugin needed.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # The same settings in Zensical's own format, for Zensical releases past mkdocs.yml.
+    from patternbook.zensical_toml import ZENSICAL_FILE, zensical_toml
+
+    (target / ZENSICAL_FILE).write_text(zensical_toml(config, EXPORT_MARKER.removeprefix("# ") + ": Zensical's own "
+                                                      "configuration, the same site as mkdocs.yml."), encoding="utf-8")
     return build
 
 

@@ -61,11 +61,12 @@ def edit_url_template(repo_url: str | None, edit_uri: str | None, docs_dir: Path
 
 def require_material_theme(theme: object) -> None:
     """The packaged overrides are Material partials; under another theme the pages would lose their styling."""
-    from patternbook.errors import UsageError
+    from patternbook.themes import MATERIAL_THEMES, is_material_theme
 
     name = theme.get("name") if isinstance(theme, dict) else theme
-    if name != "material":
-        raise UsageError(f"Patternbook needs Material for MkDocs, but the theme is {name!r}; "
+    if not is_material_theme(name):
+        known = " or ".join(f"{label} ('{key}')" for key, label in MATERIAL_THEMES.items())
+        raise UsageError(f"Patternbook needs {known}, but the theme is {name!r}; "
                          "set 'theme: {name: material}' in mkdocs.yml")
 
 

@@ -11,7 +11,8 @@ pages happen to hold: hashing every ``<script>`` found would whitelist an
 injected one along with ours (a ``site_name`` printed raw by a theme partial
 ran in Chromium that way). The allowed bodies are read from the templates that
 write them, Patternbook's theme overrides and the theme packages' own
-templates (Material's, and Zensical's copy of them). A template's script text
+templates (Material's or MaterialX's, and Zensical's copy of them:
+:mod:`patternbook.themes`). A template's script text
 is literal except for ``{{ … }}`` expressions; only expressions known to hold
 a relative URL (``base_url``, a site's ``extra.scope``) or a font name are
 allowed, each matched by a strict pattern that cannot hold a quote, a
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import re
 import zlib
 from collections.abc import Iterable
@@ -44,6 +44,7 @@ from patternbook.errors import PatternbookError
 from patternbook.escaping import terminal_text
 from patternbook.postbuild.context import PostBuildContext
 from patternbook.resources import packaged_theme_overrides
+from patternbook.themes import theme_template_dirs
 
 __all__ = ["POLICY_FILE", "KnownInlineContent", "UnknownInlineContent", "content_security_policy",
            "known_inline_content", "policy_for", "shipped_template_dirs", "ships_webassembly", "with_policy",
@@ -61,9 +62,6 @@ _EXECUTABLE_TYPES = frozenset({"", "text/javascript", "application/javascript", 
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _EXISTING = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', re.I)
 
-#: Theme packages whose templates write inline scripts and styles into pages (ProperDocs renders
-#: Material's). Their templates are found without importing the packages.
-THEME_PACKAGES = ("material", "zensical")
 #: A relative URL as ``base_url`` renders it (``.``, ``../..``, ``/`` or a site's path): no scheme,
 #: no host (no leading ``//``), no quote, backslash, ``<`` or white space.
 _RELATIVE_URL = r"(?!//)[A-Za-z0-9._~%/-]*"
@@ -150,14 +148,9 @@ def known_inline_content(template_dirs: tuple[Path, ...]) -> KnownInlineContent:
 
 
 def shipped_template_dirs() -> tuple[Path, ...]:
-    """Patternbook's theme overrides and the template folders of the installed theme packages."""
-    folders = [packaged_theme_overrides()]
-    for package in THEME_PACKAGES:
-        spec = importlib.util.find_spec(package)
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            if (Path(location) / "templates").is_dir():
-                folders.append(Path(location) / "templates")
-    return tuple(folders)
+    """Patternbook's theme overrides and the template folders of the installed themes
+    (:func:`patternbook.themes.theme_template_dirs`), whose templates write inline scripts and styles."""
+    return (packaged_theme_overrides(), *theme_template_dirs())
 
 
 class UnknownInlineContent(PatternbookError):

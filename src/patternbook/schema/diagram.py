@@ -10,6 +10,7 @@ the validation layer, which can point at the exact offending line.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -44,8 +45,11 @@ KIND_PATTERN = r"^[a-z0-9]+\.[a-z0-9_]+\.[A-Za-z0-9]+$"
 EdgeStyle = Literal["solid", "dashed", "dotted", "bold"]
 
 
+_LABEL_MARKUP = re.compile(r"[<>{}|\n]")
+
+
 def _plain_label(value: str) -> str:
-    if any(character in value for character in "<>{}|\n"):
+    if _LABEL_MARKUP.search(value):
         raise PydanticCustomError(
             "label_markup",
             "labels are plain text: '<', '>', '{{', '}}', '|' and line breaks are not allowed",

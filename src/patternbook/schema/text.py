@@ -54,12 +54,13 @@ IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 
 
 _PLACEHOLDER_HINTS = ("todo", "tbd", "fixme", "xxx", "lorem", "...", "\u2026")
+#: The hints as one search over the lower-cased text (every string of a bundle passes here).
+_PLACEHOLDER_HINT = re.compile("|".join(re.escape(hint) for hint in _PLACEHOLDER_HINTS))
 
 
 def _may_hold_placeholder(value: str) -> bool:
     """A cheap substring pre-check: the regex runs only on the rare text that could match."""
-    folded = value.lower()
-    return any(hint in folded for hint in _PLACEHOLDER_HINTS)
+    return _PLACEHOLDER_HINT.search(value.lower()) is not None
 
 
 def check_text(value: str) -> str:

@@ -9,6 +9,7 @@ one (JSON Schema generation, for instance) these checks stand aside.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -59,6 +60,10 @@ def in_vocabulary(kind: str, attribute: str):
     return check
 
 
+#: White space (``str.isspace``'s, which ``\\s`` matches in a str pattern), C0 controls and backslashes.
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\\]")
+
+
 def check_https_url(value: str, *, hosts: frozenset[str] | None) -> str:
     """Accept only a plain ``https://host/...`` URL, optionally on an allowed host.
 
@@ -66,7 +71,7 @@ def check_https_url(value: str, *, hosts: frozenset[str] | None) -> str:
     ports, non-ASCII or punycode hosts (homoglyphs), whitespace and control
     characters.
     """
-    if any(ch.isspace() or ord(ch) < 32 for ch in value) or "\\" in value:
+    if _NOT_IN_URL.search(value):
         raise PydanticCustomError("url", "URL contains whitespace, a backslash or a control character")
     if not value.isascii():
         raise PydanticCustomError("url", "URL must be ASCII; non-ASCII hosts can imitate real ones")

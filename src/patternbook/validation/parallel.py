@@ -9,10 +9,12 @@ than the parallelism gains).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,8 +42,13 @@ def _slim(bundle: RawBundle) -> RawBundle:
     document = bundle.pattern
     if document is None:
         return replace(bundle, solution=None, diagnostics=[])
-    positions = {path: at for path, at in document.values.items() if path and path[0] in CROSS_BUNDLE_FIELDS}
-    slim_document = YamlDocument(SourceText(document.source.path, document.shown_as, ""), None, positions)
+    if not document.located:
+        # A clean document has no positions yet; its text finds them if a cross-bundle rule reports on it
+        # (a string pickles far faster than a dictionary of positions).
+        slim_document = YamlDocument(document.source)
+    else:
+        positions = {path: at for path, at in document.values.items() if path and path[0] in CROSS_BUNDLE_FIELDS}
+        slim_document = YamlDocument(SourceText(document.source.path, document.shown_as, ""), None, positions, {}, {})
     return replace(bundle, pattern=slim_document, solution=None, diagnostics=[])
 
 
@@ -69,12 +76,32 @@ def _workers() -> int:
         return os.cpu_count() or 1
 
 
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Loading makes hundreds of thousands of small containers and no reference cycles
+    (YAML aliases are refused; documents and models hold none), yet each 700 of them
+    start a pass of the cyclic collector over a growing heap: about a tenth of the run.
+    Collections wait for many more allocations until the bundles are checked."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(200_000, thresholds[1], thresholds[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def check_bundles(directories: list[Path], check: BundleCheck, vocabulary: Vocabulary | None, *,
                   keep_models: bool = True) -> Iterator[BundleResult]:
     """Load and check each bundle, in the order given, in parallel where it pays.
 
     With ``keep_models=False`` (plain validation) workers return only outlines.
     """
+    with _rare_collections():  # forked workers inherit the setting
+        yield from _checked(directories, check, vocabulary, keep_models)
+
+
+def _checked(directories: list[Path], check: BundleCheck, vocabulary: Vocabulary | None,
+             keep_models: bool) -> Iterator[BundleResult]:
     workers = _workers()
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if len(directories) < PARALLEL_THRESHOLD or workers < 2 or not forkable:
