@@ -218,9 +218,13 @@ def _downloads_stay_text(site: Path, mermaid: object) -> None:
     DOT file by ``dot``."""
     import subprocess
 
-    for drawio in sorted(site.rglob("*.drawio")):
-        cells = list(ElementTree.parse(drawio).getroot().iter("mxCell"))
-        vertices = [cell for cell in cells if "shape=image;" in cell.get("style", "")]
+    from patternbook.diagrams.png import drawio_source_of_png
+
+    for drawio in sorted(site.rglob("*.png")):
+        if not drawio.parent.name == "diagrams":
+            continue
+        cells = list(ElementTree.fromstring(drawio_source_of_png(drawio.read_bytes())).iter("mxCell"))
+        vertices = [cell for cell in cells if cell.get("id", "").startswith("node-")]
         assert all("html=0;" in cell.get("style") for cell in cells if cell.get("style")), drawio.name
         drawn = mermaid.draw(drawio.with_suffix(".mmd").read_text(encoding="utf-8"))
         assert drawn.error is None, (drawio.name, drawn.error)

@@ -49,7 +49,7 @@ from patternbook.diagrams.dot_svg_drawing import NotDotSvg, draw_dot_svg, for_dr
 from patternbook.diagrams.png_size import MAX_PNG_PIXELS, MAX_PNG_SIDE, PNG_DPI, SMALLEST_PNG_PIXELS, fitted_scale
 from patternbook.errors import UsageError
 
-__all__ = ["CAIRO_HINT", "MAX_PNG_PIXELS", "MAX_PNG_SIDE", "PNG_DPI", "CairoNotFound", "NotDotSvg", "draw_dot_svg",
+__all__ = ["CAIRO_HINT", "DRAWIO_PNG_KEYWORD", "drawio_source_of_png", "with_drawio_source", "MAX_PNG_PIXELS", "MAX_PNG_SIDE", "PNG_DPI", "CairoNotFound", "NotDotSvg", "draw_dot_svg",
            "encode_png", "fitted_scale", "png_document", "png_renderer"]
 
 _ZLIB_LEVEL = 3
@@ -180,3 +180,42 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+#: The keyword of the PNG text chunk draw.io reads a diagram from: its own PNG export writes
+#: ``Editor.writeGraphModelToPng(data, 'tEXt', 'mxfile', encodeURIComponent(xml))`` before the
+#: first ``IDAT``, and ``extractGraphModelFromPng`` stops looking at the first ``IDAT``.
+DRAWIO_PNG_KEYWORD = b"mxfile"
+
+
+def with_drawio_source(png: bytes, mxfile: bytes) -> bytes:
+    """``png`` carrying the draw.io file ``mxfile`` the way draw.io's own PNG export does,
+    so one download is both the picture and its editable source: a ``tEXt`` chunk
+    ``mxfile`` holding the URI-encoded XML (ASCII, as a ``tEXt`` chunk must be), right
+    after ``IHDR``. Viewers ignore an unknown text chunk; draw.io opens the diagram."""
+    from urllib.parse import quote
+
+    if not png.startswith(_PNG_SIGNATURE) or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG that starts with its IHDR chunk")
+    header_end = 8 + 12 + struct.unpack(">I", png[8:12])[0]
+    # encodeURIComponent keeps A-Z a-z 0-9 - _ . ! ~ * ' ( ): quote() with those safe says the same.
+    text = quote(mxfile.decode("utf-8"), safe="-_.!~*'()").encode("ascii")
+    return png[:header_end] + _chunk(b"tEXt", DRAWIO_PNG_KEYWORD + b"\0" + text) + png[header_end:]
+
+
+def drawio_source_of_png(png: bytes) -> str | None:
+    """The draw.io XML a PNG carries (what :func:`with_drawio_source` wrote), read as draw.io
+    does: text chunks before the first ``IDAT``; None when there is none."""
+    from urllib.parse import unquote
+
+    position = 8
+    while position + 8 <= len(png):
+        length = struct.unpack(">I", png[position:position + 4])[0]
+        kind = png[position + 4:position + 8]
+        if kind == b"IDAT":
+            return None
+        data = png[position + 8:position + 8 + length]
+        if kind == b"tEXt" and data.startswith(DRAWIO_PNG_KEYWORD + b"\0"):
+            return unquote(data[len(DRAWIO_PNG_KEYWORD) + 1:].decode("latin-1"))
+        position += 12 + length
+    return None

@@ -66,8 +66,8 @@ NodeKind = Annotated[str, StringConstraints(max_length=80, pattern=KIND_PATTERN)
 #: ("Download the diagram as …"), in the order pages list them: the diagrams layer makes one
 #: file per entry and the pages layer links one per entry.
 DOWNLOAD_FORMAT_NAMES: dict[str, str] = {
-    "png": "PNG image",
-    "drawio": "draw.io file",
+    # The PNG carries the draw.io file (a text chunk draw.io reads): one download, both.
+    "png": "PNG image (opens in draw.io)",
     "mmd": "Mermaid flowchart",
     "gv": "Graphviz DOT file",
 }
