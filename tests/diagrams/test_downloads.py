@@ -322,7 +322,8 @@ def test_every_shipped_aws_icon_is_a_draw_io_shape_or_knowingly_a_picture(specs:
     """A new AWS kind in the catalogue gets a draw.io shape or joins this list on purpose:
     draw.io's AWS sidebar of the recorded commit has nothing for these."""
     pictures = {
-        "aws/analytics/data-lake-resource.png", "aws/analytics/glue-crawlers.png", "aws/analytics/glue-data-catalog.png",
+        "aws/analytics/data-lake-resource.png", "aws/analytics/glue-crawlers.png",
+        "aws/analytics/glue-data-catalog.png",
         "aws/analytics/lake-formation.png", "aws/analytics/managed-streaming-for-kafka.png",
         "aws/compute/compute-optimizer.png", "aws/compute/elastic-container-service-service.png",
         "aws/cost/savings-plans.png", "aws/database/dynamodb-streams.png", "aws/devtools/codeartifact.png",

@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 from patternbook.diagrams import render_pattern_diagram_files
 from patternbook.diagrams.kinds import icons_directory
 from patternbook.diagrams.png import (
-    drawio_source_of_png,
     MAX_PNG_PIXELS,
     MAX_PNG_SIDE,
     PNG_DPI,
     SMALLEST_PNG_PIXELS,
     _draw_with_cairosvg,
     draw_dot_svg,
+    drawio_source_of_png,
     fitted_scale,
     png_document,
 )

@@ -221,7 +221,7 @@ def _downloads_stay_text(site: Path, mermaid: object) -> None:
     from patternbook.diagrams.png import drawio_source_of_png
 
     for drawio in sorted(site.rglob("*.png")):
-        if not drawio.parent.name == "diagrams":
+        if drawio.parent.name != "diagrams":
             continue
         cells = list(ElementTree.fromstring(drawio_source_of_png(drawio.read_bytes())).iter("mxCell"))
         vertices = [cell for cell in cells if cell.get("id", "").startswith("node-")]

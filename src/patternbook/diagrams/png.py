@@ -49,8 +49,9 @@ from patternbook.diagrams.dot_svg_drawing import NotDotSvg, draw_dot_svg, for_dr
 from patternbook.diagrams.png_size import MAX_PNG_PIXELS, MAX_PNG_SIDE, PNG_DPI, SMALLEST_PNG_PIXELS, fitted_scale
 from patternbook.errors import UsageError
 
-__all__ = ["CAIRO_HINT", "DRAWIO_PNG_KEYWORD", "drawio_source_of_png", "with_drawio_source", "MAX_PNG_PIXELS", "MAX_PNG_SIDE", "PNG_DPI", "CairoNotFound", "NotDotSvg", "draw_dot_svg",
-           "encode_png", "fitted_scale", "png_document", "png_renderer"]
+__all__ = ["CAIRO_HINT", "DRAWIO_PNG_KEYWORD", "MAX_PNG_PIXELS", "MAX_PNG_SIDE", "PNG_DPI", "CairoNotFound",
+           "NotDotSvg", "draw_dot_svg", "drawio_source_of_png", "encode_png", "fitted_scale", "png_document",
+           "png_renderer", "with_drawio_source"]
 
 _ZLIB_LEVEL = 3
 _BACKGROUND = "#ffffff"
