@@ -28,9 +28,9 @@ from typing import Any
 
 from patternbook.diagrams.drawio_aws4 import aws4_style
 from patternbook.diagrams.graph import BuiltGraph
+from patternbook.diagrams.icons import published_icon
 from patternbook.diagrams.kinds import icon_name, node_class
 from patternbook.diagrams.png import CAIRO_HINT, CairoNotFound, png_document, with_drawio_source
-from patternbook.diagrams.svg import icon_png
 from patternbook.escaping import mermaid_id, mermaid_label, mxgraph_attribute
 from patternbook.schema import Diagram
 from patternbook.schema.diagram import DOWNLOAD_FORMAT_NAMES
@@ -148,7 +148,7 @@ def drawio_document(slug: str, diagram: Diagram, layout: dict[str, Any]) -> byte
         relative_icon = icon_name(node_class(node.kind))
         shape = aws4_style(relative_icon)
         if shape is None:  # no draw.io stencil for it: the picture itself
-            icon = base64.b64encode(icon_png(relative_icon)).decode("ascii")
+            icon = base64.b64encode(published_icon(relative_icon, side)).decode("ascii")
             # draw.io writes a data URI in a style without ";base64" (";" separates style entries).
             shape = f"shape=image;imageAspect=1;image=data:image/png,{icon};"
         style = ("html=0;verticalLabelPosition=bottom;verticalAlign=top;labelBackgroundColor=none;"
