@@ -47,14 +47,14 @@ import zlib
 from io import BytesIO
 from typing import Any
 
-from patternbook.diagrams.icons import ICON_PROCESSING
 from patternbook.diagrams.dot_svg_drawing import NotDotSvg, draw_dot_svg, for_drawing
+from patternbook.diagrams.icons import ICON_PROCESSING
 from patternbook.diagrams.png_size import MAX_PNG_PIXELS, MAX_PNG_SIDE, PNG_DPI, SMALLEST_PNG_PIXELS, fitted_scale
 from patternbook.errors import UsageError
 
-__all__ = ["CAIRO_HINT", "DRAWIO_PNG_KEYWORD", "MAX_PNG_PIXELS", "MAX_PNG_SIDE", "PNG_COLOURS", "PNG_DPI", "CairoNotFound",
-           "NotDotSvg", "draw_dot_svg", "drawio_source_of_png", "encode_png", "fitted_scale", "png_document",
-           "png_renderer", "with_drawio_source"]
+__all__ = ["CAIRO_HINT", "DRAWIO_PNG_KEYWORD", "MAX_PNG_PIXELS", "MAX_PNG_SIDE", "PNG_COLOURS", "PNG_DPI",
+           "CairoNotFound", "NotDotSvg", "draw_dot_svg", "drawio_source_of_png", "encode_png", "fitted_scale",
+           "png_document", "png_renderer", "with_drawio_source"]
 
 _ZLIB_LEVEL = 6
 #: The most colours of a PNG download (its palette).

@@ -3,7 +3,8 @@
 ``dot`` points each icon at a file (``aws/compute/lambda.png``, relative to its
 image path). Published as is, that breaks on any other machine, and the usual
 ``diagrams`` output even names the build machine's site-packages. Here every
-icon is inlined as a PNG data URI (as large as it is drawn, in a palette: :mod:`.icons`), element ids are made unique per diagram (so
+icon is inlined as a PNG data URI (as large as it is drawn, in a palette:
+:mod:`.icons`), element ids are made unique per diagram (so
 several SVGs can share one HTML page), the XML prolog, doctype and comments
 are dropped, and the accessible title is set. The result contains no path of
 the build machine and no reference to any other host.
@@ -110,7 +111,8 @@ def _share_icons(text: str, element_id: str) -> str:
     if not definitions:
         return text
     defs = "".join(
-        f'<image id="{identifier}" xlink:href="{_icon_data_uri(icon, width, height)}" width="{width}" height="{height}" '
+        f'<image id="{identifier}" xlink:href="{_icon_data_uri(icon, width, height)}" '
+        f'width="{width}" height="{height}" '
         f'preserveAspectRatio="{aspect}"/>'
         for (icon, width, height, aspect), identifier in definitions.items())
     return re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}\n<defs>{defs}</defs>", text, count=1)
