@@ -20,6 +20,7 @@ Mermaid quoted labels         :func:`mermaid_label`
 Mermaid node and subgraph ids :func:`mermaid_id`
 JSON files                    :func:`strict_json`
 JSON data in an HTML attribute :func:`json_attribute` (``data-*`` read by our scripts)
+a text file as a ``data:`` URL  :func:`text_data_url` (diagram downloads carried by the page)
 GitHub-flavoured Markdown     :func:`escape_gfm_text` (job summaries)
 Markdown files (agent files)  :func:`markdown_text`, link URLs :func:`markdown_link_url`
 YAML double-quoted scalars    :func:`yaml_string` (generated ``mkdocs.yml``)
@@ -58,6 +59,7 @@ __all__ = [
     "nav_title",
     "strict_json",
     "terminal_text",
+    "text_data_url",
     "xml_text",
     "yaml_string",
 ]
@@ -278,6 +280,21 @@ def json_attribute(document: Any) -> Markup:
     ``</script>`` to guard against."""
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return Markup(html.escape(text, quote=True))
+
+
+#: What a ``data:`` URL may hold as it is: letters, digits, ``-._~`` and the punctuation that has no
+#: meaning inside its data (no ``%``, no ``#``, which would start a fragment, nothing HTML escapes).
+_DATA_URL_SAFE = "-._~!$()*+,;=:@/?[]"
+
+
+def text_data_url(text: str) -> str:
+    """``text`` as a ``data:text/plain;charset=utf-8,`` URL: every other character
+    percent-encoded as UTF-8, so a browser saves exactly ``text`` from a link with
+    ``download``, and the URL holds no quote, ``<``, ``&`` or white space wherever it is
+    written (HTML-escaping it changes nothing)."""
+    from urllib.parse import quote
+
+    return "data:text/plain;charset=utf-8," + quote(text, safe=_DATA_URL_SAFE)
 
 
 #: ASCII punctuation. CommonMark turns a backslash before any of these into the character itself,

@@ -44,6 +44,7 @@ __all__ = [
     "drawio_document",
     "mermaid_document",
     "png_document",
+    "text_downloads",
 ]
 
 #: File suffix of every downloadable form, in the order pages list them.
@@ -67,11 +68,17 @@ def diagram_downloads(slug: str, diagram: Diagram) -> Callable[[BuiltGraph, byte
         return {
             # The PNG is also the draw.io file: draw.io opens the diagram it carries.
             "png": with_drawio_source(png_document(svg), drawio_document(slug, diagram, layout)),
-            "mmd": mermaid_document(slug, diagram),
-            "gv": dot_document(graph),
+            **text_downloads(slug, diagram, graph),
         }
 
     return make
+
+
+def text_downloads(slug: str, diagram: Diagram, graph: BuiltGraph) -> dict[str, bytes]:
+    """The downloads made from the spec and its DOT alone, without drawing: the Mermaid
+    flowchart and the DOT file, which pages carry as ``data:`` links
+    (:data:`~patternbook.schema.diagram.INLINE_DOWNLOAD_FORMATS`)."""
+    return {"mmd": mermaid_document(slug, diagram), "gv": dot_document(graph)}
 
 
 def dot_document(graph: BuiltGraph) -> bytes:

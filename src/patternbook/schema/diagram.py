@@ -72,6 +72,12 @@ DOWNLOAD_FORMAT_NAMES: dict[str, str] = {
     "gv": "Graphviz DOT file",
 }
 
+#: The downloads a page carries itself, as ``data:`` links, instead of as files beside the SVG:
+#: a few KB of text each, which as files were two of a bundle's eleven (hosts count files).
+#: The diagrams layer still makes them (its cache keeps every format); the pipeline hands their
+#: text to the pages layer and publishes the other formats as files.
+INLINE_DOWNLOAD_FORMATS: frozenset[str] = frozenset({"mmd", "gv"})
+
 class DiagramNode(StrictModel):
     id: Identifier
     label: PlainLabel
