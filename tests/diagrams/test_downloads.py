@@ -350,3 +350,25 @@ def test_the_png_carries_the_drawio_file_before_its_pixels(files: Files) -> None
     image = Image.open(io.BytesIO(png))
     image.load()
     assert image.text["mxfile"].startswith("%3Cmxfile")
+
+
+def test_inline_texts_are_the_cached_files_whether_drawn_yet_or_not(catalogue: Catalogue, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are planned while a cold render still draws: the Mermaid and DOT text they carry,
+    made from the spec there and then, is the text the render writes; a warm build reads it."""
+    from patternbook.diagrams import inline_download_texts, render, start_pattern_diagram_files
+    from patternbook.schema.diagram import INLINE_DOWNLOAD_FORMATS
+
+    entries = list(catalogue.entries.values())[:6]
+    monkeypatch.setattr(render, "FORK_FROM", 1)
+    monkeypatch.setattr(render.threading, "active_count", lambda: 1)
+    cold_files, pending = start_pattern_diagram_files(entries, tmp_path, background=True)
+    assert not all(pending.ready)
+    cold = inline_download_texts(entries, cold_files, pending)
+    pending.wait()
+    warm_files, warm_pending = start_pattern_diagram_files(entries, tmp_path, background=True)
+    assert all(warm_pending.ready)
+    assert inline_download_texts(entries, warm_files, warm_pending) == cold
+    for key, formats in cold_files.items():
+        assert cold[key] == {suffix: formats[suffix].read_text(encoding="utf-8")
+                             for suffix in INLINE_DOWNLOAD_FORMATS}, key

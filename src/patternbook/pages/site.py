@@ -425,7 +425,9 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
     for path, content in discovery_pages(catalogue, renderer.render, reading_minutes, graphs):
         _claim(origins, path, _origin(path))
         pages.append(GeneratedPage(path, content))
-    pages.append(GeneratedPage("catalogue.json", as_json(catalogue_document(catalogue))))
+    # Read by programs (and by browsers' JSON viewers, which indent it): 1.5 MB → 1.17 MB
+    # on the shipped catalogue, 4.6 KB a bundle of the site's weight.
+    pages.append(GeneratedPage("catalogue.json", as_json(catalogue_document(catalogue), compact=True)))
     pages.append(GeneratedPage("catalogue.schema.json", as_json(catalogue_document_schema())))
 
     nav: list[Any] = [
