@@ -1,11 +1,11 @@
 """Theme files no page loads, removed from the site.
 
 Material copies its whole ``assets/`` folder into every site: its lunr search
-(``assets/javascripts/lunr/``, 36 files, 0.95 MB, with a 677 KB word splitter
+(``assets/javascripts/lunr/``, 34 files, 0.9 MB, with a 677 KB word splitter
 for Thai), the search worker that runs it, and the source maps of its bundles
-(1.26 MB). Patternbook's search is Pagefind, so with Material's search plugin off
+(1.3 MB). Patternbook's search is Pagefind, so with Material's search plugin off
 no page loads the first two, and no reader's browser fetches a ``.map`` (only a
-developer's tools do). They weighed 2.2 MB and 40 files in the shipped site:
+developer's tools do). They weighed 2.2 MB in 39 files in the shipped site:
 about 30 KB and half a file per bundle, which a static host stores and counts.
 
 Only what is dead is removed: lunr and the worker only when the site has no
