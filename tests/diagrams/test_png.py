@@ -115,6 +115,9 @@ def test_an_opaque_picture_is_a_palette_close_to_cairos_pixels() -> None:
     # The octree palette moves a colour by a few levels at most (here 11 of 255): never visibly.
     worst = max(high for _, high in ImageChops.difference(ours.convert("RGB"), theirs.convert("RGB")).getextrema())
     assert worst <= 16
+    # Large flat colours stay exact: the white card (it meets the white page) and a filled shape.
+    for point in ((0, 0), (75, 17)):
+        assert ours.convert("RGB").getpixel(point) == theirs.convert("RGB").getpixel(point), point
     assert encode_png(image) == encode_png(_drawn(opaque=True))  # deterministic
 
 
