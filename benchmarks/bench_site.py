@@ -8,6 +8,8 @@ For each catalogue size N, in one run:
     Material with its default full navigation, and with `navigation.prune` — Material
     as it ships, with its own search plugin and search box;
   * HTML bytes per pattern page and Material's search-index bytes per pattern;
+  * the whole site's bytes and files per bundle, what a static host stores and counts
+    (``benchmarks/site_weight.py``; goal <= 250 KB and <= 8 files), beside the build time;
   * in Chromium (Debian's, through Playwright): every byte a reader's browser fetches to
     open a pattern page (HTML, CSS, JS, fonts, diagram SVGs), then to get the first
     results for a query, ours (Pagefind) beside Material's (lunr) on the same pages.
@@ -18,6 +20,8 @@ build and every process it waited for: `dot`, Pagefind, validation workers), med
 is the steadier figure on a shared machine. Prints ratios of both.
 
     python benchmarks/bench_site.py --sizes 1000 --runs 3 --cold-only   # the build ratio alone
+
+    python benchmarks/bench_site.py --sizes 1000 --weight   # one cold build of ours: time and weight only
 
     python benchmarks/bench_site.py --serve 1000
 
@@ -46,6 +50,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.site_weight import SiteWeight, site_weight  # noqa: E402
 from benchmarks.synthetic import write_catalogue  # noqa: E402
 
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795000000"}
@@ -256,6 +261,7 @@ def measure(count: int, runs: int, work: Path, cold_only: bool = False) -> dict[
     result["cold_ratios"] = [ours / theirs for ours, theirs in zip(times["cold"], times["full"], strict=True)]
     result["cold_cpu_ratios"] = [ours / theirs for ours, theirs in zip(cpu["cold"], cpu["full"], strict=True)]
     result["loads"] = loads
+    result["weight"] = site_weight(work / f"ours-{count}")
     if cold_only:
         return result
     ours_page, ours_index = _weights(work / f"ours-{count}")
@@ -411,6 +417,13 @@ def _print_serve(count: int, results: dict[str, dict[str, object]]) -> None:
         print(f"  patternbook serve shows an edit {ratio:.0f}x sooner than mkdocs serve (target <= 1 s)")
 
 
+def _print_weights(weights: dict[int, SiteWeight]) -> None:
+    print(f"\n{'N':>6} {'site KB/bundle':>15} {'files/bundle':>13}   (ours; goal <= 250 KB, <= 8 files)")
+    for count, weight in weights.items():
+        print(f"{count:>6} {weight.bytes_per_bundle / 1024:>15.1f} {weight.files_per_bundle:>13.2f}")
+        print("\n".join(f"{'':>6} {line}" for line in weight.lines()[1:]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
@@ -419,12 +432,24 @@ def main() -> None:
     parser.add_argument("--serve", type=int, metavar="N",
                         help="only: edit-to-shown latency with N patterns, mkdocs serve beside patternbook serve")
     parser.add_argument("--bytes", action="store_true", help="only: page and search bytes in Chromium, no timings")
+    parser.add_argument("--weight", action="store_true",
+                        help="only: one cold build of ours per size: its time, the site's bytes and files per bundle")
     parser.add_argument("--cold-only", action="store_true",
                         help="only cold builds, ours and Material with full navigation (no warm, prune or browser)")
     arguments = parser.parse_args()
     if arguments.bytes:
         with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
             _print_bytes({count: measure_bytes(count, Path(scratch)) for count in arguments.sizes})
+        return
+    if arguments.weight:
+        with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
+            weights = {}
+            for count in arguments.sizes:
+                project = _project(Path(scratch), count)
+                wall = _build(project / "mkdocs.yml", Path(scratch) / f"ours-{count}")
+                print(f"N={count}: cold build {wall:.1f}s wall, {LAST_CPU[0]:.1f}s CPU; load {_load()}")
+                weights[count] = site_weight(Path(scratch) / f"ours-{count}")
+            _print_weights(weights)
         return
     if arguments.memory or arguments.serve:
         with tempfile.TemporaryDirectory(prefix="patternbook-site-bench-") as scratch:
@@ -456,6 +481,7 @@ def main() -> None:
         print(f"{'':>6} median of the per-run ratios (same load on both sides): wall "
               f"{statistics.median(r['cold_ratios']):.2f}x, CPU {statistics.median(r['cold_cpu_ratios']):.2f}x "
               f"(targets: <= 1.5x at 100 patterns, <= 0.6x at 1,000)")
+    _print_weights({count: r["weight"] for count, r in results.items()})
     if arguments.cold_only:
         return
     header = (f"\n{'N':>6} {'ours warm':>10} {'+prune':>10} {'ours/prune':>11} {'warm/cold':>10} "

@@ -153,6 +153,17 @@ def copy_project(target: Path, *, small: bool = False, shared_diagram_cache: boo
     return target
 
 
+def inline_downloads(site: Path) -> dict[str, str]:
+    """The downloads a built site's pattern pages carry as ``data:`` links (Mermaid, DOT),
+    decoded, by the file name a browser saves them as (``<slug>--<diagram id>.mmd``)."""
+    import re
+    from urllib.parse import unquote
+
+    link = re.compile(r'<a href="data:text/plain;charset=utf-8,([^"]*)" download="([^"]+)"')
+    return {name: unquote(data) for page in sorted((site / "patterns").glob("*/index.html"))
+            for data, name in link.findall(page.read_text(encoding="utf-8"))}
+
+
 def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict[str, str] | None = None):
     """A real ``mkdocs build --strict`` in a subprocess, as CI and the README run it."""
     import os

@@ -367,3 +367,20 @@ def test_pre_commit_config_parses() -> None:
     assert validate["entry"] == "patternbook validate patterns --strict"
     assert validate["language"] == "system"
     assert validate["pass_filenames"] is False
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
+def test_builds_restore_the_diagram_cache_keyed_by_the_lock_and_the_renderer(name: str) -> None:
+    """A build starts warm: ``.cache/patternbook`` is content-addressed, so an older copy is safe to restore."""
+    workflow = load_workflow(GITHUB / "workflows" / name)
+    steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    names = [step.get("name", "") for step in steps]
+    caches = [step for step in steps if str(step.get("uses", "")).startswith("actions/cache@")]
+    assert len(caches) == 1, name
+    (cache,) = caches
+    assert cache["with"]["path"] == ".cache/patternbook"
+    key = cache["with"]["key"]
+    assert "requirements/lock.txt" in key and "src/patternbook/diagrams/render.py" in key
+    assert "RENDERER_VERSION" in (PROJECT / "src/patternbook/diagrams/render.py").read_text(encoding="utf-8")
+    build = next(index for index, step in enumerate(steps) if step.get("run") == "bash scripts/build")
+    assert names.index(cache["name"]) < build  # restored before the build draws anything

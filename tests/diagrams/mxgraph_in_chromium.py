@@ -46,6 +46,28 @@ _DECODE = """async (xml) => {
 }"""
 
 
+#: draw.io's way into a PNG (``extractGraphModelFromPng`` in its EditorUi.js/Editor.js): walk the
+#: chunks up to the first IDAT, take the text chunk whose keyword is ``mxfile`` (or the older
+#: ``mxGraphModel``), and URI-decode it when it starts with ``%``.
+_FROM_PNG = """(base64) => {
+  const binary = atob(base64);
+  const word = (at) => ((binary.charCodeAt(at) << 24) | (binary.charCodeAt(at + 1) << 16)
+                        | (binary.charCodeAt(at + 2) << 8) | binary.charCodeAt(at + 3)) >>> 0;
+  let position = 8, result = null;
+  while (position + 8 <= binary.length) {
+    const length = word(position), type = binary.substring(position + 4, position + 8);
+    if (type === 'IDAT' || type === 'IEND') break;
+    if (type === 'tEXt') {
+      const values = binary.substring(position + 8, position + 8 + length).split(String.fromCharCode(0));
+      if (values.length > 1 && (values[0] === 'mxfile' || values[0] === 'mxGraphModel')) { result = values[1]; break; }
+    }
+    position += 12 + length;
+  }
+  if (result !== null && result.charAt(0) === '%') result = decodeURIComponent(result);
+  return result;
+}"""
+
+
 class MxGraphInChromium:
     def __init__(self, browser: object) -> None:
         if not MXGRAPH_SCRIPT.is_file():
@@ -61,3 +83,12 @@ class MxGraphInChromium:
         """The cells mxGraph decoded from ``xml`` (id, kind, parent, ends, label, drawn size), the
         texts it drew, and the images it drew with the pixel width each one loads at (0: broken)."""
         return self.page.evaluate(_DECODE, xml)
+
+    def decode_png(self, png: bytes) -> dict:
+        """:meth:`decode` of the draw.io file ``png`` carries, found the way draw.io finds it."""
+        import base64
+
+        xml = self.page.evaluate(_FROM_PNG, base64.b64encode(png).decode("ascii"))
+        if xml is None:
+            return {"error": "the PNG carries no draw.io file before its image data"}
+        return self.decode(xml)

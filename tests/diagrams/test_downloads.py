@@ -14,7 +14,9 @@ import pytest
 
 from patternbook.catalogue import Catalogue
 from patternbook.diagrams import DOT_STATS, DOWNLOAD_FORMATS, render_pattern_diagram_files
-from patternbook.diagrams.kinds import icons_directory
+from patternbook.diagrams.drawio_aws4 import AWS4_SHAPES
+from patternbook.diagrams.kinds import icon_name, icons_directory, node_class
+from patternbook.diagrams.png import drawio_source_of_png
 from patternbook.escaping import mermaid_id
 from patternbook.pages import DIAGRAM_DOWNLOADS
 from patternbook.schema import Diagram
@@ -60,9 +62,16 @@ def _style(cell: ElementTree.Element) -> dict[str, str]:
     return dict(entry.split("=", 1) for entry in cell.get("style", "").split(";") if "=" in entry)
 
 
+def _drawio(files: Files, key: tuple[str, str]) -> str:
+    """The draw.io file a diagram's PNG carries, read as draw.io reads it."""
+    xml = drawio_source_of_png(files[key]["png"].read_bytes())
+    assert xml is not None, key
+    return xml
+
+
 def test_drawio_files_are_mxgraph_with_one_cell_per_node_cluster_and_edge(specs: dict, files: Files) -> None:
     for key, diagram in specs.items():
-        root = ElementTree.parse(files[key]["drawio"]).getroot()
+        root = ElementTree.fromstring(_drawio(files, key))
         assert root.tag == "mxfile", key
         (page,) = root.findall("diagram")
         assert page.get("name") == diagram.title
@@ -75,7 +84,7 @@ def test_drawio_files_are_mxgraph_with_one_cell_per_node_cluster_and_edge(specs:
                 assert cell.get(reference) is None or cell.get(reference) in by_id, (key, cell.get("id"))
         vertices = [cell for cell in cells if cell.get("vertex") == "1"]
         containers = [cell for cell in vertices if _style(cell).get("container") == "1"]
-        nodes = [cell for cell in vertices if _style(cell).get("shape") == "image"]
+        nodes = [cell for cell in vertices if cell.get("id", "").startswith("node-")]
         edges = [cell for cell in cells if cell.get("edge") == "1"]
         assert (len(nodes), len(containers), len(edges)) == (
             len(diagram.nodes), len(diagram.clusters), len(diagram.edges)), key
@@ -99,8 +108,14 @@ def test_drawio_files_are_mxgraph_with_one_cell_per_node_cluster_and_edge(specs:
                 _, _, parent_width, parent_height = _box(by_id[parent])
                 assert x >= 0 and x + width <= parent_width + 0.01, (key, node.id)
                 assert y >= 0 and y + height <= parent_height + 0.01, (key, node.id)
-            icon = base64.b64decode(_style(cell)["image"].removeprefix("data:image/png,"), validate=True)
-            assert icon.startswith(b"\x89PNG\r\n\x1a\n"), (key, node.id)
+            style = _style(cell)
+            if icon_name(node_class(node.kind)) in AWS4_SHAPES:  # draw.io's own AWS shape
+                assert style["shape"].startswith("mxgraph.aws4."), (key, node.id)
+                assert "image" not in style, (key, node.id)
+            else:  # a picture: no draw.io stencil draws it
+                assert style["shape"] == "image", (key, node.id)
+                icon = base64.b64decode(style["image"].removeprefix("data:image/png,"), validate=True)
+                assert icon.startswith(b"\x89PNG\r\n\x1a\n"), (key, node.id)
         for edge, cell in zip(diagram.edges, edges, strict=True):
             assert (cell.get("source"), cell.get("target")) == (f"node-{edge.source}", f"node-{edge.target}")
             assert cell.get("value") == (edge.label or "")
@@ -115,7 +130,7 @@ def test_drawio_files_are_decoded_and_drawn_by_mxgraph(specs: dict, files: Files
     and ends, and its view draws every node, cluster and edge with the spec's labels
     and every node's icon."""
     for key, diagram in specs.items():
-        decoded = mxgraph.decode(files[key]["drawio"].read_text(encoding="utf-8"))
+        decoded = mxgraph.decode_png(files[key]["png"].read_bytes())
         assert "error" not in decoded, (key, decoded.get("error"))
         cells = {cell["id"]: cell for cell in decoded["cells"]}
         for node in diagram.nodes:
@@ -135,7 +150,10 @@ def test_drawio_files_are_decoded_and_drawn_by_mxgraph(specs: dict, files: Files
         labels += [edge.label for edge in diagram.edges if edge.label]
         assert sorted(text for text in decoded["texts"] if text) == sorted(labels), key
         # mxGraph turns the short data URIs draw.io writes into base64 ones; each icon loads.
-        assert len(decoded["images"]) >= len(diagram.nodes), key
+        # (Nodes drawn with draw.io's AWS shapes have no picture; plain mxGraph lacks those
+        # stencils and draws a box, draw.io the AWS icon.)
+        pictures = sum(icon_name(node_class(node.kind)) not in AWS4_SHAPES for node in diagram.nodes)
+        assert len(decoded["images"]) >= pictures, key
         assert all(address.startswith("data:image/png;base64,") for address in decoded["images"]), key
         assert all(width > 0 for width in decoded["image_widths"]), key
 
@@ -144,7 +162,7 @@ def test_drawio_nodes_sit_where_dot_drew_them(specs: dict, files: Files) -> None
     """The draw.io layout is the SVG's: each node's icon in the draw.io file and in
     the SVG have the same size and the same offsets from one another."""
     key = ("multi-az-web-application", "overview")
-    root = ElementTree.parse(files[key]["drawio"]).getroot()
+    root = ElementTree.fromstring(_drawio(files, key))
     cells = {cell.get("id"): cell for cell in root.iter("mxCell")}
 
     def absolute(cell_id: str) -> tuple[float, float]:
@@ -285,3 +303,72 @@ def test_forked_workers_write_the_same_files_as_threads(catalogue: Catalogue, fi
     for key, formats in forked.items():
         assert {suffix: path.read_bytes() for suffix, path in formats.items()} == \
             {suffix: path.read_bytes() for suffix, path in threaded[key].items()}, key
+
+
+STENCILS = Path(__file__).parent / "data" / "drawio_aws4_stencils.txt"
+
+
+def test_every_drawio_aws_shape_is_a_stencil_draw_io_lists() -> None:
+    """Each ``mxgraph.aws4`` name we write is one draw.io's AWS sidebar offers
+    (the list and the commit it was taken from: tests/diagrams/data)."""
+    known = {line for line in STENCILS.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    assert len(known) > 300
+    assert {stencil for stencil, _ in AWS4_SHAPES.values()} - known == set()
+    for icon in AWS4_SHAPES:
+        assert (icons_directory() / icon).is_file(), icon  # a diagrams icon, not a guess
+
+
+def test_every_shipped_aws_icon_is_a_draw_io_shape_or_knowingly_a_picture(specs: dict) -> None:
+    """A new AWS kind in the catalogue gets a draw.io shape or joins this list on purpose:
+    draw.io's AWS sidebar of the recorded commit has nothing for these."""
+    pictures = {
+        "aws/analytics/data-lake-resource.png", "aws/analytics/glue-crawlers.png",
+        "aws/analytics/glue-data-catalog.png",
+        "aws/analytics/lake-formation.png", "aws/analytics/managed-streaming-for-kafka.png",
+        "aws/compute/compute-optimizer.png", "aws/compute/elastic-container-service-service.png",
+        "aws/cost/savings-plans.png", "aws/database/dynamodb-streams.png", "aws/devtools/codeartifact.png",
+        "aws/general/general.png", "aws/integration/eventbridge.png", "aws/integration/eventbridge-scheduler.png",
+        "aws/management/amazon-managed-grafana.png", "aws/management/amazon-managed-workflows-apache-airflow.png",
+        "aws/management/cloudwatch-logs.png", "aws/management/organizations.png",
+        "aws/management/systems-manager-app-config.png", "aws/ml/bedrock.png", "aws/network/transit-gateway.png",
+        "aws/security/identity-and-access-management-iam-access-analyzer.png", "aws/security/security-hub.png",
+        "aws/storage/backup.png",
+    }
+    shipped = {icon_name(node_class(node.kind)) for diagram in specs.values() for node in diagram.nodes}
+    aws = {icon for icon in shipped if icon.startswith("aws/")}
+    assert aws - set(AWS4_SHAPES) - pictures == set()
+    assert pictures & set(AWS4_SHAPES) == set()
+
+
+def test_the_png_carries_the_drawio_file_before_its_pixels(files: Files) -> None:
+    """draw.io stops at the first IDAT: the text chunk comes before it, and Pillow still reads the picture."""
+    from PIL import Image
+
+    png = next(iter(files.values()))["png"].read_bytes()
+    assert png.index(b"tEXtmxfile\0") < png.index(b"IDAT")
+    assert drawio_source_of_png(png).startswith("<mxfile ")
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    assert image.text["mxfile"].startswith("%3Cmxfile")
+
+
+def test_inline_texts_are_the_cached_files_whether_drawn_yet_or_not(catalogue: Catalogue, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are planned while a cold render still draws: the Mermaid and DOT text they carry,
+    made from the spec there and then, is the text the render writes; a warm build reads it."""
+    from patternbook.diagrams import inline_download_texts, render, start_pattern_diagram_files
+    from patternbook.schema.diagram import INLINE_DOWNLOAD_FORMATS
+
+    entries = list(catalogue.entries.values())[:6]
+    monkeypatch.setattr(render, "FORK_FROM", 1)
+    monkeypatch.setattr(render.threading, "active_count", lambda: 1)
+    cold_files, pending = start_pattern_diagram_files(entries, tmp_path, background=True)
+    assert not all(pending.ready)
+    cold = inline_download_texts(entries, cold_files, pending)
+    pending.wait()
+    warm_files, warm_pending = start_pattern_diagram_files(entries, tmp_path, background=True)
+    assert all(warm_pending.ready)
+    assert inline_download_texts(entries, warm_files, warm_pending) == cold
+    for key, formats in cold_files.items():
+        assert cold[key] == {suffix: formats[suffix].read_text(encoding="utf-8")
+                             for suffix in INLINE_DOWNLOAD_FORMATS}, key

@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from patternbook.diagrams import render_pattern_diagram_files
+from patternbook.diagrams.png import drawio_source_of_png
 from tests.diagrams.maximal import validated_pattern_with
 
 KEYWORDS = ["node", "edge", "graph", "digraph", "subgraph", "strict"]
@@ -35,7 +36,8 @@ LOOKALIKES = {
 def test_nodes_named_like_clusters_or_keywords_build_in_every_format(tmp_path: Path) -> None:
     pattern = validated_pattern_with([LOOKALIKES], tmp_path)
     (files,) = render_pattern_diagram_files([pattern], tmp_path / "cache").values()
-    cells = {cell.get("id"): cell for cell in ElementTree.parse(files["drawio"]).getroot().iter("mxCell")}
+    drawio = ElementTree.fromstring(drawio_source_of_png(files["png"].read_bytes()))
+    cells = {cell.get("id"): cell for cell in drawio.iter("mxCell")}
     assert cells["node-cluster_a"].get("parent") == "1"  # outside every cluster, as in the spec
     assert cells["node-inside"].get("parent") == "cluster-a"
     assert cells["node-cluster_cluster"].get("parent") == "cluster-cluster"

@@ -105,13 +105,19 @@ def _cairo_png(image) -> bytes:
     return written.getvalue()
 
 
-def test_an_opaque_picture_is_rgb_with_cairos_exact_pixels() -> None:
-    from PIL import Image
+def test_an_opaque_picture_is_a_palette_close_to_cairos_pixels() -> None:
+    from PIL import Image, ImageChops
 
     image = _drawn(opaque=True)
     ours, theirs = Image.open(io.BytesIO(encode_png(image))), Image.open(io.BytesIO(_cairo_png(image)))
-    assert ours.format == "PNG" and ours.mode == "RGB" and ours.size == (97, 41)
-    assert ours.tobytes() == theirs.convert("RGB").tobytes()
+    assert ours.format == "PNG" and ours.mode == "P" and ours.size == (97, 41)
+    assert "transparency" not in ours.info
+    # The octree palette moves a colour by a few levels at most (here 11 of 255): never visibly.
+    worst = max(high for _, high in ImageChops.difference(ours.convert("RGB"), theirs.convert("RGB")).getextrema())
+    assert worst <= 16
+    # Large flat colours stay exact: the white card (it meets the white page) and a filled shape.
+    for point in ((0, 0), (75, 17)):
+        assert ours.convert("RGB").getpixel(point) == theirs.convert("RGB").getpixel(point), point
     assert encode_png(image) == encode_png(_drawn(opaque=True))  # deterministic
 
 

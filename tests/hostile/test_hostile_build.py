@@ -204,7 +204,8 @@ def test_hostile_text_in_every_field_stays_text(tmp_path_factory: pytest.TempPat
     shapes, addresses = _markup_of(site)
     assert shapes <= clean_markup, sorted(shapes - clean_markup)
     for address in addresses:
-        assert url_is_allowed(address) or address.startswith("data:image/"), address
+        # Besides allowed links: embedded icons, and the downloads a page carries (text, never run).
+        assert url_is_allowed(address) or address.startswith(("data:image/", "data:text/plain;")), address
     for svg in site.rglob("*.svg"):
         ElementTree.parse(svg)
     for document in site.rglob("*.json"):
@@ -218,16 +219,22 @@ def _downloads_stay_text(site: Path, mermaid: object) -> None:
     DOT file by ``dot``."""
     import subprocess
 
-    for drawio in sorted(site.rglob("*.drawio")):
-        cells = list(ElementTree.parse(drawio).getroot().iter("mxCell"))
-        vertices = [cell for cell in cells if "shape=image;" in cell.get("style", "")]
+    from patternbook.diagrams.png import drawio_source_of_png
+    from tests.conftest import inline_downloads
+
+    carried = inline_downloads(site)
+    for drawio in sorted(site.rglob("*.png")):
+        if drawio.parent.name != "diagrams":
+            continue
+        cells = list(ElementTree.fromstring(drawio_source_of_png(drawio.read_bytes())).iter("mxCell"))
+        vertices = [cell for cell in cells if cell.get("id", "").startswith("node-")]
         assert all("html=0;" in cell.get("style") for cell in cells if cell.get("style")), drawio.name
-        drawn = mermaid.draw(drawio.with_suffix(".mmd").read_text(encoding="utf-8"))
+        drawn = mermaid.draw(carried[drawio.with_suffix(".mmd").name])
         assert drawn.error is None, (drawio.name, drawn.error)
         assert sorted(drawn.nodes) == sorted(cell.get("value").replace("\r", "\n") for cell in vertices)
         assert (drawn.links, drawn.scripts, drawn.clickable) == (0, 0, 0)
-        answer = subprocess.run(["dot", "-Tcanon", str(drawio.with_suffix(".gv"))], capture_output=True, timeout=60,
-                                check=False)
+        answer = subprocess.run(["dot", "-Tcanon"], input=carried[drawio.with_suffix(".gv").name].encode("utf-8"),
+                                capture_output=True, timeout=60, check=False)
         assert answer.returncode == 0, answer.stderr[-1000:]
 
 

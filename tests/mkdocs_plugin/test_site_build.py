@@ -66,8 +66,10 @@ def test_anti_pattern_pages_render_distinctly_from_pattern_pages(built_site: Pat
     assert "Anti-patterns it helps you leave" in target and "../synchronous-call-chain/" in target
     css = (built_site / "assets" / "stylesheets" / "patternbook.css").read_text()
     assert ".pb-kind--anti-pattern" in css and ".pb-meta--anti-pattern" in css
-    catalogue = (built_site / "catalogue.json").read_text()
-    assert '"kind": "anti-pattern"' in catalogue and '"anti_patterns": [' in catalogue
+    import json
+
+    catalogue = json.loads((built_site / "catalogue.json").read_text())
+    assert catalogue["anti_patterns"] and {entry["kind"] for entry in catalogue["anti_patterns"]} == {"anti-pattern"}
 
 
 def test_companion_cards_link_the_tree_at_the_pinned_commit(built_site: Path) -> None:
@@ -164,8 +166,10 @@ def test_export_builds_with_plain_mkdocs_and_material(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr[-3000:]
     html = (site / "patterns" / "circuit-breaker" / "index.html").read_text()
     assert "Breaks first" in html
-    for suffix in ("svg", "png", "drawio", "mmd", "gv"):  # the downloads travel with the export
+    for suffix in ("svg", "png"):  # the downloads travel with the export
         assert list((site / "assets" / "diagrams").glob(f"circuit-breaker--*.{suffix}")), suffix
+    for suffix in ("mmd", "gv"):  # inside the page itself, whatever engine builds it
+        assert f'download="circuit-breaker--overview.{suffix}"' in html, suffix
 
 
 def test_page_cache_serves_unchanged_pages_and_rejects_damaged_entries(tmp_path: Path) -> None:
@@ -202,3 +206,19 @@ def test_export_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> 
         run = subprocess.run([sys.executable, "-m", "patternbook", "export", str(again)], cwd=project,
                              capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr
+
+
+def test_the_shipped_site_stays_within_its_weight_per_bundle(built_site: Path) -> None:
+    """design.md's hosting budget: <= 250 KB and <= 8 files per bundle (GitHub Pages holds 1 GB,
+    free static hosts about 20,000 files). ``benchmarks/site_weight.py SITE`` shows where it goes."""
+    from benchmarks.site_weight import BYTES_PER_BUNDLE_GOAL, FILES_PER_BUNDLE_GOAL, site_weight
+
+    weight = site_weight(built_site)
+    report = "\n".join(weight.lines())
+    assert weight.bundles >= 60, report
+    assert weight.bytes_per_bundle <= BYTES_PER_BUNDLE_GOAL, report
+    assert weight.files_per_bundle <= FILES_PER_BUNDLE_GOAL, report
+    # What went to get there stays gone: no lunr, no search worker, no source map, no text download as a file.
+    names = [path.relative_to(built_site).as_posix() for path in built_site.rglob("*") if path.is_file()]
+    assert not [name for name in names if name.endswith((".map", ".mmd", ".gv")) or "/lunr/" in name
+                or "/workers/" in name], report

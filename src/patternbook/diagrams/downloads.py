@@ -26,10 +26,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from patternbook.diagrams.drawio_aws4 import aws4_style
 from patternbook.diagrams.graph import BuiltGraph
+from patternbook.diagrams.icons import published_icon
 from patternbook.diagrams.kinds import icon_name, node_class
-from patternbook.diagrams.png import CAIRO_HINT, CairoNotFound, png_document
-from patternbook.diagrams.svg import icon_png
+from patternbook.diagrams.png import CAIRO_HINT, CairoNotFound, png_document, with_drawio_source
 from patternbook.escaping import mermaid_id, mermaid_label, mxgraph_attribute
 from patternbook.schema import Diagram
 from patternbook.schema.diagram import DOWNLOAD_FORMAT_NAMES
@@ -43,6 +44,7 @@ __all__ = [
     "drawio_document",
     "mermaid_document",
     "png_document",
+    "text_downloads",
 ]
 
 #: File suffix of every downloadable form, in the order pages list them.
@@ -64,13 +66,19 @@ def diagram_downloads(slug: str, diagram: Diagram) -> Callable[[BuiltGraph, byte
 
     def make(graph: BuiltGraph, svg: bytes, layout: dict[str, Any]) -> dict[str, bytes]:
         return {
-            "png": png_document(svg),
-            "drawio": drawio_document(slug, diagram, layout),
-            "mmd": mermaid_document(slug, diagram),
-            "gv": dot_document(graph),
+            # The PNG is also the draw.io file: draw.io opens the diagram it carries.
+            "png": with_drawio_source(png_document(svg), drawio_document(slug, diagram, layout)),
+            **text_downloads(slug, diagram, graph),
         }
 
     return make
+
+
+def text_downloads(slug: str, diagram: Diagram, graph: BuiltGraph) -> dict[str, bytes]:
+    """The downloads made from the spec and its DOT alone, without drawing: the Mermaid
+    flowchart and the DOT file, which pages carry as ``data:`` links
+    (:data:`~patternbook.schema.diagram.INLINE_DOWNLOAD_FORMATS`)."""
+    return {"mmd": mermaid_document(slug, diagram), "gv": dot_document(graph)}
 
 
 def dot_document(graph: BuiltGraph) -> bytes:
@@ -144,10 +152,14 @@ def drawio_document(slug: str, diagram: Diagram, layout: dict[str, Any]) -> byte
         side = min(width, box_height)  # the icon; its label goes underneath, as on the page
         left, top = cx - width / 2, height - (cy + box_height / 2)
         parent, (px, py) = parent_of(node.cluster)
-        icon = base64.b64encode(icon_png(icon_name(node_class(node.kind)))).decode("ascii")
-        # draw.io writes a data URI in a style without ";base64" (";" separates style entries).
-        style = ("shape=image;html=0;verticalLabelPosition=bottom;verticalAlign=top;labelBackgroundColor=none;"
-                 f"imageAspect=1;aspect=fixed;fontSize=13;fontColor={_INK};image=data:image/png,{icon};")
+        relative_icon = icon_name(node_class(node.kind))
+        shape = aws4_style(relative_icon)
+        if shape is None:  # no draw.io stencil for it: the picture itself
+            icon = base64.b64encode(published_icon(relative_icon, side)).decode("ascii")
+            # draw.io writes a data URI in a style without ";base64" (";" separates style entries).
+            shape = f"shape=image;imageAspect=1;image=data:image/png,{icon};"
+        style = ("html=0;verticalLabelPosition=bottom;verticalAlign=top;labelBackgroundColor=none;"
+                 f"aspect=fixed;fontSize=13;fontColor={_INK};{shape}")
         cells.append(f'<mxCell id="{cell_id("node", node.id)}" value="{mxgraph_attribute(node.label)}" '
                      f'style="{style}" vertex="1" parent="{parent}">'
                      f'{geometry(left + (width - side) / 2 - px, top - py, side, side)}</mxCell>')

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-10-unfiltered-png"
+RENDERER_VERSION = "patternbook-diagrams-12-palette-icons-and-png-exact-flat-colours"
 
 
 Downloads = Callable[[BuiltGraph, bytes, dict], dict[str, bytes]]
@@ -128,8 +128,12 @@ class PendingRender:
     way to wait for them. Rendering errors are raised by :meth:`wait`."""
 
     def __init__(self, paths: list[dict[str, Path]], remaining: Iterator[tuple[str, dict[str, Path]]] | None = None,
-                 total: int = 0, progress: Progress | None = None, pool: Any = None) -> None:
+                 total: int = 0, progress: Progress | None = None, pool: Any = None,
+                 ready: list[bool] | None = None) -> None:
         self.paths = paths
+        self.ready = ready if ready is not None and remaining is not None else [True] * len(paths)
+        """Per job: whether its files are in the cache already; the others are being drawn
+        in the background until :meth:`wait` returns."""
         self._remaining, self._total, self._progress, self._pool = remaining, total, progress, pool
 
     @property
@@ -147,6 +151,7 @@ class PendingRender:
                 self.cancel()
                 raise
             self._remaining = None
+            self.ready = [True] * len(self.paths)
             if self._pool is not None:
                 self._pool.shutdown()
                 self._pool = None
@@ -217,7 +222,7 @@ def start_graph_outputs(jobs: Sequence[GraphJob], cache_dir: Path, progress: Pro
         raise
     finally:
         _forked_work = None
-    pending = PendingRender(paths, remaining, len(items), progress, pool)
+    pending = PendingRender(paths, remaining, len(items), progress, pool, [key in found for key in keys])
     return pending if background else PendingRender(pending.wait())
 
 

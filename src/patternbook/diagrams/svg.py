@@ -3,7 +3,8 @@
 ``dot`` points each icon at a file (``aws/compute/lambda.png``, relative to its
 image path). Published as is, that breaks on any other machine, and the usual
 ``diagrams`` output even names the build machine's site-packages. Here every
-icon is inlined as a PNG data URI, element ids are made unique per diagram (so
+icon is inlined as a PNG data URI (as large as it is drawn, in a palette:
+:mod:`.icons`), element ids are made unique per diagram (so
 several SVGs can share one HTML page), the XML prolog, doctype and comments
 are dropped, and the accessible title is set. The result contains no path of
 the build machine and no reference to any other host.
@@ -14,14 +15,13 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Collection
-from functools import lru_cache
 from xml.etree import ElementTree
 
-from patternbook.diagrams.kinds import icons_directory
+from patternbook.diagrams.icons import published_icon
 from patternbook.errors import PatternbookError
 from patternbook.escaping import xml_text
 
-__all__ = ["UnsafeSvg", "check_svg_is_inert", "icon_png", "make_self_contained"]
+__all__ = ["UnsafeSvg", "check_svg_is_inert", "make_self_contained"]
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -32,18 +32,9 @@ _TITLE = re.compile(r"<title>[^<]*</title>", re.S)
 _GRAPH_GROUP = re.compile(r'<g id="[^"]*" class="graph"')
 
 
-@lru_cache(maxsize=512)
-def icon_png(relative: str) -> bytes:
-    """The PNG of a ``diagrams`` icon, named relative to the icon folder (never outside it)."""
-    root = icons_directory()
-    path = (root / relative).resolve()
-    if root not in path.parents or path.suffix != ".png":
-        raise ValueError(f"icon '{relative}' is not a diagrams icon")
-    return path.read_bytes()
-
-
-def _icon_data_uri(relative: str) -> str:
-    return "data:image/png;base64," + base64.b64encode(icon_png(relative)).decode("ascii")
+def _icon_data_uri(relative: str, width: str, height: str) -> str:
+    drawn = max(float(width.removesuffix("px")), float(height.removesuffix("px")))
+    return "data:image/png;base64," + base64.b64encode(published_icon(relative, drawn)).decode("ascii")
 
 
 def make_self_contained(svg: bytes, *, element_id: str, title: str, links: Collection[str] = ()) -> bytes:
@@ -120,7 +111,8 @@ def _share_icons(text: str, element_id: str) -> str:
     if not definitions:
         return text
     defs = "".join(
-        f'<image id="{identifier}" xlink:href="{_icon_data_uri(icon)}" width="{width}" height="{height}" '
+        f'<image id="{identifier}" xlink:href="{_icon_data_uri(icon, width, height)}" '
+        f'width="{width}" height="{height}" '
         f'preserveAspectRatio="{aspect}"/>'
         for (icon, width, height, aspect), identifier in definitions.items())
     return re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}\n<defs>{defs}</defs>", text, count=1)

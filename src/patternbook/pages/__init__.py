@@ -13,6 +13,7 @@ from patternbook.pages.prose import render_prose
 from patternbook.pages.site import (
     DIAGRAM_DOWNLOADS,
     DiagramDownload,
+    DownloadTexts,
     GeneratedPage,
     PageRenderer,
     SiteOptions,
@@ -29,6 +30,7 @@ __all__ = [
     "DIAGRAM_DOWNLOADS",
     "FACET_TITLES",
     "DiagramDownload",
+    "DownloadTexts",
     "GeneratedPage",
     "PageRenderer",
     "RelationGraphs",

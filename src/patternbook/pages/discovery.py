@@ -215,5 +215,5 @@ def catalogue_document_schema() -> dict[str, Any]:
     return schema
 
 
-def as_json(document: dict[str, Any]) -> str:
-    return strict_json(document)
+def as_json(document: dict[str, Any], *, compact: bool = False) -> str:
+    return strict_json(document, compact=compact)

@@ -18,6 +18,7 @@ from patternbook.catalogue import Catalogue
 from patternbook.errors import Diagnostic, UsageError, ValidationFailed
 from patternbook.history import CatalogueHistory, read_catalogue_history
 from patternbook.pages import (
+    DownloadTexts,
     GeneratedPage,
     PageRenderer,
     RelationGraphs,
@@ -129,10 +130,11 @@ def build_library(settings: LibrarySettings, progress: Callable[[int, int], None
     # The relation graphs first, as every page waits for them (a large cold render is drawn by
     # forked workers, which have exited on return); then the diagrams, which only the copy waits for.
     graphs = render_relation_graphs(catalogue, settings.cache_dir)
-    assets, pending = start_diagram_assets(catalogue, settings.cache_dir, progress, background=diagrams_in_background)
+    assets, pending, texts = start_diagram_assets(catalogue, settings.cache_dir, progress,
+                                                  background=diagrams_in_background)
     try:
         plan = plan_site(catalogue, settings.templates_dir, options, invalid if settings.tolerate_invalid else None,
-                         about_page=settings.about_page, graphs=graphs)
+                         about_page=settings.about_page, graphs=graphs, download_texts=texts)
     except BaseException:
         pending.cancel()
         raise
@@ -178,17 +180,16 @@ def rebuild_bundle(settings: LibrarySettings, build: LibraryBuild, slug: str,
     catalogue = Catalogue.from_models(build.catalogue.definitions, patterns, anti_patterns)
     options = SiteOptions(today=today, edit_url_template=settings.edit_url_template, history=build.history)
     assets: dict[str, Path] = {}
+    texts: DownloadTexts = {}
     graphs = RelationGraphs()
     if slug in catalogue.entries:
-        from patternbook.diagrams import render_neighbourhood_graphs, render_pattern_diagram_files
+        from patternbook.diagrams import render_neighbourhood_graphs
 
         graphs = RelationGraphs(render_neighbourhood_graphs(catalogue, settings.cache_dir,
                                                             link=lambda other: f"../{other}/", slugs=[slug]))
-        rendered = render_pattern_diagram_files([catalogue.entries[slug]], cache_dir=settings.cache_dir)
-        assets = {diagram_asset_path(key, diagram_id, suffix): path
-                  for (key, diagram_id), files in rendered.items() for suffix, path in files.items()}
+        assets, _, texts = start_diagram_assets(catalogue, settings.cache_dir, slugs=[slug])
     page = plan_bundle_page(catalogue, slug, options, renderer or PageRenderer(settings.templates_dir), graphs,
-                            invalid.get(slug, []))
+                            invalid.get(slug, []), texts)
     return BundleUpdate(slug, page, assets, report.diagnostics, catalogue)
 
 
@@ -201,13 +202,23 @@ def render_relation_graphs(catalogue: Catalogue, cache_dir: Path) -> RelationGra
 
 
 def start_diagram_assets(catalogue: Catalogue, cache_dir: Path, progress: Callable[[int, int], None] | None = None,
-                         *, background: bool = False) -> tuple[dict[str, Path], PendingRender]:
-    """Every diagram of every pattern and anti-pattern as files, keyed by their paths in the site:
-    the SVG the page shows and, beside it, each download the page links to. With ``background``
+                         *, background: bool = False, slugs: list[str] | None = None,
+                         ) -> tuple[dict[str, Path], PendingRender, DownloadTexts]:
+    """Every diagram of every pattern and anti-pattern (or of ``slugs``) as files, keyed by their
+    paths in the site: the SVG the page shows and, beside it, each download the page links to;
+    and the text of the downloads the page carries inline, for the page planner. With ``background``
     the files may still be drawn after this returns, until the render's ``wait()`` does."""
-    from patternbook.diagrams import start_pattern_diagram_files
+    from patternbook.diagrams import inline_download_texts, start_pattern_diagram_files
+    from patternbook.schema.diagram import INLINE_DOWNLOAD_FORMATS
 
-    rendered, pending = start_pattern_diagram_files(list(catalogue.entries.values()), cache_dir=cache_dir,
-                                                    progress=progress, background=background)
+    bundles = [catalogue.entries[slug] for slug in slugs] if slugs is not None else list(catalogue.entries.values())
+    rendered, pending = start_pattern_diagram_files(bundles, cache_dir=cache_dir, progress=progress,
+                                                    background=background)
+    try:
+        texts = inline_download_texts(bundles, rendered, pending)
+    except BaseException:
+        pending.cancel()
+        raise
     return {diagram_asset_path(slug, diagram_id, suffix): path
-            for (slug, diagram_id), files in rendered.items() for suffix, path in files.items()}, pending
+            for (slug, diagram_id), files in rendered.items() for suffix, path in files.items()
+            if suffix not in INLINE_DOWNLOAD_FORMATS}, pending, texts

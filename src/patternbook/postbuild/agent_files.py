@@ -34,7 +34,8 @@ def write_agent_files(context: PostBuildContext) -> None:
     twins = {slug: bundle_markdown(bundle, catalogue) for slug, bundle in catalogue.entries.items()}
     for slug, bundle in catalogue.entries.items():
         (folder / f"{slug}.md").write_text(twins[slug], encoding="utf-8")
-        (folder / f"{slug}.json").write_text(strict_json(bundle_document(bundle)), encoding="utf-8")
+        # Read by programs, like catalogue.json: compact.
+        (folder / f"{slug}.json").write_text(strict_json(bundle_document(bundle), compact=True), encoding="utf-8")
         _link_formats(context, slug)
     full_text = llms_full_files(catalogue, context.site_name, context.site_description, twins)
     for file in full_text:

@@ -13,6 +13,7 @@ from patternbook.postbuild.page_head import annotate_pages
 from patternbook.postbuild.page_search import index_site_pages
 from patternbook.postbuild.search import search_index_step
 from patternbook.postbuild.tech_radar import write_tech_radar
+from patternbook.postbuild.unused_theme_files import remove_unused_theme_files
 
 __all__ = ["POST_BUILD_STEPS", "run_post_build", "run_site_post_build"]
 
@@ -24,6 +25,8 @@ POST_BUILD_STEPS: tuple[PostBuildStep, ...] = (
     search_index_step,
     # The diagrams come late: a render left running in the background gets the most time to finish.
     write_pending_diagram_files,
+    # Material's lunr search, its worker and source maps: no page loads them (Pagefind searches).
+    remove_unused_theme_files,
     # The Content-Security-Policy hashes the inline scripts of the finished HTML: after every
     # step that writes HTML, so always last.
     content_security_policy,

@@ -70,11 +70,17 @@ NodeKind = Annotated[str, StringConstraints(max_length=80, pattern=KIND_PATTERN)
 #: ("Download the diagram as …"), in the order pages list them: the diagrams layer makes one
 #: file per entry and the pages layer links one per entry.
 DOWNLOAD_FORMAT_NAMES: dict[str, str] = {
-    "png": "PNG image",
-    "drawio": "draw.io file",
+    # The PNG carries the draw.io file (a text chunk draw.io reads): one download, both.
+    "png": "PNG image (opens in draw.io)",
     "mmd": "Mermaid flowchart",
     "gv": "Graphviz DOT file",
 }
+
+#: The downloads a page carries itself, as ``data:`` links, instead of as files beside the SVG:
+#: a few KB of text each, which as files were two of a bundle's eleven (hosts count files).
+#: The diagrams layer still makes them (its cache keeps every format); the pipeline hands their
+#: text to the pages layer and publishes the other formats as files.
+INLINE_DOWNLOAD_FORMATS: frozenset[str] = frozenset({"mmd", "gv"})
 
 class DiagramNode(StrictModel):
     id: Identifier
