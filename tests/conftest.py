@@ -177,14 +177,37 @@ def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict[str, str]
         cwd=project, capture_output=True, text=True, timeout=300, env=environment)
 
 
+def patternbook_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
+    """A real ``patternbook build`` in a subprocess, as scripts/build and the README run it."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "patternbook", "build", "-d", str(site), *extra],
+                          cwd=project, capture_output=True, text=True, timeout=600, env=environment)
+
+
+_shipped_site: Path | None = None
+
+
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped catalogue built as ``bash scripts/build`` builds it (``patternbook build --strict``,
+    MkDocs), once per test process: the site of tests/browser and of the MkDocs run of tests/engines."""
+    global _shipped_site
+    if _shipped_site is None:
+        project = copy_project(tmp_path_factory.mktemp("project") / "library")
+        site = project / "site"
+        result = patternbook_build(project, site, "--engine", "mkdocs", "--strict")
+        assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-4000:])
+        _shipped_site = site
+    return _shipped_site
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped catalogue built once per test session."""
-    project = copy_project(tmp_path_factory.mktemp("project") / "library")
-    site = project / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return site
+    return shipped_site(tmp_path_factory)
 
 
 def _git(repository: Path, *arguments: str, when: str | None = None) -> None:

@@ -7,29 +7,19 @@ builds once per test session. The browser fixtures are tests/browser's own.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import page, site_url  # noqa: F401  (fixtures, reused as they are; browser: tests/conftest.py)
-from tests.conftest import copy_project
+from tests.conftest import copy_project, patternbook_build, shipped_site
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 #: Each run of the parity tests: the engine, and the theme the project's mkdocs.yml names. ProperDocs with
 #: MaterialX is where a Material site goes when Material ends (5 May 2027).
 COMBINATIONS = {**{engine: (engine, "material") for engine in ENGINES},
                 "properdocs-materialx": ("properdocs", "materialx")}
-
-
-def patternbook_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
-    """A real ``patternbook build`` in a subprocess, as scripts/build and the README run it."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "patternbook", "build", "-d", str(site), *extra],
-                          cwd=project, capture_output=True, text=True, timeout=600, env=environment)
 
 
 def theme_installed(theme: str) -> bool:
@@ -47,8 +37,10 @@ def engine(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def built_site(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine_name, theme = COMBINATIONS[engine]
+    if engine == "mkdocs":  # the build tests/browser uses, made the same way
+        return shipped_site(tmp_path_factory)
     if not theme_installed(theme):
-        pytest.skip(f"the {theme} theme is not installed here (pip install 'patternbook[{theme}]' in an "
+        pytest.skip(f"the {theme} theme is not installed here (install mkdocs-{theme} in an "
                     "environment without mkdocs-material: both install a package named 'material')")
     project = copy_project(tmp_path_factory.mktemp(f"engine-{engine}") / "library")
     if theme != "material":
@@ -60,3 +52,16 @@ def built_site(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = patternbook_build(project, site, "--engine", engine_name, "--strict")
     assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-4000:])
     return site
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests test_parity.py reuses run on MkDocs's site in tests/browser already, on the
+    same build: here they run for the other engines only."""
+    from tests.engines.test_parity import __all__ as reused
+
+    again = [item for item in items if item.nodeid.startswith("tests/engines/test_parity.py::")
+             and getattr(item, "originalname", "") in reused
+             and getattr(item, "callspec", None) is not None and item.callspec.params.get("engine") == "mkdocs"]
+    if again:
+        config.hook.pytest_deselected(items=again)
+        items[:] = [item for item in items if item not in again]

@@ -3,7 +3,7 @@
 The ``diagrams`` icons are 256–300 pixel RGBA PNGs; a diagram draws them about
 100 units wide, and an SVG of seven icons carried about 100 KB of them (85 % of
 the file). Each icon is therefore embedded scaled to :data:`PIXELS_PER_UNIT`
-pixels per unit it is drawn at (twice its size at 100 % zoom, where a unit is a
+pixels per unit it is drawn at (one and a half times its size at 100 % zoom, where a unit is a
 CSS pixel; diagrams wider than the page column are shown smaller still), never
 enlarged, and reduced to a palette of at most :data:`ICON_COLOURS` colours with
 its transparency: flat provider artwork loses nothing visible. On the shipped
@@ -29,7 +29,7 @@ from patternbook.diagrams.kinds import icons_directory
 __all__ = ["ICON_COLOURS", "ICON_PROCESSING", "PIXELS_PER_UNIT", "icon_png", "published_icon"]
 
 #: Pixels of an embedded icon per unit of the size it is drawn at.
-PIXELS_PER_UNIT = 2.0
+PIXELS_PER_UNIT = 1.5
 #: The most colours an embedded icon keeps (a PNG palette holds 256).
 ICON_COLOURS = 256
 #: Names the processing in the diagram cache key: change it when this module changes what it writes.

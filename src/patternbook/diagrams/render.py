@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Bump when the DOT building or SVG post-processing changes, to invalidate caches.
-RENDERER_VERSION = "patternbook-diagrams-12-palette-icons-and-png-exact-flat-colours"
+RENDERER_VERSION = "patternbook-diagrams-13-icons-1.5x-drawio-text-kept-zlib-9"
 
 
 Downloads = Callable[[BuiltGraph, bytes, dict], dict[str, bytes]]

@@ -428,7 +428,7 @@ def plan_site(catalogue: Catalogue, templates_dir: Path | None, options: SiteOpt
     # Read by programs (and by browsers' JSON viewers, which indent it): 1.5 MB → 1.17 MB
     # on the shipped catalogue, 4.6 KB a bundle of the site's weight.
     pages.append(GeneratedPage("catalogue.json", as_json(catalogue_document(catalogue), compact=True)))
-    pages.append(GeneratedPage("catalogue.schema.json", as_json(catalogue_document_schema())))
+    pages.append(GeneratedPage("catalogue.schema.json", as_json(catalogue_document_schema(), compact=True)))
 
     nav: list[Any] = [
         {"Home": "index.md"},

@@ -28,4 +28,5 @@ def write_tech_radar(context: PostBuildContext) -> None:
         return
     document = tech_radar_document(catalogue, context.build.history, build_date(),
                                    lambda slug: context.address(context.page_path(slug)))
-    (context.site_dir / TECH_RADAR_PATH).write_text(strict_json(document), encoding="utf-8")
+    # Read by Backstage, not people: compact, like catalogue.json.
+    (context.site_dir / TECH_RADAR_PATH).write_text(strict_json(document, compact=True), encoding="utf-8")
