@@ -179,7 +179,9 @@ def clean_markup(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, str
     return _markup_of(root / "site")[0]
 
 
-@settings(max_examples=3, deadline=None, derandomize=True, database=None,
+# One generated string beside the three hand-picked ones: each is a full site build, and the
+# generated strings draw from the same alphabet of markup the examples already hold.
+@settings(max_examples=1, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(hostile=HOSTILE)
 @example(hostile='"><img src=x onerror=alert(1)> \\q \\0')
