@@ -89,8 +89,6 @@ SHARED_DIAGRAM_CACHE: Path | None = None
 
 
 _CACHE_VARIABLE = "PATTERNBOOK_TEST_DIAGRAM_CACHE"
-#: A folder every worker of the session shares for builds they only read (the shipped site).
-_SHARED_BUILDS_VARIABLE = "PATTERNBOOK_TEST_SHARED_BUILDS"
 _created_shared_cache = False
 
 
@@ -103,7 +101,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if not os.environ.get(_CACHE_VARIABLE):
         os.environ[_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="patternbook-test-diagrams-")
-        os.environ[_SHARED_BUILDS_VARIABLE] = tempfile.mkdtemp(prefix="patternbook-test-builds-")
         _created_shared_cache = True
     SHARED_DIAGRAM_CACHE = Path(os.environ[_CACHE_VARIABLE])
 
@@ -125,10 +122,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _created_shared_cache and SHARED_DIAGRAM_CACHE is not None:
-        import os
-
         shutil.rmtree(SHARED_DIAGRAM_CACHE, ignore_errors=True)
-        shutil.rmtree(os.environ.get(_SHARED_BUILDS_VARIABLE, ""), ignore_errors=True)
 
 
 #: A valid bundle the small catalogue adds to the fixture catalogue: tests poison its fields.
@@ -199,25 +193,13 @@ _shipped_site: Path | None = None
 
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped catalogue built as ``bash scripts/build`` builds it (``patternbook build --strict``,
-    MkDocs), once per test session: the site of tests/browser and of the MkDocs run of
-    tests/engines. Tests only read it, so the first worker to ask builds it into the session's shared
-    folder while holding a lock, and the others wait and read the same site."""
-    import fcntl
-    import os
-
+    MkDocs), once per test process: the site of tests/browser and of the MkDocs run of tests/engines."""
     global _shipped_site
     if _shipped_site is None:
-        shared = os.environ.get(_SHARED_BUILDS_VARIABLE)
-        root = Path(shared) if shared and Path(shared).is_dir() else tmp_path_factory.mktemp("shared")
-        site = root / "shipped" / "library" / "site"
-        with (root / "shipped.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not (root / "shipped.built").exists():
-                shutil.rmtree(root / "shipped", ignore_errors=True)  # a build that failed halfway
-                project = copy_project(root / "shipped" / "library")
-                result = patternbook_build(project, site, "--engine", "mkdocs", "--strict")
-                assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-4000:])
-                (root / "shipped.built").touch()
+        project = copy_project(tmp_path_factory.mktemp("project") / "library")
+        site = project / "site"
+        result = patternbook_build(project, site, "--engine", "mkdocs", "--strict")
+        assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-4000:])
         _shipped_site = site
     return _shipped_site
 
