@@ -1,9 +1,10 @@
 """The cost calculator in Chromium: a reader changes a workload value and reads each
 driver and the total recomputed, in the page, with no request to anything.
 
-The shipped catalogue is built with one extra bundle, the priced fixture of the
-validation cases, made an alternative of a shipped pattern so its comparison page
-exists too. Any shipped pattern that is priced is exercised the same way.
+The priced fixture of the validation cases is built in the small fixture catalogue,
+made an alternative of one of its patterns so its comparison page exists too; the
+shipped priced patterns are read from the session's build of the shipped catalogue
+(the one tests/browser serves), so no second build of it is needed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from tests.validation.test_cases import CASES
 pytestmark = pytest.mark.browser
 
 FIXTURE = "priced-cost-model"
-PARTNER = "queue-based-load-leveling"
+#: The fixture catalogue's pattern the fixture is made an alternative of (for its comparison page).
+PARTNER = "neighbour-pattern"
 
 
 def _all_shipped_priced() -> list[str]:
@@ -51,8 +53,7 @@ def _add_fixture(project: Path) -> None:
     bundle.mkdir()
     (bundle / "solution.md").write_text((CASES / "positive" / FIXTURE / "solution.md").read_text())
     text = (CASES / "positive" / FIXTURE / "pattern.yaml").read_text()
-    text = text.replace("symptoms: [spikes-overwhelm]", "symptoms: [traffic-spikes-overwhelm]")
-    text = text.replace("  - type: requires\n    pattern: neighbour-pattern",
+    text = text.replace(f"  - type: requires\n    pattern: {PARTNER}",
                         f"  - type: alternative_to\n    pattern: {PARTNER}")
     (bundle / "pattern.yaml").write_text(text)
     partner = project / "patterns" / PARTNER / "pattern.yaml"
@@ -60,17 +61,29 @@ def _add_fixture(project: Path) -> None:
         "relations:\n", f"relations:\n  - type: alternative_to\n    pattern: {FIXTURE}\n", 1))
 
 
+def _serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 @pytest.fixture(scope="module")
 def cost_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    project = copy_project(tmp_path_factory.mktemp("priced") / "library")
+    """The priced fixture's site (the small catalogue plus the fixture) and its project."""
+    project = copy_project(tmp_path_factory.mktemp("priced") / "library", small=True)
     _add_fixture(project)
     site = project / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr[-4000:]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", project
+    server, url = _serve(site)
+    yield url, project
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def shipped_priced_site(site_url: str) -> tuple[str, Path]:
+    """The shipped catalogue's site (the session's build) and the project its costs are read from."""
+    return site_url, PROJECT
 
 
 def _cost_of(project: Path, slug: str) -> Cost:
@@ -103,8 +116,8 @@ def _expected(cost: Cost, workload: dict[str, float]) -> tuple[list[str], str]:
 
 @pytest.mark.parametrize("slug", PRICED)
 def test_changing_a_workload_value_recomputes_each_driver_and_the_total(
-        browser: object, cost_site: tuple[str, Path], slug: str) -> None:
-    url, project = cost_site
+        browser: object, request: pytest.FixtureRequest, slug: str) -> None:
+    url, project = request.getfixturevalue("cost_site" if slug == FIXTURE else "shipped_priced_site")
     cost = _cost_of(project, slug)
     context, tab = _open(browser, f"{url}patterns/{slug}/")
     form = tab.locator("[data-pb-calculator]")
@@ -146,10 +159,11 @@ def test_changing_a_workload_value_recomputes_each_driver_and_the_total(
 
 
 @pytest.mark.skipif(not SHIPPED_PRICED, reason="no shipped pattern is priced yet")
-def test_every_shipped_priced_page_computes_its_static_table(browser: object, cost_site: tuple[str, Path]) -> None:
+def test_every_shipped_priced_page_computes_its_static_table(browser: object,
+                                                            shipped_priced_site: tuple[str, Path]) -> None:
     """On each priced page, the calculator at the low and at the high workload shows the
     static table's totals and the model's per-driver costs."""
-    url, project = cost_site
+    url, project = shipped_priced_site
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     errors: list[str] = []
