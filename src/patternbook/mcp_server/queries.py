@@ -8,6 +8,7 @@ the catalogue was read once, when the server started.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from patternbook.catalogue import Catalogue
@@ -45,12 +46,17 @@ def _known(kind: str, value: str, known: list[str]) -> None:
         raise CatalogueQueryError(f"unknown {kind} '{value}'; known: {', '.join(sorted(known))}")
 
 
+def _no_such_slug(slug: str, known: Iterable[str]) -> CatalogueQueryError:
+    """The error for an unknown slug, naming the known ones that share a word with it."""
+    close = [s for s in known if set(_words(slug)) & set(_words(s))][:5]
+    hint = f"; did you mean {', '.join(close)}?" if close else "; use search_patterns to find slugs"
+    return CatalogueQueryError(f"no pattern '{slug}'{hint}")
+
+
 def _pattern_or_error(catalogue: Catalogue, slug: str) -> Pattern:
     pattern = catalogue.patterns.get(slug)
     if pattern is None:
-        close = [s for s in catalogue.patterns if set(_words(slug)) & set(_words(s))][:5]
-        hint = f"; did you mean {', '.join(close)}?" if close else "; use search_patterns to find slugs"
-        raise CatalogueQueryError(f"no pattern '{slug}'{hint}")
+        raise _no_such_slug(slug, catalogue.patterns)
     return pattern
 
 
@@ -58,9 +64,7 @@ def _bundle_or_error(catalogue: Catalogue, slug: str) -> Bundle:
     """A bundle of any kind by slug, or an error naming the closest slugs of every kind."""
     bundle = catalogue.entries.get(slug)
     if bundle is None:
-        close = [s for s in catalogue.entries if set(_words(slug)) & set(_words(s))][:5]
-        hint = f"; did you mean {', '.join(close)}?" if close else "; use search_patterns to find slugs"
-        raise CatalogueQueryError(f"no pattern '{slug}'{hint}")
+        raise _no_such_slug(slug, catalogue.entries)
     return bundle
 
 
