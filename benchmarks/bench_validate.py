@@ -8,7 +8,10 @@ generated bundles (:mod:`benchmarks.synthetic`). Then times, in the same run
 (whole processes, median of --runs, wall clock and the CPU time the process
 and its workers used; on a shared machine the CPU time moves less than the wall):
   * ``patternbook validate`` on every bundle (schema, prose rules, diagrams,
-    cross-bundle rules, positions for every value);
+    cross-bundle rules, positions for every value), cold (``--no-cache``: every
+    bundle checked) and warm (the result cache filled by the run before, as on a
+    contributor's second run or in CI with ``.cache/patternbook`` restored: the
+    rules across bundles and the dates still run);
   * ``check-jsonschema`` validating the same pattern.yaml files against the
     JSON Schema exported by ``patternbook schema`` (types only, no positions);
   * ``patternbook --help`` against a bare ``python -c pass``.
@@ -34,6 +37,8 @@ from benchmarks.clones import largest_bundle, write_clones
 from benchmarks.synthetic import write_catalogue
 
 WORKLOADS = {"clones": write_clones, "synthetic": write_catalogue}
+#: The day the shipped stances were written: no adoption date lies after it.
+TODAY = "2026-12-07"
 
 BIN = Path(sys.executable).parent
 
@@ -67,8 +72,13 @@ def _measure(workload: str, count: int, runs: int, work: Path, schema: Path) -> 
     catalogue = WORKLOADS[workload](work / workload, count)
     files = sorted(str(p.relative_to(work)) for p in catalogue.glob("*/pattern.yaml"))
     # Run from the catalogue's parent, as CI does: diagnostics name short relative paths.
+    validate = [_tool("patternbook"), "validate", workload, "--today", TODAY, "-q",
+                "--cache", str(work / f"{workload}-cache.json")]
+    cold = _median_wall([*validate, "--no-cache"], runs, work)
+    _median_wall(validate, 1, work)  # fills the cache
     return {
-        "ours": _median_wall([_tool("patternbook"), "validate", workload, "--today", "2026-11-01", "-q"], runs, work),
+        "ours": cold,
+        "warm": _median_wall(validate, runs, work),
         "peer": _median_wall([_tool("check-jsonschema"), "--schemafile", str(schema), *files], runs, work),
     }
 
@@ -96,7 +106,9 @@ def main() -> None:
     print(f"{'measurement':<60}{'wall':>9}{'cpu':>9}")
     for workload, measured in results.items():
         (ours, ours_cpu), (peer, peer_cpu) = measured["ours"], measured["peer"]
+        warm, warm_cpu = measured["warm"]
         print(f"{'patternbook validate, ' + workload + ' (all rules, positions)':<60}{ours:>8.2f}s{ours_cpu:>8.2f}s")
+        print(f"{'patternbook validate, ' + workload + ', warm result cache':<60}{warm:>8.2f}s{warm_cpu:>8.2f}s")
         print(f"{'check-jsonschema, ' + workload + ' (exported schema)':<60}{peer:>8.2f}s{peer_cpu:>8.2f}s")
     print(f"{'python -c pass':<60}{bare * 1000:>7.0f}ms")
     print(f"{'patternbook --help':<60}{helped * 1000:>7.0f}ms")
@@ -105,7 +117,8 @@ def main() -> None:
         (ours, ours_cpu), (peer, peer_cpu) = measured["ours"], measured["peer"]
         print(f"{workload}: validate is {peer / ours:.1f}x faster than check-jsonschema by wall, "
               f"{peer_cpu / ours_cpu:.1f}x by CPU (target >= 3x); "
-              f"wall {ours:.2f}s on {arguments.count} bundles (target <= 1 s at 1,000)")
+              f"wall {ours:.2f}s cold, {measured['warm'][0]:.2f}s warm on {arguments.count} bundles "
+              "(target <= 1 s at 1,000)")
     print(f"--help start-up above bare python: {(helped - bare) * 1000:.0f}ms (target <= 150 ms)")
 
 

@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--changed-since", metavar="REF",
                           help="check only bundles changed since the git REF (and the patterns they relate "
                                "to), plus the cross-bundle rules; everything if catalogue.yaml changed")
+    validate.add_argument("--cache", type=Path, default=Path(".cache/patternbook/validation.json"), metavar="FILE",
+                          help="where each bundle's own checks are remembered by the bytes they read, so an "
+                               "unchanged bundle is not checked again (default: .cache/patternbook/validation.json)")
+    validate.add_argument("--no-cache", action="store_true", help="check every bundle; read and write no cache")
 
     init = commands.add_parser(
         "init", help="start a catalogue repository: site config, starter vocabulary, an example pattern, CI",
@@ -309,7 +313,7 @@ def _run_validate(arguments: argparse.Namespace) -> int:
             return EXIT_OK
     progress = _progress_line("checking bundles") if arguments.format == "text" and not arguments.quiet else None
     report = validate_paths(paths, today=arguments.today, strict=arguments.strict, keep_models=False,
-                            progress=progress)
+                            progress=progress, cache_file=None if arguments.no_cache else arguments.cache)
     if progress is not None:
         progress(0, 0)
     color = arguments.color == "always" or (

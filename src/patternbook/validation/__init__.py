@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from patternbook.errors import Diagnostic, Severity, UsageError, sort_diagnostics
 from patternbook.loader import (
+    CATALOGUE_FILE,
     PATTERN_FILE,
     RawBundle,
     YamlDocument,
@@ -45,6 +46,7 @@ from patternbook.validation.markdown_rules import (
     check_solution,
 )
 from patternbook.validation.parallel import check_bundles
+from patternbook.validation.result_cache import ResultCache
 
 __all__ = [
     "MAX_DIAGNOSTICS_PER_FILE",
@@ -190,11 +192,14 @@ def validate_bundle(bundle: RawBundle, vocabulary: Vocabulary | None,
 
 def validate_paths(paths: list[Path], *, today: datetime.date | None = None, strict: bool = False,
                    kind_check: KindCheck | None = node_kind_check, keep_models: bool = True,
-                   progress: Callable[[int, int], None] | None = None) -> ValidationReport:
+                   progress: Callable[[int, int], None] | None = None,
+                   cache_file: Path | None = None) -> ValidationReport:
     """Validate a catalogue, or some of its bundles plus the cross-bundle rules.
 
     ``paths`` are the catalogue folder, bundle folders, or files inside bundles;
-    all must belong to one catalogue.
+    all must belong to one catalogue. With ``cache_file`` (and ``keep_models=False``)
+    each unchanged bundle's own checks are answered from that file
+    (:mod:`patternbook.validation.result_cache`).
     """
     if not paths:
         raise UsageError("no paths to validate")
@@ -237,7 +242,9 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
     directories = [d for d in wanted if d.is_dir() and not d.is_symlink()]
     check = functools.partial(validate_bundle, kind_check=kind_check)
     outlines: dict[str, PatternOutline] = {}
-    for bundle, pattern, outline, found in check_bundles(directories, check, vocabulary, keep_models=keep_models):
+    cache = ResultCache(cache_file, root / CATALOGUE_FILE, kind_check) if cache_file and not keep_models else None
+    for bundle, pattern, outline, found in check_bundles(directories, check, vocabulary, keep_models=keep_models,
+                                                         cache=cache):
         bundles[bundle.slug] = bundle
         diagnostics += found
         if pattern is not None:
@@ -247,6 +254,8 @@ def validate_paths(paths: list[Path], *, today: datetime.date | None = None, str
         if progress is not None:
             progress(len(bundles), len(directories))
 
+    if cache is not None:
+        cache.save(complete=complete)
     documents = {slug: bundles[slug].pattern for slug in outlines}
     across = check_relations(outlines, documents, known_slugs)
     across += check_bundle_kinds(outlines, documents, known_slugs, _kinds_named_by(outlines, root, known_slugs))

@@ -22,6 +22,7 @@ from patternbook.errors import Diagnostic
 from patternbook.loader import RawBundle, SourceText, YamlDocument, load_bundle
 from patternbook.schema import Bundle, Vocabulary
 from patternbook.validation.cross_bundle import PatternOutline, outline_of
+from patternbook.validation.result_cache import ResultCache
 
 __all__ = ["PARALLEL_THRESHOLD", "BundleResult", "check_bundles"]
 
@@ -91,13 +92,44 @@ def _rare_collections() -> Iterator[None]:
 
 
 def check_bundles(directories: list[Path], check: BundleCheck, vocabulary: Vocabulary | None, *,
-                  keep_models: bool = True) -> Iterator[BundleResult]:
+                  keep_models: bool = True, cache: ResultCache | None = None) -> Iterator[BundleResult]:
     """Load and check each bundle, in the order given, in parallel where it pays.
 
-    With ``keep_models=False`` (plain validation) workers return only outlines.
+    With ``keep_models=False`` (plain validation) workers return only outlines, and
+    a ``cache`` answers for every bundle whose bytes it has seen.
     """
+    if cache is not None and keep_models:
+        raise ValueError("cached results hold outlines, not models: cache only with keep_models=False")
     with _rare_collections():  # forked workers inherit the setting
-        yield from _checked(directories, check, vocabulary, keep_models)
+        if cache is None:
+            yield from _checked(directories, check, vocabulary, keep_models)
+        else:
+            yield from _checked_through(cache, directories, check, vocabulary)
+
+
+def _checked_through(cache: ResultCache, directories: list[Path], check: BundleCheck,
+                     vocabulary: Vocabulary | None) -> Iterator[BundleResult]:
+    keys: dict[Path, str] = {}
+    answered: dict[Path, BundleResult] = {}
+    for directory in directories:
+        keyed = cache.key(directory)
+        if keyed is None:
+            continue
+        keys[directory] = keyed[0]
+        result = cache.get(directory, *keyed)
+        if result is not None:
+            answered[directory] = result
+    checked = _checked([d for d in directories if d not in answered], check, vocabulary, False)
+    for directory in directories:
+        if directory in answered:
+            yield answered[directory]
+            continue
+        result = next(checked)
+        # Stored only if the files did not change while they were checked.
+        again = cache.key(directory) if directory in keys else None
+        if again is not None and again[0] == keys[directory]:
+            cache.put(keys[directory], result)
+        yield result
 
 
 def _checked(directories: list[Path], check: BundleCheck, vocabulary: Vocabulary | None,
