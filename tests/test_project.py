@@ -104,8 +104,9 @@ def test_material_and_materialx_are_locked_apart_with_the_same_shared_versions()
     main, materialx = _locked_versions("lock.txt"), _locked_versions("materialx.txt")
     assert "mkdocs-material" in main and "mkdocs-materialx" not in main
     assert {"mkdocs-materialx", "properdocs"} <= materialx.keys() and "mkdocs-material" not in materialx
-    assert {name: materialx[name] for name in main.keys() & materialx.keys()} == {
-        name: main[name] for name in main.keys() & materialx.keys()}
+    shared = main.keys() & materialx.keys()
+    assert {name: materialx[name] for name in shared} == {name: main[name] for name in shared}, (
+        "requirements/materialx.txt lags requirements/lock.txt: run bash scripts/lock")
 
 
 def test_every_module_stays_under_450_lines() -> None:
