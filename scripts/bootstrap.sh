@@ -93,3 +93,46 @@ ensure_techdocs_venv() {
   fi
   export PATTERNBOOK_TECHDOCS_PYTHON="$TECHDOCS_VENV/bin/python"
 }
+
+# ensure_materialx_venv : .venv-materialx, Patternbook on ProperDocs with the MaterialX theme
+# (requirements/materialx.txt: the runtime dependencies, ProperDocs and mkdocs-materialx, without
+# mkdocs-material, whose package named `material` MaterialX's would overwrite; every file checked
+# against its hash). Patternbook is this checkout's src/ on the path (the .pth file an editable
+# install writes): the ProperDocs engine loads no plugin, so no entry point is needed, and an
+# editable install would need the build backend in this lock too. The suite builds the shipped
+# catalogue with it as the fourth engine combination (tests/engines).
+MATERIALX_VENV="${PATTERNBOOK_MATERIALX_VENV:-$PROJECT_DIR/.venv-materialx}"
+ensure_materialx_venv() {
+  local stamp lock="$PROJECT_DIR/requirements/materialx.txt" site_packages
+  if [ ! -x "$MATERIALX_VENV/bin/python" ]; then
+    log "creating $MATERIALX_VENV"
+    "$PYTHON" -m venv "$MATERIALX_VENV"
+  fi
+  stamp="$MATERIALX_VENV/.installed-$(sha256sum < "$lock" | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "installing ProperDocs with MaterialX (requirements/materialx.txt)"
+    rm -f "$MATERIALX_VENV"/.installed-*
+    PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= PIP_CONSTRAINT= "$MATERIALX_VENV/bin/python" -m pip install -q \
+      --disable-pip-version-check --no-input --require-hashes --no-deps -r "$lock"
+    "$MATERIALX_VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null \
+      || { "$MATERIALX_VENV/bin/python" -m pip check; log "requirements/materialx.txt is inconsistent: run bash scripts/lock"; return 1; }
+    touch "$stamp"
+  fi
+  site_packages="$("$MATERIALX_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+  printf '%s\n' "$PROJECT_DIR/src" > "$site_packages/patternbook-checkout.pth"
+  export PATTERNBOOK_MATERIALX_PYTHON="$MATERIALX_VENV/bin/python"
+}
+
+# main_lock_extras : `--extra NAME` for every extra of pyproject.toml but materialx, the extras
+# requirements/lock.txt (and the drift check) hold; materialx cannot share an environment with
+# mkdocs-material, so requirements/materialx.txt locks it apart.
+main_lock_extras() {
+  "$VENV/bin/python" - "$PROJECT_DIR/pyproject.toml" <<'PY'
+import sys
+import tomllib
+
+with open(sys.argv[1], "rb") as pyproject:
+    extras = tomllib.load(pyproject)["project"]["optional-dependencies"]
+print(" ".join(f"--extra {name}" for name in extras if name != "materialx"))
+PY
+}

@@ -177,14 +177,16 @@ def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict[str, str]
         cwd=project, capture_output=True, text=True, timeout=300, env=environment)
 
 
-def patternbook_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None):
-    """A real ``patternbook build`` in a subprocess, as scripts/build and the README run it."""
+def patternbook_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None,
+                      python: str | None = None):
+    """A real ``patternbook build`` in a subprocess, as scripts/build and the README run it, by this
+    interpreter or by ``python`` (another environment's, such as the MaterialX one)."""
     import os
     import subprocess
     import sys
 
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "patternbook", "build", "-d", str(site), *extra],
+    return subprocess.run([python or sys.executable, "-m", "patternbook", "build", "-d", str(site), *extra],
                           cwd=project, capture_output=True, text=True, timeout=600, env=environment)
 
 

@@ -1,4 +1,4 @@
-"""Project-wide guards: lint, the import-layer contract, and the shipped catalogue."""
+"""Project-wide guards: lint, the import-layer contract, the locks, and the shipped catalogue."""
 
 from __future__ import annotations
 
@@ -86,6 +86,27 @@ def test_no_module_imports_itself_back_through_others() -> None:
 
 def test_the_ring_finder_finds_a_ring() -> None:
     assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _locked_versions(lock: str) -> dict[str, set[str]]:
+    """Every package a lock pins, with its versions (a universal lock pins some twice, behind markers)."""
+    pins: dict[str, set[str]] = {}
+    for name, version in re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", (PROJECT / "requirements" / lock).read_text(),
+                                    flags=re.MULTILINE):
+        pins.setdefault(name.lower(), set()).add(version)
+    return pins
+
+
+def test_material_and_materialx_are_locked_apart_with_the_same_shared_versions() -> None:
+    """Both install a package named ``material``: the main lock holds Material only, the MaterialX
+    lock MaterialX only, and what they share is pinned alike, so the MaterialX run of the suite
+    differs from the ProperDocs run only in the theme."""
+    main, materialx = _locked_versions("lock.txt"), _locked_versions("materialx.txt")
+    assert "mkdocs-material" in main and "mkdocs-materialx" not in main
+    assert {"mkdocs-materialx", "properdocs"} <= materialx.keys() and "mkdocs-material" not in materialx
+    shared = main.keys() & materialx.keys()
+    assert {name: materialx[name] for name in shared} == {name: main[name] for name in shared}, (
+        "requirements/materialx.txt lags requirements/lock.txt: run bash scripts/lock")
 
 
 def test_every_module_stays_under_450_lines() -> None:
