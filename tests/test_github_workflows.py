@@ -371,7 +371,8 @@ def test_pre_commit_config_parses() -> None:
 
 @pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
 def test_builds_restore_the_diagram_cache_keyed_by_the_lock_and_the_renderer(name: str) -> None:
-    """A build starts warm: ``.cache/patternbook`` is content-addressed, so an older copy is safe to restore."""
+    """A build and its validation start warm: ``.cache/patternbook`` is content-addressed, so an older
+    copy is safe to restore."""
     workflow = load_workflow(GITHUB / "workflows" / name)
     steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
     names = [step.get("name", "") for step in steps]
@@ -384,3 +385,5 @@ def test_builds_restore_the_diagram_cache_keyed_by_the_lock_and_the_renderer(nam
     assert "RENDERER_VERSION" in (PROJECT / "src/patternbook/diagrams/render.py").read_text(encoding="utf-8")
     build = next(index for index, step in enumerate(steps) if step.get("run") == "bash scripts/build")
     assert names.index(cache["name"]) < build  # restored before the build draws anything
+    validate = next(index for index, step in enumerate(steps) if "patternbook validate" in step.get("run", ""))
+    assert names.index(cache["name"]) < validate  # and before validation checks any bundle
