@@ -236,10 +236,12 @@ def test_drawio_nodes_sit_where_dot_drew_them(specs: dict, files: Files) -> None
 
 
 def test_mermaid_files_parse_and_draw_every_node_cluster_and_edge(specs: dict, files: Files, mermaid: object) -> None:
+    texts = {key: files[key]["mmd"].read_text(encoding="utf-8") for key in specs}
+    drawings = dict(zip(texts, mermaid.draw_all(list(texts.values())), strict=True))
     for key, diagram in specs.items():
-        text = files[key]["mmd"].read_text(encoding="utf-8")
+        text = texts[key]
         assert text.splitlines()[1] == f"flowchart {diagram.direction}"
-        drawn = mermaid.draw(text)
+        drawn = drawings[key]
         assert drawn.error is None, (key, drawn.error)
         assert sorted(drawn.nodes) == sorted(node.label for node in diagram.nodes), key
         assert sorted(drawn.clusters) == sorted(cluster.label for cluster in diagram.clusters), key
