@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import _QuietHandler
+from tests.browser.conftest import _QuietHandler, loaded_at_once
 from tests.conftest import copy_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -82,11 +82,7 @@ def test_no_payload_executes_anywhere(browser: object, hostile_site_url: str) ->
     # Every page in a tab of its own, all loading at once: each is still waited for until its
     # network is idle (half a second with no request), but those waits overlap.
     tabs = {path: watched_tab() for path in HOSTILE_PAGES}
-    for path, tab in tabs.items():
-        tab.goto(hostile_site_url + path, wait_until="commit")
-    for path, tab in tabs.items():
-        tab.wait_for_load_state("networkidle")
-        tab.bring_to_front()  # a tab behind the others draws no frames: hovering would wait for one
+    for path, tab in loaded_at_once(tabs, hostile_site_url):
         tab.mouse.move(300, 300)
         for link in tab.locator(".pb-prose a").all():
             link.hover()
