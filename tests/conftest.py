@@ -153,6 +153,16 @@ def copy_project(target: Path, *, small: bool = False, shared_diagram_cache: boo
     return target
 
 
+def shared_cache_dir(target: Path) -> Path:
+    """A cache folder for an in-process ``build_library`` whose diagrams are the session's
+    shared cache (as :func:`copy_project` gives a site build): a diagram another build of the
+    session drew already is read, not drawn again."""
+    target.mkdir(parents=True, exist_ok=True)
+    if SHARED_DIAGRAM_CACHE is not None:
+        (target / "diagrams").symlink_to(SHARED_DIAGRAM_CACHE, target_is_directory=True)
+    return target
+
+
 def inline_downloads(site: Path) -> dict[str, str]:
     """The downloads a built site's pattern pages carry as ``data:`` links (Mermaid, DOT),
     decoded, by the file name a browser saves them as (``<slug>--<diagram id>.mmd``)."""

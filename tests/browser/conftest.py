@@ -36,18 +36,37 @@ def site_url(built_site: Path) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture
-def page(browser: object, site_url: str) -> Iterator[object]:
-    """A fresh page that records console errors and every host it contacts."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+def watched_tab(context: object) -> object:
+    """A new tab of ``context`` that records console errors and every address it requests."""
     tab = context.new_page()
     tab.console_errors = []  # type: ignore[attr-defined]
     tab.requested = []  # type: ignore[attr-defined]
     tab.on("console", lambda message: message.type == "error" and tab.console_errors.append(message.text))
     tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
     tab.on("request", lambda request: tab.requested.append(request.url))
-    yield tab
+    return tab
+
+
+@pytest.fixture
+def page(browser: object, site_url: str) -> Iterator[object]:
+    """A fresh page that records console errors and every host it contacts."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    yield watched_tab(context)
     context.close()
+
+
+def loaded_at_once(tabs: dict[str, object], base: str) -> Iterator[tuple[str, object]]:
+    """Each of ``tabs`` (by path under ``base``) once its page has loaded and its network has
+    been idle for half a second, in order, brought to the front (a tab behind the others draws
+    no frames, so hovering or clicking in it would wait). The pages all start loading at once,
+    so their idle waits overlap instead of adding up."""
+    for path, tab in tabs.items():
+        tab.goto(base + path, wait_until="commit")
+    for path, tab in tabs.items():
+        tab.wait_for_load_state("load")
+        tab.wait_for_load_state("networkidle")
+        tab.bring_to_front()
+        yield path, tab
 
 
 def save_screenshot(tab: object, name: str) -> Path:

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import loaded_at_once, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -135,14 +135,12 @@ def test_dark_scheme_keeps_the_diagram_legible(page: object, site_url: str) -> N
 
 def test_small_screen_has_no_horizontal_scroll(browser: object, site_url: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
-    tab = context.new_page()
-    for path in ("", PATTERN, "categories/reliability/", "patterns/built-for-scale-that-never-comes/"):
-        tab.goto(site_url + path)
-        tab.wait_for_load_state("networkidle")
+    tabs = {path: context.new_page() for path in ("", PATTERN, "categories/reliability/",
+                                                  "patterns/built-for-scale-that-never-comes/")}
+    for path, tab in loaded_at_once(tabs, site_url):
         overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (path, overflow)
-    tab.goto(site_url + PATTERN)
-    save_screenshot(tab, "pattern-mobile")
+    save_screenshot(tabs[PATTERN], "pattern-mobile")  # still at the top: nothing scrolled it
     context.close()
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import _QuietHandler
+from tests.browser.conftest import _QuietHandler, loaded_at_once
 from tests.conftest import copy_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -61,37 +61,44 @@ def hostile_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
 
 
+#: The pages that show the payloads: the poisoned pattern and anti-pattern, and every listing of them.
+HOSTILE_PAGES = ("patterns/bulkhead/", "", "categories/reliability/", "tags/", "patterns/synchronous-call-chain/",
+                 "patterns/queue-based-load-leveling/", "categories/integration/", "discover/patterns/",
+                 "discover/finder/", "discover/pillars/")
+
+
 def test_no_payload_executes_anywhere(browser: object, hostile_site_url: str) -> None:
     context = browser.new_context()
-    tab = context.new_page()
     dialogs: list[str] = []
     errors: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.add_init_script("window.__executed = []; window.alert = (m) => window.__executed.push(String(m));")
-    for path in ("patterns/bulkhead/", "", "categories/reliability/", "tags/", "patterns/synchronous-call-chain/",
-                 "patterns/queue-based-load-leveling/", "categories/integration/", "discover/patterns/",
-                 "discover/finder/", "discover/pillars/"):
-        tab.goto(hostile_site_url + path)
-        tab.wait_for_load_state("networkidle")
+
+    def watched_tab() -> object:
+        tab = context.new_page()
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        return tab
+
+    context.add_init_script("window.__executed = []; window.alert = (m) => window.__executed.push(String(m));")
+    # Every page in a tab of its own, all loading at once: each is still waited for until its
+    # network is idle (half a second with no request), but those waits overlap.
+    tabs = {path: watched_tab() for path in HOSTILE_PAGES}
+    for path, tab in loaded_at_once(tabs, hostile_site_url):
         tab.mouse.move(300, 300)
         for link in tab.locator(".pb-prose a").all():
             link.hover()
         assert tab.evaluate("window.__executed") == [], path
-    tab.goto(hostile_site_url)
-    tab.wait_for_load_state("networkidle")
+    tab = tabs[""]  # the home page, loaded and idle: search from it
+    tab.bring_to_front()
     tab.keyboard.press("/")
     tab.keyboard.type("Bulkheads", delay=20)
     tab.locator(".pb-search__hit").first.wait_for(timeout=15_000)
     tab.wait_for_timeout(500)
     assert tab.evaluate("window.__executed") == []
     assert dialogs == [] and errors == []
-    tab.goto(hostile_site_url + "patterns/bulkhead/")
-    html = tab.content()
+    html = tabs["patterns/bulkhead/"].content()
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 4  # the payloads are on the page, as text
     assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
-    tab.goto(hostile_site_url + "patterns/synchronous-call-chain/")
-    html = tab.content()
+    html = tabs["patterns/synchronous-call-chain/"].content()
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 8  # signals, refactor cards, summary
     assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
     context.close()

@@ -69,3 +69,11 @@ class MermaidInChromium:
     def draw(self, text: str) -> MermaidDrawing:
         """Parse ``text`` with Mermaid; when it parses, render it and report what was drawn."""
         return MermaidDrawing(**self.page.evaluate(_RENDER, text))
+
+    def draw_all(self, texts: list[str]) -> list[MermaidDrawing]:
+        """:meth:`draw` for each of ``texts``, one after another in one call into the page
+        (each drawing as :meth:`draw` makes it; one round trip instead of one per text)."""
+        drawings = self.page.evaluate(f"async (texts) => {{ const draw = {_RENDER}; const drawn = [];"
+                                      " for (const text of texts) drawn.push(await draw(text)); return drawn; }",
+                                      texts)
+        return [MermaidDrawing(**drawing) for drawing in drawings]

@@ -7,6 +7,7 @@ import base64
 import io
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -21,7 +22,7 @@ from patternbook.escaping import mermaid_id
 from patternbook.pages import DIAGRAM_DOWNLOADS
 from patternbook.schema import Diagram
 from patternbook.validation import validate_paths
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, shared_cache_dir
 
 Files = dict[tuple[str, str], dict[str, Path]]
 
@@ -39,7 +40,57 @@ def specs(catalogue: Catalogue) -> dict[tuple[str, str], Diagram]:
 
 @pytest.fixture(scope="module")
 def files(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> Files:
-    return render_pattern_diagram_files(list(catalogue.entries.values()), tmp_path_factory.mktemp("cache"))
+    """Every shipped diagram's files, from the session's diagram cache: drawn by whichever
+    build of the shipped catalogue came first (a site build in another process, perhaps);
+    the fresh renders below are compared with them byte for byte."""
+    return render_pattern_diagram_files(list(catalogue.entries.values()),
+                                        shared_cache_dir(tmp_path_factory.mktemp("cache")))
+
+
+@dataclass
+class FreshRender:
+    """A cold render of every shipped diagram into an empty cache, and how it ran."""
+
+    files: Files
+    cache_dir: Path
+    pools: int
+    """Process pools started: 1 when the render ran in forked workers, 0 in threads."""
+
+
+def _fresh_render(catalogue: Catalogue, cache_dir: Path, *, forked: bool) -> FreshRender:
+    """A large cold render runs in forked processes when nothing prevents it, else in threads;
+    ``forked`` makes the choice here (a pytest-xdist worker keeps a thread of its own, which
+    alone would mean threads; the build this stands for has none)."""
+    import concurrent.futures
+
+    from patternbook.diagrams import render
+
+    pools: list[object] = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "FORK_FROM", 1 if forked else 10**9)
+        patch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+        patch.setattr(render.threading, "active_count", lambda: 1)
+        drawn = render_pattern_diagram_files(list(catalogue.entries.values()), cache_dir)
+    return FreshRender(drawn, cache_dir, len(pools))
+
+
+# Two cold renders for the module, one in threads and one in forked workers: each is a
+# render "across" from the cached files and from the other (a cold render of every shipped
+# diagram costs seconds, so no test draws its own).
+@pytest.fixture(scope="module")
+def threaded(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> FreshRender:
+    return _fresh_render(catalogue, tmp_path_factory.mktemp("threaded"), forked=False)
+
+
+@pytest.fixture(scope="module")
+def forked(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> FreshRender:
+    return _fresh_render(catalogue, tmp_path_factory.mktemp("forked"), forked=True)
 
 
 def test_every_diagram_has_every_format_the_page_links_to(specs: dict, files: Files) -> None:
@@ -185,10 +236,12 @@ def test_drawio_nodes_sit_where_dot_drew_them(specs: dict, files: Files) -> None
 
 
 def test_mermaid_files_parse_and_draw_every_node_cluster_and_edge(specs: dict, files: Files, mermaid: object) -> None:
+    texts = {key: files[key]["mmd"].read_text(encoding="utf-8") for key in specs}
+    drawings = dict(zip(texts, mermaid.draw_all(list(texts.values())), strict=True))
     for key, diagram in specs.items():
-        text = files[key]["mmd"].read_text(encoding="utf-8")
+        text = texts[key]
         assert text.splitlines()[1] == f"flowchart {diagram.direction}"
-        drawn = mermaid.draw(text)
+        drawn = drawings[key]
         assert drawn.error is None, (key, drawn.error)
         assert sorted(drawn.nodes) == sorted(node.label for node in diagram.nodes), key
         assert sorted(drawn.clusters) == sorted(cluster.label for cluster in diagram.clusters), key
@@ -213,8 +266,21 @@ def test_dot_sources_are_read_by_dot_itself(specs: dict, files: Files) -> None:
             assert re.search(rf'^\s*"?{re.escape(node.id)}"?\s+\[', answer.stdout, re.M), (key, node.id)
 
 
+def _drawn_by_cairosvg(svg: str) -> object:
+    """What ``cairosvg.svg2png`` draws of ``svg`` (96 dpi, unscaled), as a Pillow RGB picture
+    read from cairo's pixels: the PNG it would write and Pillow would decode again is skipped
+    (the round trip un-premultiplies alike, to within one level on a few edge pixels)."""
+    from cairosvg.parser import Tree
+    from cairosvg.surface import PNGSurface
+    from PIL import Image
+
+    surface = PNGSurface(Tree(bytestring=svg.encode("utf-8")), None, 96).cairo
+    surface.flush()
+    return Image.frombuffer("RGBA", (surface.get_width(), surface.get_height()), bytes(surface.get_data()),
+                            "raw", "BGRa", surface.get_stride(), 1).convert("RGB")
+
+
 def test_pngs_open_with_a_sane_size_and_show_the_icons(specs: dict, files: Files) -> None:
-    import cairosvg
     from PIL import Image, ImageChops
 
     for key, diagram in specs.items():
@@ -226,8 +292,8 @@ def test_pngs_open_with_a_sane_size_and_show_the_icons(specs: dict, files: Files
         assert image.size == (round(width_pt * 4 / 3), round(height_pt * 4 / 3)), key  # 96 px per 72 pt
         assert 150 <= image.width <= 4000 and 100 <= image.height <= 4000, (key, image.size)
         # Drawn again without the icons, the picture loses at least a little per node.
-        bare = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=re.sub(r"<use [^>]*/>", "", svg).encode())))
-        difference = ImageChops.difference(image.convert("RGB"), bare.convert("RGB")).convert("L")
+        bare = _drawn_by_cairosvg(re.sub(r"<use [^>]*/>", "", svg))
+        difference = ImageChops.difference(image.convert("RGB"), bare).convert("L")
         changed = sum(difference.point(lambda value: 255 if value > 40 else 0).histogram()[255:])
         assert changed > 300 * len(diagram.nodes), (key, changed)
 
@@ -246,13 +312,13 @@ def test_every_png_shows_what_cairosvg_draws_of_the_published_svg(specs: dict, f
 
 
 def test_every_format_is_byte_identical_across_renders_and_cached_together(
-        catalogue: Catalogue, files: Files, tmp_path: Path) -> None:
-    again = render_pattern_diagram_files(list(catalogue.entries.values()), tmp_path / "fresh")
+        catalogue: Catalogue, files: Files, threaded: FreshRender) -> None:
+    again = threaded.files  # a cold render into an empty cache, not the cache ``files`` came from
     for key, formats in files.items():
         for suffix, path in formats.items():
             assert again[key][suffix].read_bytes() == path.read_bytes(), (key, suffix)
     before = DOT_STATS.snapshot()
-    warm = render_pattern_diagram_files(list(catalogue.entries.values()), tmp_path / "fresh")
+    warm = render_pattern_diagram_files(list(catalogue.entries.values()), threaded.cache_dir)
     assert DOT_STATS.snapshot() == before  # a warm render starts no process for any format
     assert warm == again
 
@@ -276,33 +342,14 @@ def test_missing_cairo_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -
     assert "apt-get install libcairo2" in str(failure.value) and "brew install cairo" in str(failure.value)
 
 
-def test_forked_workers_write_the_same_files_as_threads(catalogue: Catalogue, files: Files,
-                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_forked_workers_write_the_same_files_as_threads(files: Files, forked: FreshRender,
+                                                        threaded: FreshRender) -> None:
     """A large cold render runs in forked processes, a small one in threads: same bytes either way."""
-    import concurrent.futures
-
-    from patternbook.diagrams import render
-
-    pools: list[object] = []
-
-    class CountedPool(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pools.append(self)
-            super().__init__(*args, **kwargs)
-
-    entries = list(catalogue.entries.values())
-    monkeypatch.setattr(render, "FORK_FROM", 1)
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
-    # pytest-xdist's worker keeps a thread of its own; the build this stands for has none.
-    monkeypatch.setattr(render.threading, "active_count", lambda: 1)
-    forked = render_pattern_diagram_files(entries, tmp_path / "forked")
-    assert len(pools) == 1
-    monkeypatch.setattr(render, "FORK_FROM", 10**9)
-    threaded = render_pattern_diagram_files(entries, tmp_path / "threaded")
-    assert forked.keys() == threaded.keys() == files.keys()
-    for key, formats in forked.items():
+    assert (forked.pools, threaded.pools) == (1, 0)
+    assert forked.files.keys() == threaded.files.keys() == files.keys()
+    for key, formats in forked.files.items():
         assert {suffix: path.read_bytes() for suffix, path in formats.items()} == \
-            {suffix: path.read_bytes() for suffix, path in threaded[key].items()}, key
+            {suffix: path.read_bytes() for suffix, path in threaded.files[key].items()}, key
 
 
 STENCILS = Path(__file__).parent / "data" / "drawio_aws4_stencils.txt"

@@ -158,12 +158,15 @@ def test_post_build_stage_ran_once_on_the_engine_output(built_site: Path) -> Non
 
 
 def test_discovery_pages_have_no_console_error_and_no_foreign_request(page: object, site_url: str) -> None:
-    for path in ("discover/patterns/", "discover/finder/", "discover/pillars/", "discover/relations/",
-                 "patterns/circuit-breaker/", "categories/reliability/"):
-        page.goto(site_url + path)
-        page.wait_for_load_state("networkidle")
-        assert page.locator("h1").count() >= 1, path
-    assert page.console_errors == []
-    foreign = [url for url in page.requested if not url.startswith((site_url, "data:", "blob:"))]
+    from tests.browser.conftest import loaded_at_once, watched_tab
+
+    tabs = {path: watched_tab(page.context) for path in (
+        "discover/patterns/", "discover/finder/", "discover/pillars/", "discover/relations/",
+        "patterns/circuit-breaker/", "categories/reliability/")}
+    for path, tab in loaded_at_once(tabs, site_url):
+        assert tab.locator("h1").count() >= 1, path
+    assert [error for tab in tabs.values() for error in tab.console_errors] == []
+    foreign = [url for tab in tabs.values() for url in tab.requested
+               if not url.startswith((site_url, "data:", "blob:"))]
     assert foreign == []
 

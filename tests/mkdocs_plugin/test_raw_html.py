@@ -13,7 +13,7 @@ from mkdocs.utils.meta import get_data
 
 from patternbook.mkdocs_plugin.raw_html import RawHtmlBlocks, sets_aside_safely
 from patternbook.pipeline.build import LibrarySettings, build_library
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, shared_cache_dir
 
 #: The shipped site's Markdown configuration (mkdocs.yml) plus MkDocs' built-in extensions.
 EXTENSIONS = ["toc", "tables", "fenced_code"]
@@ -36,7 +36,9 @@ def _both_ways(text: str) -> tuple[tuple[str, str], tuple[str, str], RawHtmlBloc
 @pytest.mark.parametrize("catalogue", ["shipped", "synthetic"])
 def test_every_generated_page_converts_the_same_with_its_blocks_set_aside(catalogue: str, tmp_path: Path) -> None:
     root = PROJECT / "patterns" if catalogue == "shipped" else write_catalogue(tmp_path / "synthetic", 40)
-    build = build_library(LibrarySettings(root, PROJECT / "templates", tmp_path / "cache"))
+    # The session's diagram cache: the shipped catalogue's diagrams are drawn once, for this
+    # build or for the session's shipped site, whichever comes first (only the pages are read here).
+    build = build_library(LibrarySettings(root, PROJECT / "templates", shared_cache_dir(tmp_path / "cache")))
     set_aside = 0
     for page in build.plan.pages:
         body, _ = get_data(page.content)
