@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -13,7 +14,7 @@ import pytest
 from patternbook.catalogue import Catalogue
 from patternbook.diagrams import DOT_STATS, GraphvizNotFound, render_neighbourhood_graphs, render_pattern_diagrams
 from patternbook.validation import validate_paths
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, shared_cache_dir
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +25,30 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="module")
 def rendered(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], bytes]:
-    return render_pattern_diagrams(catalogue.patterns.values(), tmp_path_factory.mktemp("cache"))
+    """Every shipped diagram from the session's diagram cache (drawn by whichever build of the
+    shipped catalogue came first, perhaps in another process)."""
+    return render_pattern_diagrams(catalogue.patterns.values(), shared_cache_dir(tmp_path_factory.mktemp("cache")))
 
 
 def _dot_runs() -> int:
     return DOT_STATS.snapshot()[0]
+
+
+@dataclass
+class ColdRender:
+    svgs: dict[tuple[str, str], bytes]
+    cache_dir: Path
+    dot_runs: int
+    """``dot`` processes the render started."""
+
+
+@pytest.fixture(scope="module")
+def cold(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> ColdRender:
+    """One render of every shipped diagram into an empty cache (each costs seconds, so no test draws its own)."""
+    cache_dir = tmp_path_factory.mktemp("cold")
+    before = _dot_runs()
+    svgs = render_pattern_diagrams(catalogue.patterns.values(), cache_dir)
+    return ColdRender(svgs, cache_dir, _dot_runs() - before)
 
 
 def test_every_diagram_is_rendered(catalogue: Catalogue, rendered: dict) -> None:
@@ -66,28 +86,29 @@ def test_svg_carries_no_script_handlers_paths_or_foreign_references(rendered: di
         assert "<!DOCTYPE" not in text and "<?xml" not in text
 
 
-def test_neighbourhood_graph_nodes_link_to_pattern_pages(catalogue: Catalogue, tmp_path: Path) -> None:
-    neighbourhoods = render_neighbourhood_graphs(catalogue, tmp_path, link=lambda s: f"../{s}/")
+@pytest.fixture(scope="module")
+def neighbourhoods(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return render_neighbourhood_graphs(catalogue, tmp_path_factory.mktemp("near"), link=lambda s: f"../{s}/")
+
+
+def test_neighbourhood_graph_nodes_link_to_pattern_pages(catalogue: Catalogue, neighbourhoods: dict) -> None:
     assert set(neighbourhoods) == set(catalogue.patterns)
     near = set(re.findall(r'xlink:href="([^"]*)"', neighbourhoods["circuit-breaker"]))
     assert "../retry-with-backoff-and-jitter/" in near and "../circuit-breaker/" in near
 
 
-def test_rendering_is_byte_identical_across_builds(catalogue: Catalogue, rendered: dict, tmp_path: Path) -> None:
-    again = render_pattern_diagrams(catalogue.patterns.values(), tmp_path / "fresh-cache")
-    assert again == rendered
+def test_rendering_is_byte_identical_across_builds(rendered: dict, cold: ColdRender) -> None:
+    assert cold.svgs == rendered  # an empty cache against the session's
 
 
-def test_cache_runs_dot_zero_times_when_warm_and_only_for_edits(catalogue: Catalogue, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
+def test_cache_runs_dot_zero_times_when_warm_and_only_for_edits(catalogue: Catalogue, cold: ColdRender) -> None:
+    cache = cold.cache_dir
     patterns = list(catalogue.patterns.values())
-    before = _dot_runs()
-    cold = render_pattern_diagrams(patterns, cache)
-    assert _dot_runs() > before
+    assert cold.dot_runs > 0
 
     before = DOT_STATS.snapshot()
     warm = render_pattern_diagrams(patterns, cache)
-    assert DOT_STATS.snapshot() == before and warm == cold  # zero dot processes
+    assert DOT_STATS.snapshot() == before and warm == cold.svgs  # zero dot processes
 
     edited = patterns[0].model_copy(update={"diagrams": [
         patterns[0].diagrams[0].model_copy(update={"title": "An edited title"}), *patterns[0].diagrams[1:]]})
@@ -136,11 +157,9 @@ def _ids(svg: str) -> list[str]:
     return re.findall(r'\sid="([^"]*)"', svg)
 
 
-def test_every_id_is_unique_across_all_diagrams_and_relation_graphs(catalogue: Catalogue, rendered: dict,
-                                                                    tmp_path: Path) -> None:
+def test_every_id_is_unique_across_all_diagrams_and_relation_graphs(rendered: dict, neighbourhoods: dict) -> None:
     # Clusters inherit the graph's id attribute in dot unless given their own; several
     # SVGs inlined in one page must not share an id either.
-    neighbourhoods = render_neighbourhood_graphs(catalogue, tmp_path, link=lambda s: f"../{s}/")
     documents = [svg.decode() for svg in rendered.values()] + list(neighbourhoods.values())
     every_id = [identifier for svg in documents for identifier in _ids(svg)]
     repeated = {identifier for identifier in every_id if every_id.count(identifier) > 1}
