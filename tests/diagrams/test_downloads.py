@@ -298,6 +298,7 @@ def test_pngs_open_with_a_sane_size_and_show_the_icons(specs: dict, files: Files
         assert changed > 300 * len(diagram.nodes), (key, changed)
 
 
+@pytest.mark.slow
 def test_every_png_shows_what_cairosvg_draws_of_the_published_svg(specs: dict, files: Files) -> None:
     """The PNGs are drawn by Patternbook's own cairo renderer of Graphviz's SVG; cairosvg, a
     general SVG renderer on the same cairo, draws the same picture to within text anti-aliasing."""
@@ -311,6 +312,7 @@ def test_every_png_shows_what_cairosvg_draws_of_the_published_svg(specs: dict, f
         assert_same_picture(ours, pixels(_draw_with_cairosvg(files[key]["svg"].read_bytes())), key)
 
 
+@pytest.mark.slow
 def test_every_format_is_byte_identical_across_renders_and_cached_together(
         catalogue: Catalogue, files: Files, threaded: FreshRender) -> None:
     again = threaded.files  # a cold render into an empty cache, not the cache ``files`` came from
@@ -342,6 +344,7 @@ def test_missing_cairo_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -
     assert "apt-get install libcairo2" in str(failure.value) and "brew install cairo" in str(failure.value)
 
 
+@pytest.mark.slow
 def test_forked_workers_write_the_same_files_as_threads(files: Files, forked: FreshRender,
                                                         threaded: FreshRender) -> None:
     """A large cold render runs in forked processes, a small one in threads: same bytes either way."""

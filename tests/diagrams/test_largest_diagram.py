@@ -119,6 +119,7 @@ def largest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {diagram.id: (diagram, files[(pattern.slug, diagram.id)]) for diagram in pattern.diagrams}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("diagram_id", [f"{direction.lower()}-{shape}" for direction, shape in LARGEST])
 def test_the_largest_diagrams_build_in_every_format(largest: dict, diagram_id: str) -> None:
     diagram, files = largest[diagram_id]
@@ -141,6 +142,7 @@ def test_the_largest_diagrams_build_in_every_format(largest: dict, diagram_id: s
     assert len(re.findall(r"^    n_\S+ (?:-->|-\.->|==>)", mermaid, re.M)) == len(diagram.edges)
 
 
+@pytest.mark.slow
 def test_the_largest_dot_source_is_read_by_dot(largest: dict) -> None:
     diagram, files = largest["tb-star"]
     answer = subprocess.run(["dot", "-Tcanon", f"-Gimagepath={icons_directory()}", str(files["gv"])],
@@ -149,6 +151,7 @@ def test_the_largest_dot_source_is_read_by_dot(largest: dict) -> None:
     assert all(node.id in answer.stdout for node in diagram.nodes)
 
 
+@pytest.mark.slow
 def test_mermaid_draws_the_largest_diagram(largest: dict, mermaid: object) -> None:
     diagram, files = largest["lr-chain"]
     drawn = mermaid.draw(files["mmd"].read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ import pytest
 from patternbook.catalogue import Catalogue
 from patternbook.diagrams import DOT_STATS, GraphvizNotFound, render_neighbourhood_graphs, render_pattern_diagrams
 from patternbook.validation import validate_paths
-from tests.conftest import PROJECT, shared_cache_dir
+from tests.conftest import PROJECT
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +25,9 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="module")
 def rendered(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], bytes]:
-    """Every shipped diagram from the session's diagram cache (drawn by whichever build of the
-    shipped catalogue came first, perhaps in another process)."""
-    return render_pattern_diagrams(catalogue.patterns.values(), shared_cache_dir(tmp_path_factory.mktemp("cache")))
+    """Every shipped diagram's SVG, the format this module is about (tests/diagrams/test_downloads.py
+    holds the downloads to the same rules of determinism and caching)."""
+    return render_pattern_diagrams(catalogue.patterns.values(), tmp_path_factory.mktemp("cache"), downloads=False)
 
 
 def _dot_runs() -> int:
@@ -44,10 +44,10 @@ class ColdRender:
 
 @pytest.fixture(scope="module")
 def cold(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> ColdRender:
-    """One render of every shipped diagram into an empty cache (each costs seconds, so no test draws its own)."""
+    """Another render of every shipped diagram into an empty cache, shared by the tests that need one."""
     cache_dir = tmp_path_factory.mktemp("cold")
     before = _dot_runs()
-    svgs = render_pattern_diagrams(catalogue.patterns.values(), cache_dir)
+    svgs = render_pattern_diagrams(catalogue.patterns.values(), cache_dir, downloads=False)
     return ColdRender(svgs, cache_dir, _dot_runs() - before)
 
 
@@ -98,7 +98,7 @@ def test_neighbourhood_graph_nodes_link_to_pattern_pages(catalogue: Catalogue, n
 
 
 def test_rendering_is_byte_identical_across_builds(rendered: dict, cold: ColdRender) -> None:
-    assert cold.svgs == rendered  # an empty cache against the session's
+    assert cold.svgs == rendered
 
 
 def test_cache_runs_dot_zero_times_when_warm_and_only_for_edits(catalogue: Catalogue, cold: ColdRender) -> None:
@@ -107,13 +107,13 @@ def test_cache_runs_dot_zero_times_when_warm_and_only_for_edits(catalogue: Catal
     assert cold.dot_runs > 0
 
     before = DOT_STATS.snapshot()
-    warm = render_pattern_diagrams(patterns, cache)
+    warm = render_pattern_diagrams(patterns, cache, downloads=False)
     assert DOT_STATS.snapshot() == before and warm == cold.svgs  # zero dot processes
 
     edited = patterns[0].model_copy(update={"diagrams": [
         patterns[0].diagrams[0].model_copy(update={"title": "An edited title"}), *patterns[0].diagrams[1:]]})
     graphs = DOT_STATS.snapshot()[1]
-    render_pattern_diagrams([edited, *patterns[1:]], cache)
+    render_pattern_diagrams([edited, *patterns[1:]], cache, downloads=False)
     assert DOT_STATS.snapshot()[1] - graphs == 1  # only the edited diagram was laid out again
 
 

@@ -163,6 +163,7 @@ def test_json_output_refuses_nan_and_infinity() -> None:
 
 
 # 6. Valid catalogues that break the build or lose pages.
+@pytest.mark.slow
 def test_dense_catalogue_builds_with_its_relation_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """120 patterns with 8 relations each once failed the build in ``dot``; the
     catalogue-wide graph is now laid out by Patternbook (pages.relation_map), so

@@ -33,6 +33,7 @@ def _both_ways(text: str) -> tuple[tuple[str, str], tuple[str, str], RawHtmlBloc
     return _convert(text), (blocks.restore(html), toc), blocks
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("catalogue", ["shipped", "synthetic"])
 def test_every_generated_page_converts_the_same_with_its_blocks_set_aside(catalogue: str, tmp_path: Path) -> None:
     root = PROJECT / "patterns" if catalogue == "shipped" else write_catalogue(tmp_path / "synthetic", 40)
