@@ -69,6 +69,23 @@ def loaded_at_once(tabs: dict[str, object], base: str) -> Iterator[tuple[str, ob
         yield path, tab
 
 
+#: The impacts a page of the library may not have at all.
+SERIOUS = ("serious", "critical")
+
+
+def accessibility_violations(tab: object, *, within: str | None = None,
+                             impacts: tuple[str, ...] | None = None) -> list[tuple[str, str, list]]:
+    """axe-core's violations in the tab (or in the part the selector ``within`` picks), of the given
+    impacts (None: all), each with up to three of its elements. Only violations are collected (axe's
+    ``resultTypes``): detailing the passed and undecided checks is half of axe's time, and no test
+    reads them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(tab, context=within, options={"resultTypes": ["violations"]})
+    return [(violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:3])
+            for violation in results.response["violations"] if impacts is None or violation["impact"] in impacts]
+
+
 def save_screenshot(tab: object, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

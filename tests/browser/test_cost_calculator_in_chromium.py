@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from patternbook.schema import Cost, format_amount
-from tests.browser.conftest import _QuietHandler, save_screenshot
+from tests.browser.conftest import SERIOUS, _QuietHandler, accessibility_violations, save_screenshot
 from tests.conftest import PROJECT, copy_project, mkdocs_build
 from tests.validation.test_cases import CASES
 
@@ -229,18 +229,13 @@ def test_comparison_page_shows_both_costs_per_month(browser: object, cost_site: 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_calculator_page_is_accessible_in_both_schemes(browser: object, cost_site: tuple[str, Path],
                                                        scheme: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     url, _ = cost_site
     context, tab = _open(browser, f"{url}patterns/{FIXTURE}/", color_scheme=scheme)
     tab.get_by_label("Messages enqueued (messages per month)", exact=True).fill("2500000")
     assert tab.locator("[data-pb-cost-summary]").get_attribute("aria-live") == "polite"
     tab.locator("[data-pb-calculator]").scroll_into_view_if_needed()
     save_screenshot(tab, f"cost-calculator-{scheme}")
-    results = Axe().run(tab)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert accessibility_violations(tab, impacts=SERIOUS) == []
     context.close()
 
 

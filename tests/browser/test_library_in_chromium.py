@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.browser.conftest import loaded_at_once, save_screenshot
+from tests.browser.conftest import SERIOUS, accessibility_violations, loaded_at_once, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -79,8 +79,6 @@ def test_keyboard_alone_searches_filters_and_opens_a_result(page: object, site_u
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_search_dialog_is_accessible_in_both_schemes(browser: object, site_url: str, scheme: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     tab = context.new_page()
     tab.goto(site_url + PATTERN)
@@ -91,8 +89,7 @@ def test_search_dialog_is_accessible_in_both_schemes(browser: object, site_url: 
     dialog_background = tab.evaluate("getComputedStyle(document.querySelector('.pb-search')).backgroundColor")
     assert (dialog_background == "rgb(255, 255, 255)") == (scheme == "light")
     save_screenshot(tab, f"search-{scheme}")
-    results = Axe().run(tab, context=".pb-search")
-    assert [(v["id"], v["impact"]) for v in results.response["violations"]] == []
+    assert accessibility_violations(tab, within=".pb-search") == []
     context.close()
 
 
@@ -155,16 +152,11 @@ ACCESSIBILITY_PAGES = ("", "categories/reliability/", PATTERN, "discover/pattern
 def test_no_serious_or_critical_accessibility_violations(browser: object, site_url: str) -> None:
     """axe-core on each page, every page loaded at once in a tab of its own (their network-idle
     waits overlap); every page's violations are reported together."""
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
     tabs = {path: context.new_page() for path in ACCESSIBILITY_PAGES}
-    axe = Axe()
     serious = {}
     for path, tab in loaded_at_once(tabs, site_url):
-        found = [(violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:3])
-                 for violation in axe.run(tab).response["violations"]
-                 if violation["impact"] in ("serious", "critical")]
+        found = accessibility_violations(tab, impacts=SERIOUS)
         if found:
             serious[path or "/"] = found
     context.close()
