@@ -1,5 +1,6 @@
 """The Content-Security-Policy in Chromium: the library works under it with no
-violation and no console error, and it stops script the site did not ship."""
+violation and no console error, and it stops script the site did not ship. The
+same page loads are checked for accessibility (axe-core) and foreign requests."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _QuietHandler, loaded_at_once, watched_tab
+from tests.browser.conftest import SERIOUS, _QuietHandler, accessibility_violations, loaded_at_once, watched_tab
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +35,25 @@ def _discovery_paths(site: Path) -> list[str]:
     return [str(page.parent.relative_to(site)) + "/" for page in pages]
 
 
+#: Pages of the kinds the discovery pages do not cover: categories, a pattern, an anti-pattern.
+CONTENT_PAGES = ("", "categories/reliability/", "categories/integration/", "patterns/circuit-breaker/",
+                 "patterns/synchronous-call-chain/")
+
+
 def _visit(tab: object, url: str) -> None:
     tab.goto(url)
     tab.wait_for_load_state("networkidle")
 
 
 def test_library_runs_under_the_policy_without_violations(browser: object, site_url: str, built_site: Path) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    """One page of each kind, each loaded once in a tab of its own: no serious or critical
+    accessibility violation as loaded (axe-core, before anything is clicked), no policy violation
+    while its scripts are used (search, filters, sorting, the maps), no console error and no request
+    to another host."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
     context.add_init_script(_RECORD_VIOLATIONS)
     violations: list[str] = []
+    inaccessible: dict[str, list] = {}
 
     def collect(tab: object, where: str) -> None:
         violations.extend(f"{where}: {v}" for v in tab.evaluate("window.__violations"))
@@ -50,8 +61,12 @@ def test_library_runs_under_the_policy_without_violations(browser: object, site_
     discovery = _discovery_paths(built_site)
     assert {"discover/patterns/", "discover/finder/", "discover/pillars/", "discover/relations/"} <= set(discovery)
     # Each page in a tab of its own, loading at once; each is used as it was when visited in turn.
-    tabs = {path: watched_tab(context) for path in ["", "patterns/circuit-breaker/", *discovery]}
+    tabs = {path: watched_tab(context) for path in [*CONTENT_PAGES, *discovery]}
     for path, tab in loaded_at_once(tabs, site_url):
+        assert tab.locator("h1").count() >= 1, path
+        found = accessibility_violations(tab, impacts=SERIOUS)
+        if found:
+            inaccessible[path or "/"] = found
         if path == "":
             tab.locator("[data-pb-search-open]").click()  # Pagefind: script, worker and WebAssembly under the policy
             tab.locator(".pb-search__input").fill("circuit breaker")
@@ -74,8 +89,12 @@ def test_library_runs_under_the_policy_without_violations(browser: object, site_
                 tab.locator('.pb-map-node[data-slug="circuit-breaker"]').first.click()
                 tab.wait_for_url("**/patterns/circuit-breaker/")
             collect(tab, path)
+    assert inaccessible == {}
     assert violations == []
     assert [error for tab in tabs.values() for error in tab.console_errors] == []
+    foreign = [url for tab in tabs.values() for url in tab.requested
+               if not url.startswith((site_url, "data:", "blob:"))]
+    assert foreign == []
     context.close()
 
 

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.browser.conftest import SERIOUS, accessibility_violations, loaded_at_once, save_screenshot
+from tests.browser.conftest import accessibility_violations, loaded_at_once, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -139,25 +139,3 @@ def test_small_screen_has_no_horizontal_scroll(browser: object, site_url: str) -
         assert overflow <= 0, (path, overflow)
     save_screenshot(tabs[PATTERN], "pattern-mobile")  # still at the top: nothing scrolled it
     context.close()
-
-
-#: One page of each kind the library has: home, categories, a pattern, an anti-pattern, the discovery
-#: pages, a series and a comparison.
-ACCESSIBILITY_PAGES = ("", "categories/reliability/", PATTERN, "discover/patterns/", "discover/pillars/",
-                       "discover/finder/", "series/reliability-foundations/", "discover/relations/",
-                       "compare/blue-green-deployment-vs-canary-with-slo-rollback/",
-                       "patterns/synchronous-call-chain/", "categories/integration/")
-
-
-def test_no_serious_or_critical_accessibility_violations(browser: object, site_url: str) -> None:
-    """axe-core on each page, every page loaded at once in a tab of its own (their network-idle
-    waits overlap); every page's violations are reported together."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-    tabs = {path: context.new_page() for path in ACCESSIBILITY_PAGES}
-    serious = {}
-    for path, tab in loaded_at_once(tabs, site_url):
-        found = accessibility_violations(tab, impacts=SERIOUS)
-        if found:
-            serious[path or "/"] = found
-    context.close()
-    assert serious == {}
