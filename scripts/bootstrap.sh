@@ -73,51 +73,50 @@ ensure_venv() {
   fi
 }
 
-# ensure_techdocs_venv : .venv-techdocs, Backstage's TechDocs builder (mkdocs-techdocs-core and what
-# it pins, requirements/techdocs.txt, every file checked against its hash) without Patternbook:
-# the suite builds `patternbook export --techdocs` output with it, as Backstage would.
-TECHDOCS_VENV="${PATTERNBOOK_TECHDOCS_VENV:-$PROJECT_DIR/.venv-techdocs}"
-ensure_techdocs_venv() {
-  local stamp lock="$PROJECT_DIR/requirements/techdocs.txt"
-  if [ ! -x "$TECHDOCS_VENV/bin/python" ]; then
-    log "creating $TECHDOCS_VENV"
-    "$PYTHON" -m venv "$TECHDOCS_VENV"
+# ensure_locked_venv DIR LOCK WHAT : a virtual environment in DIR holding exactly the hashed lock
+# LOCK (every file checked against its hash, nothing resolved), installed again only when the lock
+# changes, then checked with `pip check`. WHAT names it in the log. For the side environments of
+# packages that cannot share .venv/ with the rest.
+ensure_locked_venv() {
+  local venv="$1" lock="$2" what="$3" stamp
+  if [ ! -x "$venv/bin/python" ]; then
+    log "creating $venv"
+    "$PYTHON" -m venv "$venv"
   fi
-  stamp="$TECHDOCS_VENV/.installed-$(sha256sum < "$lock" | cut -c1-16)"
+  stamp="$venv/.installed-$(sha256sum < "$lock" | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    log "installing Backstage's TechDocs builder (requirements/techdocs.txt)"
-    rm -f "$TECHDOCS_VENV"/.installed-*
-    PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= PIP_CONSTRAINT= "$TECHDOCS_VENV/bin/python" -m pip install -q \
+    log "installing $what (${lock#"$PROJECT_DIR"/})"
+    rm -f "$venv"/.installed-*
+    PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= PIP_CONSTRAINT= "$venv/bin/python" -m pip install -q \
       --disable-pip-version-check --no-input --require-hashes --no-deps -r "$lock"
+    "$venv/bin/python" -m pip check --disable-pip-version-check >/dev/null \
+      || { "$venv/bin/python" -m pip check; log "${lock#"$PROJECT_DIR"/} is inconsistent: run bash scripts/lock"; return 1; }
     touch "$stamp"
   fi
+}
+
+# ensure_techdocs_venv : .venv-techdocs, Backstage's TechDocs builder (mkdocs-techdocs-core and what
+# it pins, requirements/techdocs.txt) without Patternbook: the suite builds
+# `patternbook export --techdocs` output with it, as Backstage would.
+TECHDOCS_VENV="${PATTERNBOOK_TECHDOCS_VENV:-$PROJECT_DIR/.venv-techdocs}"
+ensure_techdocs_venv() {
+  ensure_locked_venv "$TECHDOCS_VENV" "$PROJECT_DIR/requirements/techdocs.txt" "Backstage's TechDocs builder" \
+    || return 1
   export PATTERNBOOK_TECHDOCS_PYTHON="$TECHDOCS_VENV/bin/python"
 }
 
 # ensure_materialx_venv : .venv-materialx, Patternbook on ProperDocs with the MaterialX theme
 # (requirements/materialx.txt: the runtime dependencies, ProperDocs and mkdocs-materialx, without
-# mkdocs-material, whose package named `material` MaterialX's would overwrite; every file checked
-# against its hash). Patternbook is this checkout's src/ on the path (the .pth file an editable
-# install writes): the ProperDocs engine loads no plugin, so no entry point is needed, and an
-# editable install would need the build backend in this lock too. The suite builds the shipped
-# catalogue with it as the fourth engine combination (tests/engines).
+# mkdocs-material, whose package named `material` MaterialX's would overwrite). Patternbook is this
+# checkout's src/ on the path (the .pth file an editable install writes): the ProperDocs engine
+# loads no plugin, so no entry point is needed, and an editable install would need the build
+# backend in this lock too. The suite builds the shipped catalogue with it as the fourth engine
+# combination (tests/engines).
 MATERIALX_VENV="${PATTERNBOOK_MATERIALX_VENV:-$PROJECT_DIR/.venv-materialx}"
 ensure_materialx_venv() {
-  local stamp lock="$PROJECT_DIR/requirements/materialx.txt" site_packages
-  if [ ! -x "$MATERIALX_VENV/bin/python" ]; then
-    log "creating $MATERIALX_VENV"
-    "$PYTHON" -m venv "$MATERIALX_VENV"
-  fi
-  stamp="$MATERIALX_VENV/.installed-$(sha256sum < "$lock" | cut -c1-16)"
-  if [ ! -f "$stamp" ]; then
-    log "installing ProperDocs with MaterialX (requirements/materialx.txt)"
-    rm -f "$MATERIALX_VENV"/.installed-*
-    PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= PIP_CONSTRAINT= "$MATERIALX_VENV/bin/python" -m pip install -q \
-      --disable-pip-version-check --no-input --require-hashes --no-deps -r "$lock"
-    "$MATERIALX_VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null \
-      || { "$MATERIALX_VENV/bin/python" -m pip check; log "requirements/materialx.txt is inconsistent: run bash scripts/lock"; return 1; }
-    touch "$stamp"
-  fi
+  local site_packages
+  ensure_locked_venv "$MATERIALX_VENV" "$PROJECT_DIR/requirements/materialx.txt" "ProperDocs with MaterialX" \
+    || return 1
   site_packages="$("$MATERIALX_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
   printf '%s\n' "$PROJECT_DIR/src" > "$site_packages/patternbook-checkout.pth"
   export PATTERNBOOK_MATERIALX_PYTHON="$MATERIALX_VENV/bin/python"
