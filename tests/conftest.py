@@ -4,7 +4,7 @@ current output; review the diff before committing it."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -88,21 +88,47 @@ SITE_PARTS = ("mkdocs.yml", "patterns", "templates", "docs", "site_overrides")
 SHARED_DIAGRAM_CACHE: Path | None = None
 
 
-_CACHE_VARIABLE = "PATTERNBOOK_TEST_DIAGRAM_CACHE"
-_created_shared_cache = False
+#: Sites built once for the whole run, every worker included (:func:`built_once`). Set by
+#: :func:`pytest_configure`, like :data:`SHARED_DIAGRAM_CACHE`.
+SHARED_BUILDS: Path | None = None
+
+#: The environment variable naming each shared folder, and the prefix of the folder the controller makes.
+_SHARED_FOLDERS = {"PATTERNBOOK_TEST_DIAGRAM_CACHE": "patternbook-test-diagrams-",
+                   "PATTERNBOOK_TEST_BUILDS": "patternbook-test-builds-"}
+_created_shared_folders: list[Path] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The controller makes the shared cache before xdist starts its workers, which
-    inherit its address through the environment."""
-    global SHARED_DIAGRAM_CACHE, _created_shared_cache
+    """The controller makes the shared folders before xdist starts its workers, which
+    inherit their addresses through the environment."""
+    global SHARED_DIAGRAM_CACHE, SHARED_BUILDS
     import os
     import tempfile
 
-    if not os.environ.get(_CACHE_VARIABLE):
-        os.environ[_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="patternbook-test-diagrams-")
-        _created_shared_cache = True
-    SHARED_DIAGRAM_CACHE = Path(os.environ[_CACHE_VARIABLE])
+    for variable, prefix in _SHARED_FOLDERS.items():
+        if not os.environ.get(variable):
+            os.environ[variable] = tempfile.mkdtemp(prefix=prefix)
+            _created_shared_folders.append(Path(os.environ[variable]))
+    SHARED_DIAGRAM_CACHE = Path(os.environ["PATTERNBOOK_TEST_DIAGRAM_CACHE"])
+    SHARED_BUILDS = Path(os.environ["PATTERNBOOK_TEST_BUILDS"])
+
+
+def built_once(name: str, build: Callable[[Path], Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What ``build`` makes in an empty folder, made once for the whole run: the first worker to
+    ask builds it while holding a lock, the others wait for the lock and read what it made. A
+    build that fails leaves nothing behind, so the next worker to ask tries again (and fails alike)."""
+    import fcntl
+
+    if SHARED_BUILDS is None:  # outside pytest_configure's reach: this process's own folder
+        return build(tmp_path_factory.mktemp(name))
+    folder, complete = SHARED_BUILDS / name, SHARED_BUILDS / f"{name}.complete"
+    with (SHARED_BUILDS / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not complete.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            complete.write_text(str(build(folder)), encoding="utf-8")
+        return Path(complete.read_text(encoding="utf-8"))
 
 
 #: Fixtures that build a real site or start Chromium: a test using one is slow whatever its marks say.
@@ -121,8 +147,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if _created_shared_cache and SHARED_DIAGRAM_CACHE is not None:
-        shutil.rmtree(SHARED_DIAGRAM_CACHE, ignore_errors=True)
+    for folder in _created_shared_folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 #: A valid bundle the small catalogue adds to the fixture catalogue: tests poison its fields.
@@ -200,20 +226,19 @@ def patternbook_build(project: Path, site: Path, *extra: str, env: dict[str, str
                           cwd=project, capture_output=True, text=True, timeout=600, env=environment)
 
 
-_shipped_site: Path | None = None
-
-
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped catalogue built as ``bash scripts/build`` builds it (``patternbook build --strict``,
-    MkDocs), once per test process: the site of tests/browser and of the MkDocs run of tests/engines."""
-    global _shipped_site
-    if _shipped_site is None:
-        project = copy_project(tmp_path_factory.mktemp("project") / "library")
+    MkDocs), once per run (:func:`built_once`): the site of tests/browser and of the MkDocs run of
+    tests/engines. Tests read it and never change it; one that needs a changed site copies it."""
+
+    def build(folder: Path) -> Path:
+        project = copy_project(folder / "library")
         site = project / "site"
         result = patternbook_build(project, site, "--engine", "mkdocs", "--strict")
         assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-4000:])
-        _shipped_site = site
-    return _shipped_site
+        return site
+
+    return built_once("shipped", build, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

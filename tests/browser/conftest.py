@@ -4,6 +4,12 @@ Playwright's own browser download does not work on our machines; the test
 set-up (scripts/test) installs Debian's ``chromium`` package instead. The
 ``browser`` fixture itself is in tests/conftest.py: Playwright's synchronous API
 runs one instance per process, and tests/engines drives the same browser.
+
+A page is ready once ``goto`` returns: the library's scripts start on ``DOMContentLoaded``,
+before the ``load`` event ``goto`` waits for, and fetch nothing later (search loads on first
+use). Only a test about late activity (console errors, requests to other hosts, policy
+violations) also waits for the network to be idle, which costs at least half a second a page.
+After a click that opens another page, wait for something of that page (its URL or heading).
 """
 
 from __future__ import annotations

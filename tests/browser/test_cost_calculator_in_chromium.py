@@ -105,7 +105,6 @@ def _open(browser: object, url: str, **options: object) -> tuple[object, object]
     tab.on("console", lambda message: message.type == "error" and tab.errors.append(message.text))
     tab.on("request", lambda request: tab.requested.append(request.url))
     tab.goto(url)
-    tab.wait_for_load_state("networkidle")
     return context, tab
 
 

@@ -37,7 +37,6 @@ def _check_saved(download: object, link: object, built_site: Path) -> str:
 @pytest.mark.parametrize("path", [PATTERN, "patterns/synchronous-call-chain/"])
 def test_every_download_link_saves_its_file(page: object, site_url: str, built_site: Path, path: str) -> None:
     page.goto(site_url + path)
-    page.wait_for_load_state("networkidle")
     figures = page.locator("figure.pb-diagram")
     links = page.locator("figure.pb-diagram .pb-diagram-downloads a")
     assert figures.count() >= 1 and links.count() == 3 * figures.count()
@@ -65,7 +64,6 @@ def test_links_name_the_diagram_and_the_format(page: object, site_url: str) -> N
 
 def test_keyboard_alone_reaches_and_downloads_a_format(page: object, site_url: str, built_site: Path) -> None:
     page.goto(site_url + PATTERN)
-    page.wait_for_load_state("networkidle")
     caption = page.locator("figure.pb-diagram figcaption").first
     caption.scroll_into_view_if_needed()
     caption.click()  # sets where sequential focus navigation starts, as a reader's click does

@@ -36,7 +36,6 @@ def _search(tab: object, query: str) -> None:
 
 def test_search_shows_title_summary_category_and_status_and_opens_a_result(page: object, site_url: str) -> None:
     page.goto(site_url + PATTERN)
-    page.wait_for_load_state("networkidle")
     page.locator("[data-pb-search-open]").click()
     _search(page, "Circuit breaker")
     first = page.locator(".pb-search__hit").first
@@ -52,7 +51,6 @@ def test_search_shows_title_summary_category_and_status_and_opens_a_result(page:
 
 def test_keyboard_alone_searches_filters_and_opens_a_result(page: object, site_url: str) -> None:
     page.goto(site_url)
-    page.wait_for_load_state("networkidle")
     page.keyboard.press("s")  # "/" works too
     _search(page, "queue")
     page.keyboard.press("Tab")  # the Filters disclosure
@@ -82,7 +80,6 @@ def test_search_dialog_is_accessible_in_both_schemes(browser: object, site_url: 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     tab = context.new_page()
     tab.goto(site_url + PATTERN)
-    tab.wait_for_load_state("networkidle")
     tab.keyboard.press("/")
     _search(tab, "retry storm")
     tab.locator(".pb-search__filters summary").click()
@@ -103,7 +100,6 @@ def _drawn_colours(png: bytes) -> int:
 
 def test_diagram_is_drawn_with_its_icons(page: object, site_url: str) -> None:
     page.goto(site_url + PATTERN)
-    page.wait_for_load_state("networkidle")
     diagram = page.locator(".pb-diagram img").first
     diagram.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=diagram.element_handle())
@@ -118,7 +114,6 @@ def test_diagram_is_drawn_with_its_icons(page: object, site_url: str) -> None:
 
 def test_dark_scheme_keeps_the_diagram_legible(page: object, site_url: str) -> None:
     page.goto(site_url + PATTERN)
-    page.wait_for_load_state("networkidle")
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     diagram = page.locator(".pb-diagram img").first

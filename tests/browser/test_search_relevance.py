@@ -37,7 +37,6 @@ def test_readers_queries_find_the_expected_patterns_in_the_top_three(browser: ob
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.goto(site_url)
-    tab.wait_for_load_state("networkidle")
     failures = []
     cases = _cases()
     for case in cases:

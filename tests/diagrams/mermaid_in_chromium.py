@@ -18,8 +18,9 @@ MERMAID_FOLDER = Path(__file__).parent / "parsers"
 MERMAID_SCRIPT = MERMAID_FOLDER / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 
 _RENDER = """async (text) => {
-  try { await mermaid.parse(text); } catch (error) { return {error: String(error.message || error)}; }
-  const parsed = (await mermaid.mermaidAPI.getDiagramFromText(text)).db;
+  let parsed;  // Mermaid's parser, as mermaid.parse runs it: a text it refuses is an error here
+  try { parsed = (await mermaid.mermaidAPI.getDiagramFromText(text)).db; }
+  catch (error) { return {error: String(error.message || error)}; }
   const links = parsed.getEdges ? parsed.getEdges().map(
     (edge) => ({start: edge.start, end: edge.end, stroke: edge.stroke, style: (edge.style || []).join(';')})) : [];
   window.__drawn = (window.__drawn || 0) + 1;

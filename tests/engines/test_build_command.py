@@ -4,27 +4,16 @@ previous site as it was."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_CATALOGUE, TESTS, copy_project
+from tests.conftest import copy_project
 from tests.engines.conftest import patternbook_build
 
 pytestmark = pytest.mark.site
-
-
-def _small_project(target: Path) -> Path:
-    """The project with the small fixture catalogue in place of the shipped one."""
-    project = copy_project(target)
-    shutil.rmtree(project / "patterns")
-    shutil.copytree(FIXTURE_CATALOGUE, project / "patterns")
-    minimal = TESTS / "validation" / "cases" / "positive" / "minimal-valid"
-    shutil.copytree(minimal, project / "patterns" / "minimal-valid")
-    return project
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -41,7 +30,7 @@ def test_help_names_every_engine_and_the_extras() -> None:
 
 @pytest.mark.parametrize("engine", ["properdocs", "zensical"])
 def test_a_missing_engine_is_a_usage_error_naming_the_extra(engine: str, tmp_path: Path) -> None:
-    project = _small_project(tmp_path / "library")
+    project = copy_project(tmp_path / "library", small=True)
     # The interpreter's own way of saying "not installed": a None entry in sys.modules.
     script = (f"import sys; sys.modules[{engine!r}] = None; from patternbook.cli import main; "
               f"sys.exit(main(['build', '--engine', {engine!r}]))")
@@ -54,7 +43,7 @@ def test_a_missing_engine_is_a_usage_error_naming_the_extra(engine: str, tmp_pat
 
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs", "zensical"])
 def test_an_invalid_catalogue_leaves_the_previous_site(engine: str, tmp_path: Path) -> None:
-    project = _small_project(tmp_path / "library")
+    project = copy_project(tmp_path / "library", small=True)
     site = tmp_path / "site"
     first = patternbook_build(project, site, "--engine", engine, "--strict")
     assert first.returncode == 0, first.stderr[-3000:]
@@ -72,7 +61,7 @@ def test_an_invalid_catalogue_leaves_the_previous_site(engine: str, tmp_path: Pa
 
 
 def test_strict_fails_on_patternbook_warnings_with_every_engine(tmp_path: Path) -> None:
-    project = _small_project(tmp_path / "library")
+    project = copy_project(tmp_path / "library", small=True)
     far_future = {"SOURCE_DATE_EPOCH": "4102444800"}  # 2100: every review is overdue (a warning)
     for engine in ("properdocs", "zensical"):
         strict = patternbook_build(project, tmp_path / engine, "--engine", engine, "--strict", env=far_future)
@@ -84,7 +73,7 @@ def test_strict_fails_on_patternbook_warnings_with_every_engine(tmp_path: Path) 
 
 
 def test_a_failing_engine_leaves_the_previous_site(tmp_path: Path) -> None:
-    project = _small_project(tmp_path / "library")
+    project = copy_project(tmp_path / "library", small=True)
     site = tmp_path / "site"
     assert patternbook_build(project, site, "--engine", "zensical", "--strict").returncode == 0
     before = _tree(site)

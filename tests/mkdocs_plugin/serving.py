@@ -32,7 +32,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError("condition not met in time")
 
 

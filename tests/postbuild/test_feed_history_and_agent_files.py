@@ -144,7 +144,7 @@ def test_a_preview_is_marked_noindex_with_a_visible_banner_on_every_page(preview
 
 
 def test_a_preview_number_that_is_not_a_number_fails_the_build(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "library")
+    project = copy_project(tmp_path / "library", small=True)
     result = mkdocs_build(project, tmp_path / "site", env={"PATTERNBOOK_PREVIEW_PR": "42; rm -rf /"})
     assert result.returncode != 0
     assert "must be a pull request number" in result.stderr and "Traceback" not in result.stderr
