@@ -1,4 +1,4 @@
-"""A real ``patternbook serve`` on a copy of the shipped catalogue: an edit reaches its page,
+"""A real ``patternbook serve`` on a copy of the small catalogue: an edit reaches its page,
 a broken edit shows its diagnostics (escaped) and fixing it recovers, the preview never writes
 the site folder, once settled it holds what a full build writes, and SIGINT/SIGTERM stop it cleanly."""
 
@@ -80,7 +80,9 @@ def stop_preview(preview: Preview, how: signal.Signals) -> int:
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
     folder = tmp_path_factory.mktemp("serve")
-    running = start_preview(copy_project(folder / "library"), folder / "serve.log")
+    # The small catalogue: what a preview does with an edit does not depend on how many bundles
+    # there are, and the full builds it starts (and the one it is compared with) take a second.
+    running = start_preview(copy_project(folder / "library", small=True), folder / "serve.log")
     try:
         yield running
     finally:
@@ -108,13 +110,13 @@ def _differences(left: Path, right: Path) -> list[str]:
 
 def test_an_edit_reaches_its_page_then_the_preview_is_what_a_full_build_writes(preview: Preview,
                                                                              tmp_path: Path) -> None:
-    bundle = preview.project / "patterns" / "bulkhead" / "pattern.yaml"
+    bundle = preview.project / "patterns" / "minimal-valid" / "pattern.yaml"
     original = bundle.read_text(encoding="utf-8")
-    marker = "Partitions resources so one noisy caller cannot sink the rest (edited in the preview)"
+    marker = "Puts a queue in front of a slow consumer (edited in the preview)"
     before = preview.settled()
     _set_summary(bundle, f'"{marker}"')
-    _wait_until(lambda: marker in preview.page("bulkhead"))
-    served = preview.page("bulkhead")
+    _wait_until(lambda: marker in preview.page("minimal-valid"))
+    served = preview.page("minimal-valid")
     assert f'<script src="{RELOAD_SCRIPT_PATH}" data-since="' in served
     preview.wait_settled(before)
     # The category page lists the pattern with its summary: it follows with the full build.
@@ -126,35 +128,35 @@ def test_an_edit_reaches_its_page_then_the_preview_is_what_a_full_build_writes(p
                    env=ENVIRONMENT, check=True, capture_output=True)
     # Byte for byte: the reload script is added while a page is sent, never written to the folder.
     assert _differences(full, preview.site_dir) == []
-    on_disk = (preview.site_dir / "patterns" / "bulkhead" / "index.html").read_text(encoding="utf-8")
+    on_disk = (preview.site_dir / "patterns" / "minimal-valid" / "index.html").read_text(encoding="utf-8")
     script = f'<script src="{re.escape(RELOAD_SCRIPT_PATH)}" data-since="[0-9]+"></script></body>'
-    assert re.sub(script, "</body>", preview.page("bulkhead")) == on_disk
+    assert re.sub(script, "</body>", preview.page("minimal-valid")) == on_disk
 
     before = preview.settled()
     bundle.write_text(original, encoding="utf-8")
-    _wait_until(lambda: marker not in preview.page("bulkhead"))
+    _wait_until(lambda: marker not in preview.page("minimal-valid"))
     preview.wait_settled(before)
 
 
 def test_a_broken_edit_shows_its_diagnostics_escaped_and_fixing_it_recovers(preview: Preview) -> None:
-    bundle = preview.project / "patterns" / "bulkhead" / "pattern.yaml"
+    bundle = preview.project / "patterns" / "minimal-valid" / "pattern.yaml"
     original = bundle.read_text(encoding="utf-8")
     before = preview.settled()
     bundle.write_text(original + '"<img src=x onerror=alert(1)>": hostile\n', encoding="utf-8")
-    _wait_until(lambda: "does not validate" in preview.page("bulkhead"))
-    page = preview.page("bulkhead")
+    _wait_until(lambda: "does not validate" in preview.page("minimal-valid"))
+    page = preview.page("minimal-valid")
     line = original.count("\n") + 1
-    assert f"patterns/bulkhead/pattern.yaml:{line}:1: PB202" in page
+    assert f"patterns/minimal-valid/pattern.yaml:{line}:1: PB202" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
     assert preview.process.poll() is None
     preview.wait_settled(before)
-    assert "does not validate" in preview.page("bulkhead")  # the full build agrees
-    assert "Circuit breaker" in (_fetch(preview.base + "patterns/circuit-breaker/") or "")
+    assert "does not validate" in preview.page("minimal-valid")  # the full build agrees
+    assert "Neighbour pattern" in (_fetch(preview.base + "patterns/neighbour-pattern/") or "")
 
     before = preview.settled()
     bundle.write_text(original, encoding="utf-8")
-    _wait_until(lambda: "does not validate" not in preview.page("bulkhead"))
-    assert "Bulkhead" in preview.page("bulkhead")
+    _wait_until(lambda: "does not validate" not in preview.page("minimal-valid"))
+    assert "Minimal valid pattern" in preview.page("minimal-valid")
     preview.wait_settled(before)
 
 
