@@ -29,9 +29,18 @@ def test_home_loads_without_console_errors_or_foreign_requests(page: object, sit
     save_screenshot(page, "home")
 
 
+#: True once the search dialog shows the answer to the last query typed: each keystroke starts a query
+#: and sets the status to "Searching…", and only the last query's answer replaces it (an earlier prefix's
+#: hits, shown while the reader was still typing, are no answer to the whole query).
+_ANSWERED = """() => {
+  const status = document.querySelector('.pb-search__status');
+  return status !== null && status.textContent !== 'Searching…' && document.querySelector('.pb-search__hit') !== null;
+}"""
+
+
 def _search(tab: object, query: str) -> None:
     tab.keyboard.type(query, delay=20)
-    tab.locator(".pb-search__hit").first.wait_for(timeout=15_000)
+    tab.wait_for_function(_ANSWERED, timeout=15_000)
 
 
 def test_search_shows_title_summary_category_and_status_and_opens_a_result(page: object, site_url: str) -> None:
