@@ -113,14 +113,14 @@ def pytest_configure(config: pytest.Config) -> None:
     SHARED_BUILDS = Path(os.environ["PATTERNBOOK_TEST_BUILDS"])
 
 
-def built_once(name: str, build: Callable[[Path], Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_once(name: str, build: Callable[[Path], Path]) -> Path:
     """What ``build`` makes in an empty folder, made once for the whole run: the first worker to
     ask builds it while holding a lock, the others wait for the lock and read what it made. A
-    build that fails leaves nothing behind, so the next worker to ask tries again (and fails alike)."""
+    build that fails writes no completion mark, so the next worker to ask starts again from an
+    empty folder (and fails alike)."""
     import fcntl
 
-    if SHARED_BUILDS is None:  # outside pytest_configure's reach: this process's own folder
-        return build(tmp_path_factory.mktemp(name))
+    assert SHARED_BUILDS is not None, "pytest_configure makes the shared folder before any test runs"
     folder, complete = SHARED_BUILDS / name, SHARED_BUILDS / f"{name}.complete"
     with (SHARED_BUILDS / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -226,7 +226,7 @@ def patternbook_build(project: Path, site: Path, *extra: str, env: dict[str, str
                           cwd=project, capture_output=True, text=True, timeout=600, env=environment)
 
 
-def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shipped_site() -> Path:
     """The shipped catalogue built as ``bash scripts/build`` builds it (``patternbook build --strict``,
     MkDocs), once per run (:func:`built_once`): the site of tests/browser and of the MkDocs run of
     tests/engines. Tests read it and never change it; one that needs a changed site copies it."""
@@ -238,13 +238,13 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-4000:])
         return site
 
-    return built_once("shipped", build, tmp_path_factory)
+    return built_once("shipped", build)
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site() -> Path:
     """The shipped catalogue built once per test session."""
-    return shipped_site(tmp_path_factory)
+    return shipped_site()
 
 
 def _git(repository: Path, *arguments: str, when: str | None = None) -> None:

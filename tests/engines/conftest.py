@@ -48,7 +48,7 @@ def engine(request: pytest.FixtureRequest) -> str:
 def built_site(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine_name, theme = COMBINATIONS[engine]
     if engine == "mkdocs":  # the build tests/browser uses, made the same way
-        return shipped_site(tmp_path_factory)
+        return shipped_site()
     python = _interpreter(theme)
     project = copy_project(tmp_path_factory.mktemp(f"engine-{engine}") / "library")
     if theme != "material":

@@ -156,7 +156,6 @@ def test_post_build_stage_ran_once_on_the_engine_output(built_site: Path) -> Non
     assert not list(built_site.parent.glob(".site.staging-*")), "a staging folder was left behind"
 
 
-
 #: What may differ between two engines' builds of the same site that a browser cannot tell apart:
 #: the generator tag naming the engine, and lines holding only whitespace (between two tags).
 _ENGINE_NAME = re.compile(rb'<meta name="generator" content="[^"]*">')
@@ -164,8 +163,10 @@ _BLANK_LINES = re.compile(rb"\n[ \t]*(?=\n)")
 
 
 def _as_browsers_see_it(name: Path, content: bytes) -> bytes:
-    if name == Path("tags.json"):  # Material's tag index for other tools, loaded by no page: the
-        # engines list the same pages in their own orders (ProperDocs by path, MkDocs by navigation)
+    """A file of a site without what an engine may write its own way and no browser tells apart.
+    ``tags.json`` is Material's tag index for other tools, loaded by no page; the engines list the
+    same pages in it in their own orders (ProperDocs by path, MkDocs by navigation)."""
+    if name == Path("tags.json"):
         import json
 
         return json.dumps(sorted(json.dumps(item, sort_keys=True) for item in json.loads(content)["mappings"])).encode()
@@ -173,12 +174,12 @@ def _as_browsers_see_it(name: Path, content: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("engine", SAME_SITE_AS_MKDOCS, indirect=True)
-def test_an_engine_with_the_same_theme_writes_the_site_mkdocs_writes(built_site: Path, engine: str,
-                                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_an_engine_with_the_same_theme_writes_the_site_mkdocs_writes(built_site: Path, engine: str) -> None:
     """Why the browser tests do not run again on these combinations (conftest.SAME_SITE_AS_MKDOCS):
-    every file of their site is MkDocs's, up to the generator tag and blank lines. Should a release
-    make them differ, this fails; take the engine out of SAME_SITE_AS_MKDOCS and its browser runs come back."""
-    mkdocs_site = shipped_site(tmp_path_factory)
+    every file of their site is MkDocs's, up to the generator tag, blank lines and the order of
+    ``tags.json``. Should a release make them differ, this fails; take the engine out of
+    SAME_SITE_AS_MKDOCS and its browser runs come back."""
+    mkdocs_site = shipped_site()
     files = {path.relative_to(built_site) for path in built_site.rglob("*") if path.is_file()}
     assert files == {path.relative_to(mkdocs_site) for path in mkdocs_site.rglob("*") if path.is_file()}
     different = [str(name) for name in sorted(files)
