@@ -28,9 +28,8 @@ def _date(text: str) -> datetime.date:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line. Its ``choices`` are literals so that ``--help`` starts without importing
-    the schema, the engines or the renderers; tests/cli/test_parser_choices.py holds each one
-    equal to the module that owns the list (reporters, bundle kinds, engines, report formats), and
-    the validation cache's default file equal to the cache module's."""
+    the schema, the engines or the renderers; tests/cli/test_parser_choices.py holds each one (and
+    the validation cache's default) equal to the module that owns it."""
     from patternbook import __version__
 
     parser = argparse.ArgumentParser(
